@@ -1,0 +1,72 @@
+# Tidewire: `make run` sets everything up and starts the daemon; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8787
+CHROMIUM := /usr/bin/chromium
+# CI runs on 2 cores; xdist workers for the Python suite.
+PYTEST_WORKERS ?= 2
+BENCH_MODE ?= full
+
+.PHONY: setup run test gen check-gen check-compat lint bench bench-quick web-build test-deps \
+        test-python test-web test-e2e clean
+
+setup: $(VENV)/.stamp web/node_modules/.stamp gen web-build
+
+$(VENV)/.stamp: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+web/node_modules/.stamp: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+gen: $(VENV)/.stamp web/node_modules/.stamp
+	$(PY) codegen/generate.py
+
+check-gen: $(VENV)/.stamp web/node_modules/.stamp
+	$(PY) codegen/generate.py --check
+
+check-compat: $(VENV)/.stamp
+	$(PY) codegen/compat.py
+
+web-build: web/node_modules/.stamp gen
+	cd web && npm run --silent build
+
+run: setup
+	$(VENV)/bin/tidewire serve --host $(HOST) --port $(PORT)
+
+# Everything the tests need beyond `setup`: Debian's Chromium for the browser tests.
+test-deps:
+	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.stamp web/node_modules/.stamp gen
+	$(VENV)/bin/ruff check server tests codegen bench
+	$(VENV)/bin/mypy
+	cd web && npx tsc --noEmit -p . && npx eslint .
+
+test-python: $(VENV)/.stamp gen
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider
+
+test-web: web/node_modules/.stamp gen
+	cd web && npx vitest run
+
+test-e2e: setup test-deps
+	cd web && npm run --silent e2e
+
+test: setup test-deps check-gen check-compat lint test-python test-web test-e2e bench-quick
+
+bench: setup test-deps
+	$(PY) -m bench --mode $(BENCH_MODE)
+
+bench-quick: setup test-deps
+	$(PY) -m bench --mode quick --out bench/results/quick.json
+
+clean:
+	rm -rf $(VENV) web/node_modules web/dist
