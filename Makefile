@@ -12,10 +12,12 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_WORKERS ?= 2
 BENCH_MODE ?= full
 
-.PHONY: setup run test gen check-gen check-compat lint bench bench-quick web-build test-deps \
+.PHONY: deps setup run test gen check-gen check-compat lint bench bench-quick web-build test-deps \
         test-python test-web test-e2e clean
 
-setup: $(VENV)/.stamp web/node_modules/.stamp gen web-build
+deps: $(VENV)/.stamp web/node_modules/.stamp
+
+setup: deps gen web-build
 
 $(VENV)/.stamp: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,7 +62,8 @@ test-web: web/node_modules/.stamp gen
 test-e2e: setup test-deps
 	cd web && npm run --silent e2e
 
-test: setup test-deps check-gen check-compat lint test-python test-web test-e2e bench-quick
+# check-gen runs before `setup` regenerates, so drift between schema/ and committed files fails the run.
+test: deps test-deps check-gen check-compat setup lint test-python test-web test-e2e bench-quick
 
 bench: setup test-deps
 	$(PY) -m bench --mode $(BENCH_MODE)
