@@ -1,0 +1,3 @@
+export function App(): React.JSX.Element {
+  return <div className="app">Tidewire</div>;
+}
