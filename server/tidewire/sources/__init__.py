@@ -1,0 +1,1 @@
+"""Event sources: downstream MCP proxy, agent CLI hooks and transcripts, agent runs, autonomous loops."""

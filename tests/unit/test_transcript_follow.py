@@ -1,0 +1,149 @@
+"""Following a Claude Code transcript file: complete lines only, in order, exactly once."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from tidewire.sources.transcript import TranscriptCursor, read_new
+
+
+def _user(text: str) -> dict[str, object]:
+    return {
+        "type": "user",
+        "sessionId": "s1",
+        "cwd": "/repo",
+        "gitBranch": "main",
+        "timestamp": "2026-11-26T06:00:00.123Z",
+        "message": {"role": "user", "content": text},
+    }
+
+
+def _assistant_tool(tool_id: str, name: str, command: str) -> dict[str, object]:
+    return {
+        "type": "assistant",
+        "timestamp": "2026-11-26T06:00:01+00:00",
+        "message": {
+            "role": "assistant",
+            "content": [
+                {"type": "text", "text": "Running it."},
+                {"type": "tool_use", "id": tool_id, "name": name, "input": {"command": command}},
+            ],
+        },
+    }
+
+
+def _tool_result(tool_id: str, output: str) -> dict[str, object]:
+    return {
+        "type": "user",
+        "message": {
+            "role": "user",
+            "content": [{"type": "tool_result", "tool_use_id": tool_id, "content": output}],
+        },
+    }
+
+
+def _line(record: dict[str, object]) -> bytes:
+    return (json.dumps(record) + "\n").encode()
+
+
+def test_messages_are_parsed_with_roles_tools_and_timestamps(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(
+        _line(_user("hello"))
+        + _line({"type": "summary", "summary": "ignored bookkeeping"})
+        + _line(_assistant_tool("toolu_1", "Bash", "make test"))
+        + _line(_tool_result("toolu_1", "ok"))
+    )
+    result = read_new(str(path), TranscriptCursor())
+    assert [m.index for m in result.messages] == [0, 1, 2]
+    first, second, third = result.messages
+    assert (
+        first.role == "user" and first.content[0].text == "hello" and first.ts == "2026-11-26T06:00:00.123Z"
+    )
+    assert first.git_branch == "main"
+    assert second.role == "assistant" and second.tool_name == "Bash"
+    assert [b.type for b in second.content] == ["text", "tool_use"]
+    assert second.content[1].text == "make test" and second.ts == "2026-11-26T06:00:01.000Z"
+    assert third.role == "tool" and third.tool_name == "Bash" and third.content[0].text == "ok"
+    assert result.cursor.offset == path.stat().st_size and result.cursor.next_index == 3
+
+
+def test_half_written_line_waits_for_its_newline(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    full = _line(_user("one")) + _line(_user("two"))
+    path.write_bytes(full[:-5])
+    first = read_new(str(path), TranscriptCursor())
+    assert [m.content[0].text for m in first.messages] == ["one"]
+    again = read_new(str(path), first.cursor)
+    assert again.messages == [] and again.cursor == first.cursor
+    path.write_bytes(full)
+    rest = read_new(str(path), first.cursor)
+    assert [(m.index, m.content[0].text) for m in rest.messages] == [(1, "two")]
+
+
+def test_corrupt_line_is_skipped_once(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(_line(_user("a")) + b"{not json\n" + _line(_user("b")))
+    result = read_new(str(path), TranscriptCursor())
+    assert [(m.index, m.content[0].text) for m in result.messages] == [(0, "a"), (1, "b")]
+
+
+def test_truncated_file_continues_indices_without_repeats(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(_line(_user("a")) + _line(_user("b")))
+    first = read_new(str(path), TranscriptCursor())
+    path.write_bytes(_line(_user("c")))
+    after = read_new(str(path), first.cursor)
+    assert after.rewritten
+    assert [(m.index, m.content[0].text) for m in after.messages] == [(2, "c")]
+
+
+def test_rewritten_file_passes_over_what_was_emitted(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(_line(_user("a")) + _line(_user("b")))
+    first = read_new(str(path), TranscriptCursor())
+    # Same messages rewritten with a different head (e.g. reformatted), plus one new message.
+    path.write_bytes(_line({**_user("a"), "uuid": "x"}) + _line(_user("b")) + _line(_user("c")))
+    after = read_new(str(path), first.cursor)
+    assert after.rewritten
+    assert [(m.index, m.content[0].text) for m in after.messages] == [(2, "c")]
+
+
+def test_missing_file_yields_nothing(tmp_path: Path) -> None:
+    cursor = TranscriptCursor(offset=10, next_index=3, fingerprint="x")
+    assert read_new(str(tmp_path / "absent.jsonl"), cursor).cursor == cursor
+
+
+def test_cursor_round_trips_through_json() -> None:
+    cursor = TranscriptCursor(offset=5, next_index=2, fingerprint="abc", tool_names={"t1": "Bash"})
+    assert TranscriptCursor.from_json(cursor.to_json()) == cursor
+    assert TranscriptCursor.from_json(None) == TranscriptCursor()
+
+
+@given(
+    texts=st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=12),
+    cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8),
+)
+def test_any_sequence_of_partial_appends_yields_each_message_once_in_order(
+    texts: list[str], cuts: list[int]
+) -> None:
+    data = b"".join(_line(_user(t)) for t in texts)
+    points = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.jsonl"
+        cursor = TranscriptCursor()
+        seen: list[tuple[int, str | None]] = []
+        for point in points:
+            path.write_bytes(data[:point])
+            result = read_new(str(path), cursor, limit=3)
+            while True:
+                seen.extend((m.index, m.content[0].text) for m in result.messages)
+                cursor = result.cursor
+                if not result.messages:
+                    break
+                result = read_new(str(path), cursor, limit=3)
+    assert seen == [(i, t) for i, t in enumerate(texts)]
