@@ -1,0 +1,118 @@
+"""Builds the ASGI app: store and bus, REST routers, ``/ws``, ``/mcp``, the web UI, and the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import importlib.util
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import APIRouter, FastAPI
+from starlette.routing import Mount, WebSocketRoute
+
+from . import __version__
+from .api import ROUTERS
+from .api.errors import install_error_handlers
+from .api.events import test_router
+from .bus import SqliteEventBus
+from .components import COMPONENT_FACTORIES, component_name
+from .config import Settings
+from .context import AppContext
+from .middleware import GuardMiddleware
+from .security import SecurityPolicy
+from .store import Store
+from .webui import web_app
+from .ws import Hub, SocketEndpoint
+
+log = logging.getLogger("tidewire.app")
+
+MCP_MODULE = "tidewire.mcp.server"
+
+
+def _resolve_router(item: APIRouter | str) -> APIRouter | None:
+    if isinstance(item, APIRouter):
+        return item
+    module_name, _, attr = item.partition(":")
+    if importlib.util.find_spec(module_name) is None:
+        log.warning("router module %s does not exist; skipped", module_name)
+        return None
+    router = getattr(importlib.import_module(module_name), attr or "router")
+    if not isinstance(router, APIRouter):
+        raise TypeError(f"{item} is not an APIRouter")
+    return router
+
+
+def _module_exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _mcp_app(ctx: AppContext) -> tuple[Any, Callable[[], AbstractAsyncContextManager[Any]] | None] | None:
+    if not _module_exists(MCP_MODULE):
+        return None
+    module = importlib.import_module(MCP_MODULE)
+    result = module.create_mcp_app(ctx)
+    if isinstance(result, tuple):
+        asgi_app, lifespan = result
+        return asgi_app, lifespan
+    return result, None
+
+
+def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+    """Open the store (unless given one), wire every part, and return the app.
+
+    The store is closed by the app's lifespan on shutdown.
+    """
+    store = store if store is not None else Store.open_sync(settings.db_path, retain=settings.retain)
+    bus = SqliteEventBus(store, settings.retain)
+    ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
+    hub = Hub()
+    policy = SecurityPolicy(settings)
+    mcp = _mcp_app(ctx)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        started: list[Any] = []
+        async with contextlib.AsyncExitStack() as stack:
+            try:
+                for factory in COMPONENT_FACTORIES:
+                    component = factory(ctx)
+                    await component.start()
+                    started.append(component)
+                    ctx.components[component_name(factory, component)] = component
+                if mcp is not None and mcp[1] is not None:
+                    await stack.enter_async_context(mcp[1]())
+                yield
+            finally:
+                await stack.aclose()
+                await hub.close_all(1001, "the daemon is shutting down")
+                for component in reversed(started):
+                    try:
+                        await component.stop()
+                    except Exception:
+                        log.exception("stopping %r failed", component)
+                await store.close()
+
+    app = FastAPI(title="Tidewire", version=__version__, lifespan=lifespan)
+    app.state.ctx = ctx
+    app.state.hub = hub
+    install_error_handlers(app)
+    app.router.routes.append(
+        WebSocketRoute("/ws", SocketEndpoint(settings, bus, store.server_id, policy, hub))
+    )
+    for item in ROUTERS:
+        router = _resolve_router(item)
+        if router is not None:
+            app.include_router(router)
+    if settings.allow_test_events:
+        app.include_router(test_router)
+    if mcp is not None:
+        app.router.routes.append(Mount("/mcp", app=mcp[0]))
+    app.router.routes.append(Mount("/", app=web_app(settings.web_dist)))  # type: ignore[arg-type]
+    app.add_middleware(GuardMiddleware, policy=policy, head=lambda: bus.head)
+    return app

@@ -1,0 +1,234 @@
+"""Daemon settings, from (in order of precedence) CLI flags, ``TIDEWIRE_*`` env vars, the TOML file, defaults.
+
+The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
+``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
+``heartbeat_ms``, ``max_frame_bytes``), an ``[agent]`` table (``command``, a list of strings
+with ``{prompt}`` placeholders, and ``grace_seconds``), a ``[sessions]`` table
+(``idle_timeout_seconds``) and ``[[mcp_servers]]`` entries. The whole parsed file is kept in
+``Settings.raw_config`` so a feature can read its own section.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidArgument
+
+DEFAULT_PORT = 8787
+DEFAULT_RETAIN = 10_000
+DEFAULT_HEARTBEAT_MS = 30_000
+DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
+DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
+
+
+def default_data_dir() -> Path:
+    env = os.environ.get("TIDEWIRE_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_DATA_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".local" / "share"
+    return base / "tidewire"
+
+
+def default_web_dist() -> Path:
+    env = os.environ.get("TIDEWIRE_WEB_DIST")
+    if env:
+        return Path(env).expanduser()
+    # server/tidewire/config.py -> repository root / web / dist
+    return Path(__file__).resolve().parents[2] / "web" / "dist"
+
+
+def is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    data_dir: Path = field(default_factory=default_data_dir)
+    config_file: Path | None = None
+    token: str | None = None
+    allow_origins: list[str] = field(default_factory=list)
+    allow_hosts: list[str] = field(default_factory=list)
+    retain: int = DEFAULT_RETAIN
+    # A connection whose cursor falls more than this many events behind the head gets
+    # `resync` overflow; None means "as far as the retained log reaches".
+    max_lag: int | None = None
+    heartbeat_ms: int = DEFAULT_HEARTBEAT_MS
+    max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
+    allow_test_events: bool = False
+    web_dist: Path = field(default_factory=default_web_dist)
+    mcp_servers: list[dict[str, Any]] = field(default_factory=list)
+    agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
+    agent_grace_seconds: float = 10.0
+    session_idle_timeout: float = 1800.0
+    raw_config: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def loopback(self) -> bool:
+        return is_loopback(self.host)
+
+    @property
+    def effective_max_lag(self) -> int:
+        return self.retain if self.max_lag is None else min(self.max_lag, self.retain)
+
+    @property
+    def db_path(self) -> Path:
+        return self.data_dir / "tidewire.db"
+
+    @property
+    def lock_path(self) -> Path:
+        return self.data_dir / "tidewire.lock"
+
+    def validate(self) -> None:
+        """Raise InvalidArgument for settings the daemon must refuse to start with."""
+        if not self.loopback and not self.token:
+            raise InvalidArgument(
+                f"refusing to bind to {self.host}: binding beyond loopback requires a token "
+                "(--token T or env TIDEWIRE_TOKEN)"
+            )
+        if not 0 < self.port < 65536:
+            raise InvalidArgument(f"port must be 1..65535, not {self.port}")
+        if self.retain < 1:
+            raise InvalidArgument("retain must be at least 1")
+        if self.max_lag is not None and self.max_lag < 1:
+            raise InvalidArgument("max_lag must be at least 1")
+        if self.heartbeat_ms < 1:
+            raise InvalidArgument("heartbeat_ms must be at least 1")
+        if self.max_frame_bytes < 256:
+            raise InvalidArgument("max_frame_bytes must be at least 256")
+        if self.token is not None and not self.token.strip():
+            raise InvalidArgument("the token must not be empty")
+
+
+_SERVER_KEYS: dict[str, type] = {
+    "host": str,
+    "port": int,
+    "data_dir": str,
+    "token": str,
+    "allow_origins": list,
+    "allow_hosts": list,
+    "retain": int,
+    "max_lag": int,
+    "heartbeat_ms": int,
+    "max_frame_bytes": int,
+    "allow_test_events": bool,
+    "web_dist": str,
+}
+
+_ENV_KEYS: dict[str, str] = {
+    "TIDEWIRE_HOST": "host",
+    "TIDEWIRE_PORT": "port",
+    "TIDEWIRE_DATA_DIR": "data_dir",
+    "TIDEWIRE_TOKEN": "token",
+    "TIDEWIRE_ALLOW_ORIGIN": "allow_origins",
+    "TIDEWIRE_ALLOW_HOST": "allow_hosts",
+    "TIDEWIRE_RETAIN": "retain",
+    "TIDEWIRE_MAX_LAG": "max_lag",
+    "TIDEWIRE_HEARTBEAT_MS": "heartbeat_ms",
+    "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
+    "TIDEWIRE_WEB_DIST": "web_dist",
+}
+
+
+def read_config_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise InvalidArgument(f"config file {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidArgument(f"config file {path} is not valid TOML: {exc}") from None
+
+
+def _from_file(raw: Mapping[str, Any], path: Path) -> dict[str, Any]:
+    server = raw.get("server", {})
+    if not isinstance(server, dict):
+        raise InvalidArgument(f"{path}: [server] must be a table")
+    out: dict[str, Any] = {}
+    for key, value in server.items():
+        expected = _SERVER_KEYS.get(key)
+        if expected is None:
+            raise InvalidArgument(f"{path}: unknown key server.{key}")
+        if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+            raise InvalidArgument(f"{path}: server.{key} must be an integer")
+        if not isinstance(value, expected):
+            raise InvalidArgument(f"{path}: server.{key} must be a {expected.__name__}")
+        out[key] = value
+    agent = raw.get("agent", {})
+    if isinstance(agent, dict):
+        command = agent.get("command")
+        if command is not None:
+            if not isinstance(command, list) or not all(isinstance(p, str) for p in command) or not command:
+                raise InvalidArgument(f"{path}: agent.command must be a non-empty list of strings")
+            out["agent_command"] = command
+        if "grace_seconds" in agent:
+            out["agent_grace_seconds"] = float(agent["grace_seconds"])
+    sessions = raw.get("sessions", {})
+    if isinstance(sessions, dict) and "idle_timeout_seconds" in sessions:
+        out["session_idle_timeout"] = float(sessions["idle_timeout_seconds"])
+    mcp_servers = raw.get("mcp_servers", [])
+    if not isinstance(mcp_servers, list) or not all(isinstance(s, dict) for s in mcp_servers):
+        raise InvalidArgument(f"{path}: mcp_servers must be an array of tables ([[mcp_servers]])")
+    out["mcp_servers"] = mcp_servers
+    return out
+
+
+def _from_env(env: Mapping[str, str]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for var, key in _ENV_KEYS.items():
+        value = env.get(var)
+        if value is None or value == "":
+            continue
+        out[key] = _coerce(key, value, var)
+    return out
+
+
+def _coerce(key: str, value: str, where: str) -> Any:
+    kind = _SERVER_KEYS[key]
+    if kind is int:
+        try:
+            return int(value)
+        except ValueError:
+            raise InvalidArgument(f"{where} must be an integer, not {value!r}") from None
+    if kind is list:
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def load_settings(
+    cli: Mapping[str, Any] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Settings:
+    """Merge CLI values (None means "not given"), env vars and the config file into Settings."""
+    cli = {k: v for k, v in (cli or {}).items() if v is not None}
+    env = os.environ if env is None else env
+    config_path_value = cli.get("config_file") or env.get("TIDEWIRE_CONFIG")
+    raw: dict[str, Any] = {}
+    merged: dict[str, Any] = {}
+    config_path: Path | None = None
+    if config_path_value:
+        config_path = Path(config_path_value).expanduser()
+        raw = read_config_file(config_path)
+        merged.update(_from_file(raw, config_path))
+    merged.update(_from_env(env))
+    merged.update(cli)
+    merged.pop("config_file", None)
+    for key in ("data_dir", "web_dist"):
+        if key in merged:
+            merged[key] = Path(merged[key]).expanduser()
+    settings = Settings(config_file=config_path, raw_config=raw, **merged)
+    settings.validate()
+    return settings

@@ -1,0 +1,127 @@
+"""``tidewire serve``: run the daemon on one port until SIGTERM / Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import socket
+import sys
+from typing import Any
+
+import uvicorn
+
+from .config import Settings, load_settings
+from .errors import DomainError
+from .lockfile import AlreadyRunning, DataDirLock
+from .ws import Hub
+
+
+def add_parser(subparsers: Any) -> None:
+    p: argparse.ArgumentParser = subparsers.add_parser("serve", help="run the daemon")
+    p.add_argument("--host", help="bind address (default 127.0.0.1; beyond loopback needs --token)")
+    p.add_argument("--port", type=int, help="port (default 8787)")
+    p.add_argument("--data-dir", dest="data_dir", help="data directory (default ~/.local/share/tidewire)")
+    p.add_argument("--config", dest="config_file", help="TOML config file")
+    p.add_argument(
+        "--allow-origin",
+        dest="allow_origins",
+        action="append",
+        metavar="ORIGIN",
+        help="another browser origin allowed to use the socket and API (repeatable)",
+    )
+    p.add_argument(
+        "--allow-host",
+        dest="allow_hosts",
+        action="append",
+        metavar="HOST",
+        help="another Host name this daemon answers to (repeatable)",
+    )
+    p.add_argument("--token", help="require this token (env TIDEWIRE_TOKEN); needed beyond loopback")
+    p.add_argument("--retain", type=int, help="events kept for resume (default 10000)")
+    p.add_argument(
+        "--max-lag", dest="max_lag", type=int, help="events a socket may fall behind before resync"
+    )
+    p.add_argument("--heartbeat-ms", dest="heartbeat_ms", type=int, help="socket heartbeat (default 30000)")
+    p.add_argument("--max-frame-bytes", dest="max_frame_bytes", type=int, help="largest client frame (1 MiB)")
+    p.add_argument(
+        "--allow-test-events",
+        dest="allow_test_events",
+        action="store_true",
+        default=None,
+        help="enable POST /api/test-events, for client authors testing their clients",
+    )
+    p.add_argument("--log-level", dest="log_level", default="warning", help="uvicorn log level")
+    p.set_defaults(func=run)
+
+
+class _Server(uvicorn.Server):
+    """Closes sockets with 1001 (going away) before uvicorn's own shutdown would send 1012."""
+
+    hub: Hub | None = None
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.hub is not None:
+            await self.hub.close_all(1001, "the daemon is shutting down")
+        await super().shutdown(sockets)
+
+
+def serve(settings: Settings, log_level: str = "warning") -> int:
+    from .app import create_app
+
+    lock = DataDirLock(settings.lock_path)
+    try:
+        lock.acquire()
+    except AlreadyRunning as exc:
+        print(f"tidewire: {exc}", file=sys.stderr)
+        return 3
+    try:
+        app = create_app(settings)
+        heartbeat = settings.heartbeat_ms / 1000
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            log_level=log_level,
+            ws_max_size=settings.max_frame_bytes,
+            ws_ping_interval=heartbeat,
+            ws_ping_timeout=heartbeat,
+            # Compression would cost CPU per frame per connection; frames are serialised once for all.
+            ws_per_message_deflate=False,
+            timeout_graceful_shutdown=5,
+            proxy_headers=False,
+            server_header=False,
+        )
+        server = _Server(config)
+        server.hub = app.state.hub
+        asyncio.run(server.serve())
+        return 0 if server.started else 1
+    finally:
+        lock.release()
+
+
+def run(args: argparse.Namespace) -> int:
+    cli = {
+        key: getattr(args, key, None)
+        for key in (
+            "host",
+            "port",
+            "data_dir",
+            "config_file",
+            "allow_origins",
+            "allow_hosts",
+            "token",
+            "retain",
+            "max_lag",
+            "heartbeat_ms",
+            "max_frame_bytes",
+            "allow_test_events",
+        )
+    }
+    try:
+        settings = load_settings(cli)
+    except DomainError as exc:
+        print(f"tidewire: {exc.message}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    return serve(settings, args.log_level)

@@ -1,0 +1,254 @@
+"""SQLite (WAL) store: one writer thread, a few reader threads, and the event outbox.
+
+Every write runs ``fn(tx)`` inside ``BEGIN IMMEDIATE ... COMMIT`` on the writer thread;
+the events it emits get their seq there, in commit order, and are handed to the commit
+listeners (the event bus) on the event loop right after COMMIT, before ``write`` returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import DomainError, InvalidArgument
+from ..protocol import EVENT_MODELS
+from .clock import utc_now
+from .entry import LogEntry
+from .migrations import migrate
+
+T = TypeVar("T")
+CommitListener = Callable[[list[LogEntry]], None]
+
+_READERS = 2
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 30000")
+    return conn
+
+
+def build_frame(type_: str, seq: int, ts: str, data: BaseModel | Mapping[str, Any]) -> str:
+    """Validate an event against its generated frame model and serialise it for the wire.
+
+    Optional fields left at their default (None) are omitted: the schemas make them
+    optional, not nullable.
+    """
+    model = EVENT_MODELS.get(type_)
+    if model is None:
+        raise InvalidArgument(f"unknown event type {type_!r}", code="unknown_event")
+    payload = (
+        data.model_dump(mode="json", exclude_defaults=True, by_alias=True)
+        if isinstance(data, BaseModel)
+        else dict(data)
+    )
+    try:
+        frame = model.model_validate({"type": type_, "seq": seq, "ts": ts, "data": payload})
+    except ValidationError as exc:
+        raise InvalidArgument(f"{type_}: invalid event data: {exc.errors(include_url=False)}") from None
+    return frame.model_dump_json(exclude_defaults=True, by_alias=True)
+
+
+class Tx:
+    """A write transaction: its connection, its timestamp, and its outbox."""
+
+    def __init__(self, conn: sqlite3.Connection, now: str, head: int) -> None:
+        self.conn = conn
+        self.now = now
+        self._next_seq = head + 1
+        self.outbox: list[LogEntry] = []
+
+    def emit(self, type: str, data: BaseModel | Mapping[str, Any]) -> int:
+        seq = self._next_seq
+        text = build_frame(type, seq, self.now, data)
+        self.conn.execute(
+            "INSERT INTO events (seq, type, ts, frame) VALUES (?, ?, ?, ?)", (seq, type, self.now, text)
+        )
+        self.outbox.append(LogEntry.from_text(seq, type, text))
+        self._next_seq = seq + 1
+        return seq
+
+
+class Store:
+    """The daemon's database. Create with ``await Store.open(path, retain=...)``."""
+
+    def __init__(self, path: Path, retain: int) -> None:
+        self.path = path
+        self.retain = retain
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidewire-writer")
+        self._readers = ThreadPoolExecutor(max_workers=_READERS, thread_name_prefix="tidewire-reader")
+        self._local = threading.local()
+        self._read_conns: list[sqlite3.Connection] = []
+        self._read_lock = threading.Lock()
+        self._wconn: sqlite3.Connection | None = None
+        self._listeners: list[CommitListener] = []
+        self._closed = False
+        self.head = 0
+        self.epoch = ""
+        self.server_id = ""
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    async def open(cls, path: Path | str, retain: int = 10_000) -> Store:
+        store = cls(Path(path), retain)
+        await asyncio.get_running_loop().run_in_executor(store._writer, store._open_sync)
+        return store
+
+    @classmethod
+    def open_sync(cls, path: Path | str, retain: int = 10_000) -> Store:
+        """Open from synchronous code (app construction); same result as ``open``."""
+        store = cls(Path(path), retain)
+        store._writer.submit(store._open_sync).result()
+        return store
+
+    def _open_sync(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(self.path)
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise RuntimeError(f"could not put {self.path} in WAL mode (got {mode})")
+        # FULL: a commit that returned survives power loss too, so a seq a client saw is never reused.
+        conn.execute("PRAGMA synchronous = FULL")
+        migrate(conn, utc_now())
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            meta = {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")}
+            if "epoch" not in meta:
+                meta["epoch"] = "ep_" + secrets.token_hex(8)
+                meta["server_id"] = "srv_" + secrets.token_hex(6)
+                meta["head_seq"] = "0"
+                conn.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)",
+                    [(k, meta[k]) for k in ("epoch", "server_id", "head_seq")],
+                )
+            # The head is the larger of the recorded head and the log's max: both are written in
+            # every emitting transaction, so they agree; max() is belt and braces.
+            max_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+            head = max(int(meta["head_seq"]), int(max_seq))
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        self._wconn = conn
+        self.epoch = meta["epoch"]
+        self.server_id = meta["server_id"]
+        self.head = head
+
+    async def close(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(self._writer, self._close_writer)
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        with self._read_lock:
+            for conn in self._read_conns:
+                conn.close()
+            self._read_conns.clear()
+
+    def _close_writer(self) -> None:
+        if self._wconn is not None:
+            # Fold the WAL back into the main file so the database is self-contained at rest.
+            try:
+                self._wconn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                self._wconn.close()
+                self._wconn = None
+
+    # -- listeners -------------------------------------------------------------------------
+
+    def add_commit_listener(self, listener: CommitListener) -> None:
+        """Called on the event loop, in commit order, with each transaction's events."""
+        self._listeners.append(listener)
+
+    def _publish(self, entries: list[LogEntry]) -> None:
+        for listener in self._listeners:
+            listener(entries)
+
+    # -- writes ----------------------------------------------------------------------------
+
+    async def write(self, fn: Callable[[Tx], T]) -> T:
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, self._write_sync, fn, loop)
+
+    def _write_sync(self, fn: Callable[[Tx], T], loop: asyncio.AbstractEventLoop) -> T:
+        conn = self._wconn
+        if conn is None:
+            raise RuntimeError("the store is closed")
+        conn.execute("BEGIN IMMEDIATE")
+        tx = Tx(conn, utc_now(), self.head)
+        try:
+            result = fn(tx)
+            if tx.outbox:
+                new_head = tx.outbox[-1].seq
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(new_head),))
+                # Pruning in the write path keeps the log bounded without a background job.
+                conn.execute("DELETE FROM events WHERE seq <= ?", (new_head - self.retain,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        if tx.outbox:
+            self.head = tx.outbox[-1].seq
+            # Scheduled from this single writer thread, so listeners run in commit order, and
+            # before the caller's await resumes (its wake-up is scheduled after this).
+            loop.call_soon_threadsafe(self._publish, tx.outbox)
+        return result
+
+    # -- reads -----------------------------------------------------------------------------
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> tuple[T, int]:
+        """Run ``fn(conn)`` in one read snapshot; return its value and the seq that snapshot reflects."""
+        if self._closed:
+            raise RuntimeError("the store is closed")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._readers, self._read_sync, fn)
+
+    def _reader_conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _connect(self.path)
+            conn.execute("PRAGMA query_only = ON")
+            self._local.conn = conn
+            with self._read_lock:
+                self._read_conns.append(conn)
+        return conn
+
+    def _read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> tuple[T, int]:
+        conn = self._reader_conn()
+        conn.execute("BEGIN")
+        try:
+            seq = int(conn.execute("SELECT value FROM meta WHERE key = 'head_seq'").fetchone()[0])
+            value = fn(conn)
+        finally:
+            conn.execute("COMMIT")
+        return value, seq
+
+    def load_recent(self, limit: int) -> list[LogEntry]:
+        """The newest ``limit`` events, oldest first (used once at start-up to fill the ring)."""
+        return self._writer.submit(self._load_recent_sync, limit).result()
+
+    def _load_recent_sync(self, limit: int) -> list[LogEntry]:
+        assert self._wconn is not None
+        rows = self._wconn.execute(
+            "SELECT seq, type, frame FROM events ORDER BY seq DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [LogEntry.from_text(r["seq"], r["type"], r["frame"]) for r in reversed(rows)]
+
+
+__all__ = ["DomainError", "Store", "Tx"]

@@ -1,0 +1,226 @@
+"""One socket connection: its cursor over the shared log, its subscriptions, and its single writer.
+
+All state changes happen on the event loop without awaiting, so a reply's ``seq`` is the
+exact cursor at which the change took effect. The writer sends control replies first,
+then walks the log from the cursor; each connection holds at most one frame in flight,
+so a stalled peer costs no memory per event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from ..bus.base import EventBus
+from ..protocol import PROTOCOL
+from ..protocol import models as m
+from ..store.clock import utc_now
+from .frames import FrameError, dump, error_frame, parse_client_frame
+from .subscriptions import SubscriptionError, SubscriptionSet
+
+SendText = Callable[[str], Awaitable[None]]
+
+# Replies queued while the peer does not read; past this the peer is misbehaving.
+MAX_PENDING_REPLIES = 10_000
+
+
+class ConnectionClosing(Exception):
+    def __init__(self, code: int, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+@dataclass
+class _Resume:
+    after_seq: int
+    to_seq: int
+    frame_id: str | int | None
+    replayed: int = 0
+
+
+class Connection:
+    def __init__(
+        self,
+        bus: EventBus,
+        send_text: SendText,
+        *,
+        server_id: str,
+        heartbeat_ms: int,
+        max_frame_bytes: int,
+        max_lag: int,
+    ) -> None:
+        self.bus = bus
+        self._send_text = send_text
+        self.server_id = server_id
+        self.heartbeat_ms = heartbeat_ms
+        self.max_frame_bytes = max_frame_bytes
+        self.max_lag = max_lag
+        self.subs = SubscriptionSet()
+        self.cursor = bus.head
+        self.active = False  # the cursor moves only after the first subscribe
+        self.last_sent = 0
+        self.replies: deque[str] = deque()
+        self.wake = asyncio.Event()
+        self._resume: _Resume | None = None
+        self.close_request: ConnectionClosing | None = None
+
+    def welcome(self) -> str:
+        return dump(
+            m.WelcomeFrame(
+                type="welcome",
+                protocol=PROTOCOL,
+                server_id=self.server_id,
+                epoch=self.bus.epoch,
+                seq=self.cursor,
+                heartbeat_ms=self.heartbeat_ms,
+                oldest_seq=self.bus.oldest,
+                max_frame_bytes=self.max_frame_bytes,
+            )
+        )
+
+    # -- incoming --------------------------------------------------------------------------
+
+    def _reply(self, text: str) -> None:
+        if len(self.replies) >= MAX_PENDING_REPLIES:
+            self.close_request = ConnectionClosing(1008, "too many unread replies")
+        else:
+            self.replies.append(text)
+        self.wake.set()
+
+    def handle_text(self, text: str) -> None:
+        try:
+            frame = parse_client_frame(text)
+        except FrameError as exc:
+            self._reply(error_frame(exc.code, exc.message, exc.frame_id))
+            return
+        try:
+            if isinstance(frame, m.SubscribeFrame):
+                self._subscribe(frame)
+            elif isinstance(frame, m.UnsubscribeFrame):
+                self._unsubscribe(frame)
+            elif isinstance(frame, m.PingFrame):
+                self._reply(
+                    dump(
+                        m.PongFrame(
+                            type="pong", id=frame.id, t=frame.t, server_time=utc_now(), seq=self.bus.head
+                        )
+                    )
+                )
+            else:
+                self._resume_from(frame)
+        except FrameError as exc:
+            self._reply(error_frame(exc.code, exc.message, exc.frame_id))
+
+    def handle_bytes(self) -> None:
+        self._reply(error_frame("invalid_json", "binary frames are not accepted; send JSON text", None))
+
+    def _subscribe(self, frame: m.SubscribeFrame) -> None:
+        try:
+            self.subs.add(e.root for e in frame.events)
+        except SubscriptionError as exc:
+            raise FrameError("invalid_subscription", str(exc), frame.id) from None
+        self.active = True
+        self._reply(
+            dump(m.SubscribedFrame(type="subscribed", events=self.subs.events, seq=self.cursor, id=frame.id))
+        )
+
+    def _unsubscribe(self, frame: m.UnsubscribeFrame) -> None:
+        try:
+            self.subs.remove(e.root for e in frame.events)
+        except SubscriptionError as exc:
+            raise FrameError("invalid_subscription", str(exc), frame.id) from None
+        self._reply(
+            dump(
+                m.UnsubscribedFrame(
+                    type="unsubscribed", events=self.subs.events, seq=self.cursor, id=frame.id
+                )
+            )
+        )
+
+    def _resync(self, reason: str, frame_id: str | int | None) -> str:
+        return dump(
+            m.ResyncFrame(type="resync", reason=reason, epoch=self.bus.epoch, seq=self.bus.head, id=frame_id)
+        )
+
+    def _resume_from(self, frame: m.ResumeFrame) -> None:
+        head = self.bus.head
+        if frame.epoch != self.bus.epoch:
+            self._reply(self._resync("epoch_changed", frame.id))
+            return
+        if frame.after_seq > head:
+            raise FrameError(
+                "invalid_resume", f"after_seq {frame.after_seq} is beyond the head {head}", frame.id
+            )
+        if frame.after_seq < self.bus.oldest - 1 or self.last_sent > frame.after_seq:
+            # Older than the log, or rewinding would repeat an event this connection already sent.
+            self._reply(self._resync("gap_too_old", frame.id))
+            return
+        self.cursor = frame.after_seq
+        self._resume = _Resume(frame.after_seq, head, frame.id)
+        self._maybe_finish_resume()
+
+    def _maybe_finish_resume(self) -> None:
+        r = self._resume
+        if r is not None and self.cursor >= r.to_seq:
+            self._resume = None
+            self._reply(
+                dump(
+                    m.ResumedFrame(
+                        type="resumed",
+                        after_seq=r.after_seq,
+                        to_seq=r.to_seq,
+                        replayed=r.replayed,
+                        id=r.frame_id,
+                    )
+                )
+            )
+
+    # -- outgoing --------------------------------------------------------------------------
+
+    async def run_writer(self) -> None:
+        """Send until cancelled; raises ConnectionClosing when the connection must be closed."""
+        self.bus.add_waker(self.wake)
+        try:
+            await self._send_text(self.welcome())
+            while True:
+                self.wake.clear()
+                if self.close_request is not None:
+                    raise self.close_request
+                if not await self._step():
+                    await self.wake.wait()
+        finally:
+            self.bus.remove_waker(self.wake)
+
+    async def _step(self) -> bool:
+        """Send one frame if there is one to send; False when idle."""
+        if self.replies:
+            await self._send_text(self.replies.popleft())
+            return True
+        if not self.active:
+            return False
+        bus = self.bus
+        while self.cursor < bus.head:
+            nxt = self.cursor + 1
+            lagging = self._resume is None and bus.head - self.cursor > self.max_lag
+            entry = bus.get(nxt) if not lagging else None
+            if entry is None:
+                # Fell out of the ring (or too far behind): the client must refetch.
+                self.cursor = bus.head
+                self._resume = None
+                await self._send_text(self._resync("overflow", None))
+                return True
+            self.cursor = nxt
+            matched = self.subs.matches(entry.type, entry.data)
+            if matched and self._resume is not None:
+                self._resume.replayed += 1
+            self._maybe_finish_resume()
+            if matched:
+                self.last_sent = nxt
+                await self._send_text(entry.text)
+                return True
+            if self.replies:
+                return True
+        return False

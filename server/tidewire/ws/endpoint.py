@@ -1,0 +1,112 @@
+"""The ``/ws`` endpoint as a plain ASGI app: handshake checks, then one reader loop and one writer task.
+
+Plain ASGI rather than Starlette's WebSocket wrapper: the hot path is one ``send`` of a
+pre-serialised frame per event and connection, and close codes need exact control.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from typing import Any
+
+from starlette.types import Receive, Scope, Send
+
+from ..bus.base import EventBus
+from ..config import Settings
+from ..security import SecurityPolicy, header_dict
+from .connection import Connection, ConnectionClosing
+from .hub import Hub
+
+log = logging.getLogger("tidewire.ws")
+
+
+class SocketEndpoint:
+    def __init__(
+        self, settings: Settings, bus: EventBus, server_id: str, policy: SecurityPolicy, hub: Hub
+    ) -> None:
+        self.settings = settings
+        self.bus = bus
+        self.server_id = server_id
+        self.policy = policy
+        self.hub = hub
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "websocket":
+            return
+        message = await receive()
+        if message["type"] != "websocket.connect":
+            return
+        headers = header_dict(scope.get("headers", []))
+        verdict = self.policy.check(headers, scope.get("query_string", b""))
+        if not verdict.ok and verdict.status == 403:
+            # Before accept, a close becomes an HTTP 403 refusal of the handshake.
+            await send({"type": "websocket.close", "code": 1008, "reason": verdict.message})
+            return
+        await send({"type": "websocket.accept"})
+        if not verdict.ok:
+            await send({"type": "websocket.close", "code": 1008, "reason": verdict.message})
+            return
+        if self.hub.closing:
+            await send({"type": "websocket.close", "code": 1001, "reason": "the daemon is shutting down"})
+            return
+        await self._serve(receive, send)
+
+    async def _serve(self, receive: Receive, send: Send) -> None:
+        closed = False
+
+        async def send_text(text: str) -> None:
+            await send({"type": "websocket.send", "text": text})
+
+        async def close(code: int, reason: str) -> None:
+            nonlocal closed
+            if closed:
+                return
+            closed = True
+            if asyncio.current_task() is not writer:
+                writer.cancel()
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": code, "reason": reason})
+
+        conn = Connection(
+            self.bus,
+            send_text,
+            server_id=self.server_id,
+            heartbeat_ms=self.settings.heartbeat_ms,
+            max_frame_bytes=self.settings.max_frame_bytes,
+            max_lag=self.settings.effective_max_lag,
+        )
+
+        async def write() -> None:
+            try:
+                await conn.run_writer()
+            except ConnectionClosing as exc:
+                await close(exc.code, exc.reason)
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # the peer vanished mid-send, or a bug: close rather than hang
+                log.debug("socket writer stopped", exc_info=True)
+                await close(1011, "internal error")
+
+        writer = asyncio.create_task(write())
+        self.hub.add(conn, close)
+        try:
+            while True:
+                message: dict[str, Any] = dict(await receive())
+                kind = message["type"]
+                if kind == "websocket.disconnect":
+                    break
+                if kind != "websocket.receive" or closed:
+                    continue
+                text = message.get("text")
+                if text is not None:
+                    conn.handle_text(text)
+                else:
+                    conn.handle_bytes()
+        finally:
+            self.hub.discard(conn)
+            closed = True
+            writer.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await writer
