@@ -1,5 +1,5 @@
-# generated from schema/ by codegen; do not edit
-"""Event catalogue: every event name, its frame model, and whether it is high volume."""
+# generated from schema/ by `make gen`, do not edit
+"""Event catalogue: every frame type, its model, and which events are high volume."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from . import models
 
+# Event name -> model of the whole event frame.
 EVENT_MODELS: dict[str, type[BaseModel]] = {
     "agent.cancelled": models.AgentCancelledEvent,
     "agent.completed": models.AgentCompletedEvent,
@@ -42,4 +43,88 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "worktree.updated": models.WorktreeUpdatedEvent,
 }
 
-HIGH_VOLUME: frozenset[str] = frozenset({"mcp.tool_called", "session.message"})
+# Every event name, sorted.
+EVENT_NAMES: tuple[str, ...] = (
+    "agent.cancelled",
+    "agent.completed",
+    "agent.failed",
+    "agent.started",
+    "autonomous.iteration",
+    "autonomous.started",
+    "autonomous.stopped",
+    "hook.generic",
+    "hook.notification",
+    "hook.post_tool_use",
+    "hook.pre_compact",
+    "hook.pre_tool_use",
+    "hook.session_end",
+    "hook.session_start",
+    "hook.stop",
+    "hook.subagent_stop",
+    "hook.user_prompt_submit",
+    "mcp.server_connected",
+    "mcp.server_disconnected",
+    "mcp.tool_called",
+    "session.created",
+    "session.ended",
+    "session.message",
+    "session.updated",
+    "task.closed",
+    "task.created",
+    "task.expanded",
+    "task.updated",
+    "worktree.created",
+    "worktree.deleted",
+    "worktree.merged",
+    "worktree.updated",
+)
+
+# Events with `x-tidewire-high-volume: true`: delivered only to exact subscriptions.
+HIGH_VOLUME: frozenset[str] = frozenset(
+    {
+        "mcp.tool_called",
+        "session.message",
+    }
+)
+
+# Server-to-client control frame type -> model.
+SERVER_CONTROL_MODELS: dict[str, type[BaseModel]] = {
+    "error": models.ErrorFrame,
+    "pong": models.PongFrame,
+    "resumed": models.ResumedFrame,
+    "resync": models.ResyncFrame,
+    "subscribed": models.SubscribedFrame,
+    "unsubscribed": models.UnsubscribedFrame,
+    "welcome": models.WelcomeFrame,
+}
+
+# Server-to-client control frame types.
+SERVER_CONTROL: frozenset[str] = frozenset(
+    {
+        "error",
+        "pong",
+        "resumed",
+        "resync",
+        "subscribed",
+        "unsubscribed",
+        "welcome",
+    }
+)
+
+# Client-to-server frame type -> model.
+CLIENT_CONTROL_MODELS: dict[str, type[BaseModel]] = {
+    "ping": models.PingFrame,
+    "resume": models.ResumeFrame,
+    "subscribe": models.SubscribeFrame,
+    "unsubscribe": models.UnsubscribeFrame,
+}
+
+# Client-to-server frame types.
+CLIENT_CONTROL: frozenset[str] = frozenset(
+    {
+        "ping",
+        "resume",
+        "subscribe",
+        "unsubscribe",
+    }
+)

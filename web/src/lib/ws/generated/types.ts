@@ -1,0 +1,1316 @@
+// generated from schema/ by `make gen`, do not edit
+
+/**
+ * Why an autonomous loop stopped.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "StopReason".
+ */
+export type StopReason =
+  "no_ready_tasks" | "max_iterations" | "too_many_failures" | "stop_requested" | "daemon_stopping" | "error";
+/**
+ * Every frame a client may send, keyed on `type`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ClientFrame".
+ */
+export type ClientFrame = SubscribeFrame | UnsubscribeFrame | PingFrame | ResumeFrame;
+/**
+ * Every frame the daemon sends, keyed on `type`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ServerFrame".
+ */
+export type ServerFrame =
+  | WelcomeFrame
+  | SubscribedFrame
+  | UnsubscribedFrame
+  | PongFrame
+  | ResumedFrame
+  | ResyncFrame
+  | ErrorFrame
+  | TaskCreatedEvent
+  | TaskUpdatedEvent
+  | TaskClosedEvent
+  | TaskExpandedEvent
+  | WorktreeCreatedEvent
+  | WorktreeUpdatedEvent
+  | WorktreeMergedEvent
+  | WorktreeDeletedEvent
+  | McpServerConnectedEvent
+  | McpServerDisconnectedEvent
+  | McpToolCalledEvent
+  | SessionCreatedEvent
+  | SessionUpdatedEvent
+  | SessionEndedEvent
+  | SessionMessageEvent
+  | AgentStartedEvent
+  | AgentCompletedEvent
+  | AgentFailedEvent
+  | AgentCancelledEvent
+  | AutonomousStartedEvent
+  | AutonomousIterationEvent
+  | AutonomousStoppedEvent
+  | HookSessionStartEvent
+  | HookUserPromptSubmitEvent
+  | HookPreToolUseEvent
+  | HookPostToolUseEvent
+  | HookNotificationEvent
+  | HookStopEvent
+  | HookSubagentStopEvent
+  | HookPreCompactEvent
+  | HookSessionEndEvent
+  | HookGenericEvent;
+
+/**
+ * An agent run was cancelled.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentCancelledEvent".
+ */
+export interface AgentCancelledEvent {
+  type: "agent.cancelled";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AgentEvent;
+  [k: string]: unknown;
+}
+/**
+ * Data of every `agent.*` event.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentEvent".
+ */
+export interface AgentEvent {
+  agent_id: string;
+  task_id: string | null;
+  worktree_id: string | null;
+  project_id?: string | null;
+  status: "running" | "completed" | "failed" | "cancelled" | "lost";
+  exit_code?: number | null;
+  duration_ms?: number | null;
+  /**
+   * Last lines of stderr (for `agent.failed`).
+   */
+  stderr_tail?: string[];
+  agent: AgentRun;
+  [k: string]: unknown;
+}
+/**
+ * One run of an agent CLI as a subprocess.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentRun".
+ */
+export interface AgentRun {
+  id: string;
+  project_id: string | null;
+  task_id: string | null;
+  worktree_id: string | null;
+  prompt: string;
+  /**
+   * The argv that was run.
+   */
+  command: string[];
+  cwd: string;
+  status: "running" | "completed" | "failed" | "cancelled" | "lost";
+  pid?: number | null;
+  exit_code?: number | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  started_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  ended_at?: string | null;
+  duration_ms?: number | null;
+  stderr_tail?: string[];
+  [k: string]: unknown;
+}
+/**
+ * An agent run exited with status 0.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentCompletedEvent".
+ */
+export interface AgentCompletedEvent {
+  type: "agent.completed";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AgentEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent run exited with a non-zero status, or could not start.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentFailedEvent".
+ */
+export interface AgentFailedEvent {
+  type: "agent.failed";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AgentEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent run started.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AgentStartedEvent".
+ */
+export interface AgentStartedEvent {
+  type: "agent.started";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AgentEvent;
+  [k: string]: unknown;
+}
+/**
+ * Data of every `autonomous.*` event.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AutonomousEvent".
+ */
+export interface AutonomousEvent {
+  loop_id: string;
+  project_id: string;
+  iteration: number;
+  task_id?: string | null;
+  /**
+   * For `autonomous.iteration`: `succeeded` or `failed`.
+   */
+  outcome?: string | null;
+  detail?: string | null;
+  reason?: StopReason | null;
+  loop: AutonomousLoop;
+  [k: string]: unknown;
+}
+/**
+ * A loop that works through a project's ready tasks.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AutonomousLoop".
+ */
+export interface AutonomousLoop {
+  id: string;
+  project_id: string;
+  status: "running" | "stopping" | "stopped";
+  iteration: number;
+  max_iterations?: number | null;
+  max_failures: number;
+  failures: number;
+  current_task_id?: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  started_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  stopped_at?: string | null;
+  stop_reason?: StopReason | null;
+  [k: string]: unknown;
+}
+/**
+ * An autonomous loop finished one task.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AutonomousIterationEvent".
+ */
+export interface AutonomousIterationEvent {
+  type: "autonomous.iteration";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AutonomousEvent;
+  [k: string]: unknown;
+}
+/**
+ * An autonomous loop started.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AutonomousStartedEvent".
+ */
+export interface AutonomousStartedEvent {
+  type: "autonomous.started";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AutonomousEvent;
+  [k: string]: unknown;
+}
+/**
+ * An autonomous loop stopped.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "AutonomousStoppedEvent".
+ */
+export interface AutonomousStoppedEvent {
+  type: "autonomous.stopped";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AutonomousEvent;
+  [k: string]: unknown;
+}
+/**
+ * Add to the connection's subscriptions.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SubscribeFrame".
+ */
+export interface SubscribeFrame {
+  type: "subscribe";
+  /**
+   * Event names, `prefix.*` patterns, `*`, or a filtered name `name:field=value`.
+   *
+   * @minItems 1
+   * @maxItems 256
+   */
+  events: string[];
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * Remove from the connection's subscriptions.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "UnsubscribeFrame".
+ */
+export interface UnsubscribeFrame {
+  type: "unsubscribe";
+  /**
+   * Event names, `prefix.*` patterns, `*`, or a filtered name `name:field=value`.
+   *
+   * @minItems 1
+   * @maxItems 256
+   */
+  events: string[];
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * Ask for a `pong`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "PingFrame".
+ */
+export interface PingFrame {
+  type: "ping";
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  t?: number;
+  [k: string]: unknown;
+}
+/**
+ * Replay missed events after a reconnect.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ResumeFrame".
+ */
+export interface ResumeFrame {
+  type: "resume";
+  epoch: string;
+  after_seq: number;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * One block of a message's content.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ContentBlock".
+ */
+export interface ContentBlock {
+  /**
+   * `text`, `thinking`, `tool_use`, `tool_result`, or another block type.
+   */
+  type: string;
+  text?: string | null;
+  tool_name?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A frame from the client was refused; the connection stays open.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ErrorFrame".
+ */
+export interface ErrorFrame {
+  type: "error";
+  /**
+   * Stable machine-readable code, see docs/protocol.md.
+   */
+  code: string;
+  message: string;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * Data of every `hook.*` event: one hook call from an agent CLI.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookEvent".
+ */
+export interface HookEvent {
+  session_id: string;
+  /**
+   * The hook's own name, e.g. `PreToolUse`.
+   */
+  hook_type: string;
+  /**
+   * The agent CLI: `claude`, `gemini`, `codex`, ...
+   */
+  source: string;
+  /**
+   * One line for people.
+   */
+  summary: string;
+  tool_name?: string | null;
+  cwd?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called a hook this protocol has no dedicated event for; `data.hook_type` names it.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookGenericEvent".
+ */
+export interface HookGenericEvent {
+  type: "hook.generic";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `Notification` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookNotificationEvent".
+ */
+export interface HookNotificationEvent {
+  type: "hook.notification";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `PostToolUse` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookPostToolUseEvent".
+ */
+export interface HookPostToolUseEvent {
+  type: "hook.post_tool_use";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `PreCompact` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookPreCompactEvent".
+ */
+export interface HookPreCompactEvent {
+  type: "hook.pre_compact";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `PreToolUse` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookPreToolUseEvent".
+ */
+export interface HookPreToolUseEvent {
+  type: "hook.pre_tool_use";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `SessionEnd` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookSessionEndEvent".
+ */
+export interface HookSessionEndEvent {
+  type: "hook.session_end";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `SessionStart` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookSessionStartEvent".
+ */
+export interface HookSessionStartEvent {
+  type: "hook.session_start";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `Stop` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookStopEvent".
+ */
+export interface HookStopEvent {
+  type: "hook.stop";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `SubagentStop` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookSubagentStopEvent".
+ */
+export interface HookSubagentStopEvent {
+  type: "hook.subagent_stop";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI called its `UserPromptSubmit` hook.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "HookUserPromptSubmitEvent".
+ */
+export interface HookUserPromptSubmitEvent {
+  type: "hook.user_prompt_submit";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * A downstream MCP server the daemon proxies.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpServer".
+ */
+export interface McpServer {
+  name: string;
+  transport: "stdio" | "streamable_http";
+  state: "connecting" | "connected" | "disconnected" | "failed";
+  tool_count: number;
+  tools: string[];
+  calls: number;
+  last_error?: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  connected_at?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * Data of `mcp.server_connected`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpServerConnectedData".
+ */
+export interface McpServerConnectedData {
+  server_name: string;
+  transport: "stdio" | "streamable_http";
+  tool_count: number;
+  [k: string]: unknown;
+}
+/**
+ * A downstream MCP server connected.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpServerConnectedEvent".
+ */
+export interface McpServerConnectedEvent {
+  type: "mcp.server_connected";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: McpServerConnectedData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `mcp.server_disconnected`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpServerDisconnectedData".
+ */
+export interface McpServerDisconnectedData {
+  server_name: string;
+  reason: string;
+  /**
+   * Whether the daemon will try to reconnect.
+   */
+  will_retry?: boolean;
+  [k: string]: unknown;
+}
+/**
+ * A downstream MCP server went away.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpServerDisconnectedEvent".
+ */
+export interface McpServerDisconnectedEvent {
+  type: "mcp.server_disconnected";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: McpServerDisconnectedData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `mcp.tool_called`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpToolCalledData".
+ */
+export interface McpToolCalledData {
+  server_name: string;
+  tool_name: string;
+  duration_ms: number;
+  ok: boolean;
+  error?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A proxied tool call finished.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "McpToolCalledEvent".
+ */
+export interface McpToolCalledEvent {
+  type: "mcp.tool_called";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: McpToolCalledData;
+  [k: string]: unknown;
+}
+/**
+ * Reply to `ping`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "PongFrame".
+ */
+export interface PongFrame {
+  type: "pong";
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  /**
+   * Echo of the ping's `t`.
+   */
+  t?: number;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  server_time: string;
+  seq: number;
+  [k: string]: unknown;
+}
+/**
+ * A git repository that tasks and worktrees belong to.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "Project".
+ */
+export interface Project {
+  id: string;
+  name: string;
+  /**
+   * Absolute path of the repository.
+   */
+  path: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  created_at: string;
+  [k: string]: unknown;
+}
+/**
+ * Replay after `resume` finished; live delivery continues.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ResumedFrame".
+ */
+export interface ResumedFrame {
+  type: "resumed";
+  after_seq: number;
+  to_seq: number;
+  replayed: number;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * The client must refetch its state: events were or may be lost to it.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "ResyncFrame".
+ */
+export interface ResyncFrame {
+  type: "resync";
+  reason: "epoch_changed" | "gap_too_old" | "overflow";
+  epoch?: string;
+  seq?: number;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * First frame after the handshake.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WelcomeFrame".
+ */
+export interface WelcomeFrame {
+  type: "welcome";
+  protocol: "tidewire.v1";
+  server_id: string;
+  /**
+   * Identifies one event log; a new epoch means every seq before it is void.
+   */
+  epoch: string;
+  /**
+   * Latest committed seq (0 before any event).
+   */
+  seq: number;
+  heartbeat_ms: number;
+  /**
+   * Oldest seq that can still be resumed after (resume with `after_seq >= oldest_seq - 1`).
+   */
+  oldest_seq?: number;
+  /**
+   * Largest client frame accepted; larger closes with 1009.
+   */
+  max_frame_bytes?: number;
+  [k: string]: unknown;
+}
+/**
+ * Reply to `subscribe`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SubscribedFrame".
+ */
+export interface SubscribedFrame {
+  type: "subscribed";
+  /**
+   * The connection's whole active set after the change.
+   */
+  events: string[];
+  /**
+   * The connection's log position when the change took effect: the new set applies to events with a greater seq.
+   */
+  seq?: number;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * Reply to `unsubscribe`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "UnsubscribedFrame".
+ */
+export interface UnsubscribedFrame {
+  type: "unsubscribed";
+  /**
+   * The connection's whole active set after the change.
+   */
+  events: string[];
+  /**
+   * The connection's log position when the change took effect: the new set applies to events with a greater seq.
+   */
+  seq?: number;
+  /**
+   * Chosen by the client, echoed in the reply.
+   */
+  id?: string | number;
+  [k: string]: unknown;
+}
+/**
+ * A task was created.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskCreatedEvent".
+ */
+export interface TaskCreatedEvent {
+  type: "task.created";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: TaskEventData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `task.created` and `task.closed`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskEventData".
+ */
+export interface TaskEventData {
+  task_id: string;
+  project_id: string | null;
+  task: Task;
+  [k: string]: unknown;
+}
+/**
+ * A unit of work.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "Task".
+ */
+export interface Task {
+  id: string;
+  project_id: string | null;
+  title: string;
+  description: string;
+  status: "open" | "in_progress" | "blocked" | "closed";
+  /**
+   * 0 is the most urgent.
+   */
+  priority: number;
+  labels: string[];
+  parent_id: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  created_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  updated_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  closed_at: string | null;
+  closed_reason: string | null;
+  /**
+   * How many agent runs on this task failed.
+   */
+  failure_count?: number;
+  last_failure?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A task changed.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskUpdatedEvent".
+ */
+export interface TaskUpdatedEvent {
+  type: "task.updated";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: TaskUpdatedData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `task.updated`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskUpdatedData".
+ */
+export interface TaskUpdatedData {
+  task_id: string;
+  project_id: string | null;
+  task: Task;
+  /**
+   * Names of the task fields that changed.
+   */
+  changed: string[];
+  /**
+   * The changed fields' values before the change.
+   */
+  previous?: {
+    [k: string]: unknown;
+  };
+  [k: string]: unknown;
+}
+/**
+ * A task was closed.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskClosedEvent".
+ */
+export interface TaskClosedEvent {
+  type: "task.closed";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: TaskEventData;
+  [k: string]: unknown;
+}
+/**
+ * Subtasks were added to a task.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskExpandedEvent".
+ */
+export interface TaskExpandedEvent {
+  type: "task.expanded";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: TaskExpandedData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `task.expanded`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "TaskExpandedData".
+ */
+export interface TaskExpandedData {
+  task_id: string;
+  project_id: string | null;
+  task: Task;
+  /**
+   * Ids of the subtasks created, in order.
+   */
+  subtask_ids: string[];
+  [k: string]: unknown;
+}
+/**
+ * A worktree was created.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WorktreeCreatedEvent".
+ */
+export interface WorktreeCreatedEvent {
+  type: "worktree.created";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: WorktreeEventData;
+  [k: string]: unknown;
+}
+/**
+ * Data of every `worktree.*` event.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WorktreeEventData".
+ */
+export interface WorktreeEventData {
+  worktree_id: string;
+  project_id: string;
+  worktree: Worktree;
+  /**
+   * For `worktree.updated`: `claim` or `release`.
+   */
+  action?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A `git worktree` checkout managed by the daemon.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "Worktree".
+ */
+export interface Worktree {
+  id: string;
+  project_id: string;
+  task_id: string | null;
+  branch: string;
+  base_branch: string;
+  path: string;
+  status: "active" | "claimed" | "merged" | "deleted";
+  owner: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  created_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  updated_at: string;
+  merged_into?: string | null;
+  merge_commit?: string | null;
+  [k: string]: unknown;
+}
+/**
+ * A worktree was claimed or released.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WorktreeUpdatedEvent".
+ */
+export interface WorktreeUpdatedEvent {
+  type: "worktree.updated";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: WorktreeEventData;
+  [k: string]: unknown;
+}
+/**
+ * A worktree's branch was merged.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WorktreeMergedEvent".
+ */
+export interface WorktreeMergedEvent {
+  type: "worktree.merged";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: WorktreeEventData;
+  [k: string]: unknown;
+}
+/**
+ * A worktree was removed.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "WorktreeDeletedEvent".
+ */
+export interface WorktreeDeletedEvent {
+  type: "worktree.deleted";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: WorktreeEventData;
+  [k: string]: unknown;
+}
+/**
+ * A session was first seen.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionCreatedEvent".
+ */
+export interface SessionCreatedEvent {
+  type: "session.created";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: SessionEventData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `session.created`, `session.updated` and `session.ended`.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionEventData".
+ */
+export interface SessionEventData {
+  session_id: string;
+  session: Session;
+  /**
+   * For `session.updated`: the fields that changed.
+   */
+  changed?: string[];
+  [k: string]: unknown;
+}
+/**
+ * An agent CLI session seen through its hooks.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "Session".
+ */
+export interface Session {
+  id: string;
+  /**
+   * The agent CLI: `claude`, `gemini`, `codex`, or another name.
+   */
+  source: string;
+  status: "active" | "waiting" | "idle" | "ended";
+  cwd?: string | null;
+  git_branch?: string | null;
+  transcript_path?: string | null;
+  project_id?: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  started_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  updated_at: string;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  ended_at?: string | null;
+  last_hook?: string | null;
+  tool_count: number;
+  message_count: number;
+  [k: string]: unknown;
+}
+/**
+ * A session changed.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionUpdatedEvent".
+ */
+export interface SessionUpdatedEvent {
+  type: "session.updated";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: SessionEventData;
+  [k: string]: unknown;
+}
+/**
+ * A session ended.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionEndedEvent".
+ */
+export interface SessionEndedEvent {
+  type: "session.ended";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: SessionEventData;
+  [k: string]: unknown;
+}
+/**
+ * A new message in a session's transcript.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionMessageEvent".
+ */
+export interface SessionMessageEvent {
+  type: "session.message";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: SessionMessage;
+  [k: string]: unknown;
+}
+/**
+ * One message of a session's transcript.
+ *
+ * This interface was referenced by `Tidewire`'s JSON-Schema
+ * via the `definition` "SessionMessage".
+ */
+export interface SessionMessage {
+  session_id: string;
+  /**
+   * Position in the transcript, from 0, without gaps.
+   */
+  index: number;
+  /**
+   * `user`, `assistant`, `system` or `tool`.
+   */
+  role: string;
+  content: ContentBlock[];
+  tool_name?: string | null;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  ts?: string | null;
+  [k: string]: unknown;
+}
