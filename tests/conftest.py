@@ -7,9 +7,71 @@ import os
 from hypothesis import HealthCheck, settings
 
 # CI runs on two shared cores: bounded examples, no deadline (timing is not what we test).
-settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+# --- the real daemon and the frame tap -------------------------------------------------------
+# Fixtures:
+#   daemon          -- a started `tidewire serve` (free loopback port, tmp data dir, --allow-test-events)
+#   daemon_factory  -- daemon_factory(*extra_args, start=True, test_events=True, env=None, data_dir=None)
+#                      for daemons with other flags; every daemon made is stopped after the test.
+# Sockets: `from support import ws_connect` -- every frame received through it is validated
+# against the schemas; `_frame_tap_session_check` fails the run if any frame did not validate.
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from support import Daemon  # noqa: E402
+from support import tap as _tap  # noqa: E402
+
+
+@pytest.fixture
+def daemon_factory(tmp_path: Path) -> Iterator[Callable[..., Daemon]]:
+    made: list[Daemon] = []
+
+    def make(
+        *args: str,
+        start: bool = True,
+        test_events: bool = True,
+        env: dict[str, str] | None = None,
+        data_dir: Path | None = None,
+        port: int | None = None,
+    ) -> Daemon:
+        d = Daemon(
+            data_dir or tmp_path / f"data{len(made)}", list(args), test_events=test_events, env=env, port=port
+        )
+        made.append(d)
+        if start:
+            d.start()
+        return d
+
+    yield make
+    for d in made:
+        try:
+            d.stop()
+        finally:
+            d.kill()
+
+
+@pytest.fixture
+def daemon(daemon_factory: Callable[..., Daemon]) -> Daemon:
+    return daemon_factory()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _frame_tap_session_check() -> Iterator[None]:
+    yield
+    if _tap.invalid_frames:
+        shown = "\n".join(_tap.invalid_frames[:10])
+        pytest.fail(
+            f"{len(_tap.invalid_frames)} frame(s) from the daemon did not validate:\n{shown}", pytrace=False
+        )
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "daemon: uses a real daemon subprocess")
