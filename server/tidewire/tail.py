@@ -1,0 +1,224 @@
+"""`tidewire tail [PATTERN...]`: print live events from a running daemon, one line each.
+
+    tidewire tail                      # every event except the high-volume ones
+    tidewire tail 'task.*' agent.failed
+    tidewire tail 'session.message:session_id=9f1c2d3e' --json
+
+Lines go to stdout (`seq  time  type  summary`, or the raw frame with `--json`);
+connection notes go to stderr, so `--json` output can be piped as JSON lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TextIO
+
+from .client import ConnectionFailed, ConnectionState, Event, TidewireClient, TidewireError
+from .protocol import models as m
+
+DEFAULT_URL = "ws://127.0.0.1:8787/ws"
+SUMMARY_WIDTH = 100
+
+
+def add_parser(subparsers: Any) -> None:
+    """Register `tail` on the `tidewire` command's subparsers."""
+    p: argparse.ArgumentParser = subparsers.add_parser(
+        "tail",
+        help="print live events",
+        description=(
+            "Print live events from a running daemon. PATTERNs are event names, 'prefix.*', '*' "
+            "(default) or 'name:field=value'; '*' and 'prefix.*' leave out the high-volume events "
+            "(mcp.tool_called, session.message), which must be named."
+        ),
+    )
+    p.add_argument("patterns", nargs="*", metavar="PATTERN", help="what to subscribe to (default: *)")
+    p.add_argument(
+        "--url",
+        default=os.environ.get("TIDEWIRE_URL", DEFAULT_URL),
+        help=f"the daemon's socket (env TIDEWIRE_URL; default {DEFAULT_URL})",
+    )
+    p.add_argument("--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="token (env TIDEWIRE_TOKEN)")
+    p.add_argument("--json", action="store_true", help="print each event frame as one line of JSON")
+    p.add_argument("-n", "--count", type=int, default=None, help="exit after N events")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        return asyncio.run(
+            tail(
+                args.url,
+                args.patterns or ["*"],
+                token=args.token,
+                as_json=args.json,
+                count=args.count,
+            )
+        )
+    except KeyboardInterrupt:
+        return 130
+
+
+async def tail(
+    url: str,
+    patterns: list[str],
+    *,
+    token: str | None = None,
+    as_json: bool = False,
+    count: int | None = None,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+) -> int:
+    """Follow the socket and print events; returns the exit status."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+
+    def note(text: str) -> None:
+        print(f"tail: {text}", file=err, flush=True)
+
+    client: TidewireClient | None = None
+
+    def on_state(state: ConnectionState) -> None:
+        if state == "connecting":
+            note(f"connecting to {url}")
+        elif state == "connected" and client is not None and client.welcome is not None:
+            w = client.welcome
+            note(f"connected (server {w.server_id}, epoch {w.epoch}, seq {w.seq})")
+        elif state == "disconnected":
+            note("disconnected; reconnecting")
+
+    def on_resync(frame: m.ResyncFrame) -> None:
+        head = f" (now at seq {frame.seq})" if isinstance(frame.seq, int) else ""
+        note(f"resync: {frame.reason}; some events were skipped{head}")
+
+    client = TidewireClient(url, patterns, token=token, on_state=on_state, on_resync=on_resync)
+    printed = 0
+    try:
+        async with client:
+            note("following " + " ".join(client.events))
+            if count is not None and count <= 0:
+                return 0
+            async for event in client:
+                print(format_json(event) if as_json else format_line(event), file=out, flush=True)
+                printed += 1
+                if count is not None and printed >= count:
+                    break
+    except TidewireError as exc:
+        note(exc.message)
+        return 2
+    except ConnectionFailed as exc:
+        note(str(exc))
+        return 1
+    return 0
+
+
+def format_json(event: Event) -> str:
+    dump: Callable[..., str] = event.model_dump_json  # type: ignore[attr-defined]
+    return dump(exclude_unset=True)
+
+
+def _data(event: Event) -> dict[str, Any]:
+    data = event.data
+    if hasattr(data, "model_dump"):
+        dumped: dict[str, Any] = data.model_dump(exclude_unset=True)
+        return dumped
+    return data if isinstance(data, dict) else {}
+
+
+def _task(event_type: str, d: dict[str, Any]) -> str:
+    task = d.get("task") or {}
+    text = f"{d.get('task_id')} [{task.get('status')}] {task.get('title')!r}"
+    if d.get("changed"):
+        text += " changed " + ",".join(map(str, d["changed"]))
+    if event_type == "task.expanded":
+        text += f" +{len(d.get('subtask_ids') or [])} subtasks"
+    if event_type == "task.closed" and task.get("closed_reason"):
+        text += f" ({task['closed_reason']})"
+    return text
+
+
+def _worktree(event_type: str, d: dict[str, Any]) -> str:
+    wt = d.get("worktree") or {}
+    text = f"{d.get('worktree_id')} {wt.get('branch')} [{wt.get('status')}]"
+    if d.get("action"):
+        text += f" {d['action']}"
+    if wt.get("owner"):
+        text += f" by {wt['owner']}"
+    return text
+
+
+def _mcp(event_type: str, d: dict[str, Any]) -> str:
+    if event_type == "mcp.tool_called":
+        outcome = "ok" if d.get("ok") else f"failed: {d.get('error')}"
+        return f"{d.get('server_name')}.{d.get('tool_name')} {d.get('duration_ms')}ms {outcome}"
+    if event_type == "mcp.server_connected":
+        return f"{d.get('server_name')} ({d.get('transport')}, {d.get('tool_count')} tools)"
+    return f"{d.get('server_name')}: {d.get('reason')}"
+
+
+def _session(event_type: str, d: dict[str, Any]) -> str:
+    if event_type == "session.message":
+        blocks = d.get("content") or []
+        text = next((b.get("text") for b in blocks if isinstance(b, dict) and b.get("text")), "")
+        return f"{d.get('session_id')} #{d.get('index')} {d.get('role')}: {text}"
+    session = d.get("session") or {}
+    return (
+        f"{d.get('session_id')} [{session.get('status')}] {session.get('source')} {session.get('cwd') or ''}"
+    )
+
+
+def _agent(event_type: str, d: dict[str, Any]) -> str:
+    text = f"{d.get('agent_id')} [{d.get('status')}] task={d.get('task_id')}"
+    if d.get("exit_code") is not None:
+        text += f" exit={d['exit_code']}"
+    if d.get("duration_ms") is not None:
+        text += f" {d['duration_ms']}ms"
+    return text
+
+
+def _autonomous(event_type: str, d: dict[str, Any]) -> str:
+    text = f"{d.get('loop_id')} iteration {d.get('iteration')}"
+    if d.get("task_id"):
+        text += f" task={d['task_id']}"
+    for key in ("outcome", "reason", "detail"):
+        if d.get(key):
+            text += f" {d[key]}"
+    return text
+
+
+def _hook(event_type: str, d: dict[str, Any]) -> str:
+    return f"{d.get('session_id')} {d.get('source')} {d.get('hook_type')}: {d.get('summary')}"
+
+
+def _generic(event_type: str, d: dict[str, Any]) -> str:
+    scalars = [f"{k}={v}" for k, v in d.items() if isinstance(v, str | int | float | bool)]
+    return " ".join(scalars[:6])
+
+
+SUMMARIES: dict[str, Callable[[str, dict[str, Any]], str]] = {
+    "task": _task,
+    "worktree": _worktree,
+    "mcp": _mcp,
+    "session": _session,
+    "agent": _agent,
+    "autonomous": _autonomous,
+    "hook": _hook,
+}
+
+
+def summarize(event: Event) -> str:
+    family = event.type.split(".", 1)[0]
+    try:
+        text = SUMMARIES.get(family, _generic)(event.type, _data(event))
+    except Exception:  # an odd payload still gets a line
+        text = _generic(event.type, _data(event))
+    text = " ".join(text.split())
+    return text if len(text) <= SUMMARY_WIDTH else text[: SUMMARY_WIDTH - 1] + "…"
+
+
+def format_line(event: Event) -> str:
+    clock = event.ts[11:23] if len(event.ts) >= 19 else event.ts
+    return f"{event.seq:>8}  {clock:<12}  {event.type:<24}  {summarize(event)}"
