@@ -11,7 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
-from starlette.routing import Mount, WebSocketRoute
+from starlette.routing import Mount, Route, WebSocketRoute
 
 from . import __version__
 from .api import ROUTERS
@@ -112,6 +112,8 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     if settings.allow_test_events:
         app.include_router(test_router)
     if mcp is not None:
+        # Both `/mcp` and `/mcp/...`: a Mount alone would send `/mcp` to the web UI.
+        app.router.routes.append(Route("/mcp", endpoint=mcp[0], include_in_schema=False))
         app.router.routes.append(Mount("/mcp", app=mcp[0]))
     app.router.routes.append(Mount("/", app=web_app(settings.web_dist)))  # type: ignore[arg-type]
     app.add_middleware(GuardMiddleware, policy=policy, head=lambda: bus.head)
