@@ -1,0 +1,185 @@
+"""The store: migrations, the outbox, seq across reopen, retention, rollback."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+from support.examples import example_data
+from tidewire.errors import Conflict, InvalidArgument
+from tidewire.protocol.models import TaskEventData
+from tidewire.store import LogEntry, Store, Tx
+from tidewire.store.migrations import MigrationError, discover, migrate
+
+
+async def _open(tmp_path: Path, retain: int = 10_000) -> Store:
+    return await Store.open(tmp_path / "db.sqlite", retain=retain)
+
+
+def _emit_task(tx: Tx, task_id: str = "t1") -> int:
+    return tx.emit(
+        "task.created", TaskEventData.model_validate(example_data("task.created", task_id=task_id))
+    )
+
+
+async def test_migrations_are_recorded_and_the_db_is_wal(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    try:
+        versions, _ = await store.read(
+            lambda c: [r[0] for r in c.execute("SELECT version FROM schema_migrations")]
+        )
+        assert versions == [m.version for m in discover()]
+        assert versions[0] == 1
+        mode, _ = await store.read(lambda c: c.execute("PRAGMA journal_mode").fetchone()[0])
+        assert mode == "wal"
+    finally:
+        await store.close()
+
+
+async def test_write_emits_in_order_and_listeners_see_each_commit(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    seen: list[list[int]] = []
+    store.add_commit_listener(lambda entries: seen.append([e.seq for e in entries]))
+    try:
+        first = await store.write(lambda tx: [_emit_task(tx, "a"), _emit_task(tx, "b")])
+        second = await store.write(lambda tx: _emit_task(tx, "c"))
+        assert first == [1, 2] and second == 3
+        # Published before write() returned.
+        assert seen == [[1, 2], [3]]
+        rows, seq = await store.read(
+            lambda c: c.execute("SELECT seq, type FROM events ORDER BY seq").fetchall()
+        )
+        assert [tuple(r) for r in rows] == [(1, "task.created"), (2, "task.created"), (3, "task.created")]
+        assert seq == 3
+    finally:
+        await store.close()
+
+
+async def test_a_failing_write_leaves_nothing_and_uses_no_seq(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    seen: list[LogEntry] = []
+    store.add_commit_listener(seen.extend)
+    try:
+
+        def half_then_fail(tx: Tx) -> None:
+            _emit_task(tx)
+            tx.conn.execute("INSERT INTO meta (key, value) VALUES ('scratch', 'x')")
+            raise Conflict("illegal transition")
+
+        with pytest.raises(Conflict):
+            await store.write(half_then_fail)
+        scratch, seq = await store.read(
+            lambda c: c.execute("SELECT value FROM meta WHERE key='scratch'").fetchone()
+        )
+        assert scratch is None and seq == 0 and seen == []
+        assert await store.write(_emit_task) == 1
+    finally:
+        await store.close()
+
+
+async def test_bad_event_data_is_refused_with_invalid_argument(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    try:
+        with pytest.raises(InvalidArgument):
+            await store.write(lambda tx: tx.emit("task.created", {"task_id": 3}))
+        with pytest.raises(InvalidArgument) as info:
+            await store.write(lambda tx: tx.emit("task.nonsense", {}))
+        assert info.value.code == "unknown_event"
+        _, seq = await store.read(lambda c: None)
+        assert seq == 0
+    finally:
+        await store.close()
+
+
+async def test_optional_fields_left_unset_are_omitted_not_null(tmp_path: Path) -> None:
+    class Partial(BaseModel):
+        server_name: str
+        tool_name: str
+        duration_ms: float
+        ok: bool
+        error: str | None = None
+
+    store = await _open(tmp_path)
+    try:
+        await store.write(
+            lambda tx: tx.emit(
+                "mcp.tool_called", Partial(server_name="s", tool_name="t", duration_ms=1, ok=True)
+            )
+        )
+        frame, _ = await store.read(lambda c: c.execute("SELECT frame FROM events").fetchone()[0])
+        assert '"error"' not in frame
+    finally:
+        await store.close()
+
+
+async def test_seq_and_epoch_survive_reopen(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    await store.write(lambda tx: [_emit_task(tx) for _ in range(3)])
+    epoch, server_id = store.epoch, store.server_id
+    await store.close()
+    again = await _open(tmp_path)
+    try:
+        assert (again.epoch, again.server_id, again.head) == (epoch, server_id, 3)
+        assert await again.write(_emit_task) == 4
+    finally:
+        await again.close()
+
+
+async def test_retention_prunes_in_the_write_path_and_never_reuses_seq(tmp_path: Path) -> None:
+    store = await _open(tmp_path, retain=5)
+    try:
+        for _ in range(12):
+            await store.write(_emit_task)
+        seqs, head = await store.read(
+            lambda c: [r[0] for r in c.execute("SELECT seq FROM events ORDER BY seq")]
+        )
+        assert seqs == [8, 9, 10, 11, 12] and head == 12
+        assert [e.seq for e in store.load_recent(3)] == [10, 11, 12]
+    finally:
+        await store.close()
+    again = await _open(tmp_path, retain=5)
+    try:
+        assert await again.write(_emit_task) == 13
+    finally:
+        await again.close()
+
+
+async def test_reads_see_a_consistent_snapshot(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    try:
+        await store.write(lambda tx: [_emit_task(tx) for _ in range(2)])
+        count, seq = await store.read(lambda c: c.execute("SELECT COUNT(*) FROM events").fetchone()[0])
+        assert (count, seq) == (2, 2)
+        with pytest.raises(sqlite3.OperationalError):
+            await store.read(lambda c: c.execute("DELETE FROM events"))
+    finally:
+        await store.close()
+
+
+def test_a_broken_migration_rolls_back_and_stops(tmp_path: Path) -> None:
+    mig = tmp_path / "migs"
+    mig.mkdir()
+    (mig / "0001_ok.sql").write_text("CREATE TABLE a (x INTEGER);")
+    (mig / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);\nTHIS IS NOT SQL;")
+    conn = sqlite3.connect(tmp_path / "m.db", isolation_level=None)
+    with pytest.raises(MigrationError, match=r"0002_bad\.sql"):
+        migrate(conn, "2026-01-01T00:00:00.000Z", mig)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "a" in tables and "b" not in tables
+    assert [r[0] for r in conn.execute("SELECT version FROM schema_migrations")] == [1]
+    (mig / "0002_bad.sql").write_text("CREATE TABLE b (x INTEGER);")
+    assert migrate(conn, "2026-01-01T00:00:00.000Z", mig) == [2]
+    assert migrate(conn, "2026-01-01T00:00:00.000Z", mig) == []
+
+
+def test_misnamed_or_duplicate_migrations_are_refused(tmp_path: Path) -> None:
+    (tmp_path / "0001_a.sql").write_text("")
+    (tmp_path / "0001_b.sql").write_text("")
+    with pytest.raises(MigrationError, match="share version"):
+        discover(tmp_path)
+    (tmp_path / "0001_b.sql").unlink()
+    (tmp_path / "2_c.sql").write_text("")
+    with pytest.raises(MigrationError, match="NNNN_name"):
+        discover(tmp_path)
