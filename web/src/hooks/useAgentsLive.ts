@@ -1,0 +1,23 @@
+/** Agent runs, live (`agent.*`). */
+import { api } from "../lib/api";
+import type { LiveList } from "../lib/liveData";
+import { FAMILY_PATTERNS, queryKeys } from "../lib/queryKeys";
+import type { AgentRun } from "../lib/ws/generated";
+import { useLiveQuery, type LiveQueryResult } from "./useLiveQuery";
+
+export type AgentsLiveResult = LiveQueryResult<LiveList<AgentRun>> & {
+  readonly agents: AgentRun[];
+  /** Runs still going (status `running`). */
+  readonly active: AgentRun[];
+};
+
+export function useAgentsLive(options: { enabled?: boolean } = {}): AgentsLiveResult {
+  const query = useLiveQuery<LiveList<AgentRun>>({
+    queryKey: queryKeys.agents.list(),
+    patterns: FAMILY_PATTERNS.agents,
+    fetch: (signal) => api.listAgents(signal),
+    enabled: options.enabled,
+  });
+  const agents = query.data?.items ?? [];
+  return Object.assign(query, { agents, active: agents.filter((a) => a.status === "running") });
+}

@@ -1,0 +1,72 @@
+/** Tasks, live: the list query, its `task.*` subscription, and optimistic rows marked pending. */
+import { useMemo } from "react";
+import { useMutationState, type Mutation } from "@tanstack/react-query";
+import { api, type TaskListParams } from "../lib/api";
+import type { LiveList } from "../lib/liveData";
+import { mutationKeys, type CloseTaskVars, type CreateTaskVars, type UpdateTaskStatusVars } from "../lib/mutations";
+import { applyPending, optimisticTask, type PendingTaskChange } from "../lib/optimistic";
+import { FAMILY_PATTERNS, queryKeys } from "../lib/queryKeys";
+import type { Task } from "../lib/ws/generated";
+import { useLiveQuery, type LiveQueryResult } from "./useLiveQuery";
+
+export type TasksLiveResult = LiveQueryResult<LiveList<Task>> & {
+  /** The rows to render: fetched rows with pending changes applied, placeholders for tasks being created. */
+  readonly tasks: Task[];
+  /** Ids of rows with a change not yet confirmed by the daemon (render data-pending="true"). */
+  readonly pendingIds: ReadonlySet<string>;
+  readonly isRowPending: (id: string) => boolean;
+};
+
+export function useTasksLive(params: TaskListParams = {}, options: { enabled?: boolean } = {}): TasksLiveResult {
+  const query = useLiveQuery<LiveList<Task>>({
+    queryKey: queryKeys.tasks.list(params),
+    patterns: FAMILY_PATTERNS.tasks,
+    fetch: (signal) => api.listTasks(params, signal),
+    enabled: options.enabled,
+  });
+  const pending = usePendingTaskChanges();
+  const items = query.data?.items;
+  const tasks = useMemo(() => applyPending(items ?? [], pending), [items, pending]);
+  const pendingIds = useMemo(() => new Set(pending.map((p) => p.id)), [pending]);
+  return Object.assign(query, {
+    tasks,
+    pendingIds,
+    isRowPending: (id: string) => pendingIds.has(id),
+  });
+}
+
+/** Task changes that are in flight or queued while disconnected, oldest first. */
+export function usePendingTaskChanges(): PendingTaskChange[] {
+  const changes = useMutationState({
+    filters: { mutationKey: queryKeys.tasks.all, status: "pending" },
+    select: (mutation) => toPendingChange(mutation),
+  });
+  const key = JSON.stringify(changes);
+  // Same content -> same array, so memoised rows do not recompute on unrelated cache traffic.
+  return useMemo(
+    () => (JSON.parse(key) as (PendingTaskChange | null)[]).filter((c): c is PendingTaskChange => c !== null),
+    [key],
+  );
+}
+
+function toPendingChange(mutation: Mutation<unknown, Error, unknown, unknown>): PendingTaskChange | null {
+  const key = mutation.options.mutationKey;
+  const vars = mutation.state.variables;
+  if (key === undefined || vars === undefined || vars === null) return null;
+  const name = String(key[1]);
+  if (name === mutationKeys.updateTaskStatus[1]) {
+    const v = vars as UpdateTaskStatusVars;
+    return { id: v.id, status: v.status };
+  }
+  if (name === mutationKeys.closeTask[1]) {
+    return { id: (vars as CloseTaskVars).id, status: "closed" };
+  }
+  if (name === mutationKeys.createTask[1]) {
+    const v = vars as CreateTaskVars;
+    return { id: v.tempId, create: optimisticTask(v.tempId, v.input, new Date(mutation.state.submittedAt || 0)) };
+  }
+  if (name === mutationKeys.expandTask[1]) {
+    return { id: (vars as { id: string }).id };
+  }
+  return null;
+}

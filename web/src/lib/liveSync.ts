@@ -1,0 +1,324 @@
+/**
+ * LiveSync turns socket events into cache work for TanStack Query.
+ *
+ * Per cache key prefix it keeps the highest seq of an event that touched it.
+ * A query is out of date when the seq its data reflects is below that mark (or
+ * its data belongs to another epoch). Out-of-date queries are invalidated in
+ * coalesced flushes: at most one flush per `windowMs`, and a query that is
+ * already fetching is left alone and re-checked when that fetch lands, so an
+ * event storm costs a bounded number of refetches per query.
+ *
+ * It also tracks which queries are confirmed live: fetched (or checked by a
+ * `resumed`) while the socket is up. Anything else is stale for the UI.
+ */
+import {
+  hashKey,
+  partialMatchKey,
+  type Query,
+  type QueryClient,
+  type QueryKey,
+} from "@tanstack/react-query";
+import { isLiveData, type LiveData } from "./liveData";
+import { keysForEvent } from "./queryKeys";
+import type { ResyncNotice, Timers, TimerHandle } from "./ws/types";
+import { parsePattern } from "./ws/patterns";
+
+export interface LiveSyncOptions {
+  /** Minimum spacing of invalidation flushes (ms). */
+  readonly windowMs?: number;
+  readonly timers?: Timers;
+  readonly now?: () => number;
+}
+
+/** An event as far as the cache cares: its type, seq and payload. */
+export interface CacheEvent {
+  readonly type: string;
+  readonly seq: number;
+  readonly data: unknown;
+}
+
+/** Applies an event directly to cached data; returns true when the cache now reflects it. */
+export type Patcher = (client: QueryClient, event: CacheEvent, epoch: string | null) => boolean;
+
+interface Mark {
+  readonly key: QueryKey;
+  seq: number;
+}
+
+const browserTimers: Timers = {
+  setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
+  clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export const DEFAULT_WINDOW_MS = 250;
+
+export class LiveSync {
+  readonly #client: QueryClient;
+  readonly #windowMs: number;
+  readonly #timers: Timers;
+  readonly #now: () => number;
+
+  readonly #marks = new Map<string, Mark>();
+  readonly #dirty = new Set<string>();
+  readonly #patchers = new Map<string, Patcher>();
+  readonly #confirmed = new Map<string, number>();
+  readonly #listeners = new Set<() => void>();
+  readonly #unsubscribeCache: () => void;
+
+  #flushTimer: TimerHandle | null = null;
+  #lastFlushAt = Number.NEGATIVE_INFINITY;
+  #epoch: string | null = null;
+  #connected = false;
+  #session = 0;
+  /** Refetches started by invalidation, for tests and diagnostics. */
+  #invalidations = 0;
+
+  constructor(client: QueryClient, options: LiveSyncOptions = {}) {
+    this.#client = client;
+    this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    this.#timers = options.timers ?? browserTimers;
+    this.#now = options.now ?? Date.now;
+    this.#unsubscribeCache = client.getQueryCache().subscribe((event) => {
+      if (event.type === "removed") {
+        this.#confirmed.delete(event.query.queryHash);
+        return;
+      }
+      if (event.type !== "updated") return;
+      const action = event.action;
+      if (action.type === "success" && action.manual !== true) this.#onFetched(event.query);
+    });
+  }
+
+  get epoch(): string | null {
+    return this.#epoch;
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  get invalidationCount(): number {
+    return this.#invalidations;
+  }
+
+  /** Stamps a fetched payload with the epoch current when the fetch began. */
+  stamp<T extends { seq: number }>(fetch: Promise<T>): Promise<T & LiveData> {
+    const epoch = this.#epoch;
+    return fetch.then((body) => ({ ...body, epoch }));
+  }
+
+  registerPatcher(type: string, patcher: Patcher): void {
+    this.#patchers.set(type, patcher);
+  }
+
+  dispose(): void {
+    this.#unsubscribeCache();
+    if (this.#flushTimer !== null) this.#timers.clearTimeout(this.#flushTimer);
+    this.#flushTimer = null;
+    this.#listeners.clear();
+  }
+
+  // ------------------------------------------------------------ socket input
+
+  setConnected(connected: boolean): void {
+    if (connected === this.#connected) return;
+    this.#connected = connected;
+    // Every confirmation belongs to one stretch of connectivity.
+    if (!connected) this.#session += 1;
+    this.#notify();
+  }
+
+  /** The epoch from the handshake; a change voids every seq mark. */
+  setEpoch(epoch: string | null): void {
+    if (epoch === this.#epoch) return;
+    this.#epoch = epoch;
+    this.#marks.clear();
+    this.#dirty.clear();
+  }
+
+  handleEvent(event: CacheEvent): void {
+    const patcher = this.#patchers.get(event.type);
+    if (patcher !== undefined && patcher(this.#client, event, this.#epoch)) {
+      // The patched list reflects the event; other families it touches still get marked.
+      for (const key of keysForEvent(event.type, event.data).slice(1)) this.#mark(key, event.seq);
+      return;
+    }
+    for (const key of keysForEvent(event.type, event.data)) this.#mark(key, event.seq);
+  }
+
+  /**
+   * A subscribe took effect at `seq`: events of those families up to `seq` may
+   * have passed this connection unseen, so data older than that must be refetched.
+   */
+  handleSubscribed(patterns: readonly string[], seq: number | null): void {
+    if (seq === null) return;
+    for (const pattern of patterns) for (const key of keysForPattern(pattern)) this.#mark(key, seq);
+  }
+
+  /** The daemon (or the handshake) says events were lost: refetch everything. */
+  async handleResync(notice: ResyncNotice): Promise<void> {
+    this.setEpoch(notice.epoch);
+    this.#marks.clear();
+    this.#dirty.clear();
+    this.#confirmed.clear();
+    this.#notify();
+    const session = this.#session;
+    await this.#client.invalidateQueries(undefined, { cancelRefetch: true });
+    this.#afterSync(session);
+  }
+
+  /** Replay after a resume finished: refetch what the replayed events touched, confirm the rest. */
+  async handleResumed(): Promise<void> {
+    const session = this.#session;
+    await this.flushNow();
+    if (session !== this.#session || !this.#connected) return;
+    for (const query of this.#client.getQueryCache().getAll()) {
+      if (query.getObserversCount() > 0 && query.state.status === "success" && !this.needsRefetch(query)) {
+        this.#confirmed.set(query.queryHash, session);
+      }
+    }
+    this.#afterSync(session);
+  }
+
+  // ----------------------------------------------------------------- queries
+
+  /** True when the query's data is known to miss an event (or is from another epoch). */
+  needsRefetch(query: Query): boolean {
+    const data = query.state.data;
+    if (!isLiveData(data)) return false;
+    if (this.#epoch !== null && data.epoch !== this.#epoch) return true;
+    for (const mark of this.#marks.values()) {
+      if (mark.seq > data.seq && partialMatchKey(query.queryKey, mark.key)) return true;
+    }
+    return false;
+  }
+
+  /** Whether what the cache shows for this key is not confirmed live. */
+  isStale(queryKey: QueryKey): boolean {
+    if (!this.#connected) return true;
+    const query = this.#client.getQueryCache().get(hashKey(queryKey));
+    if (query === undefined || query.state.data === undefined) return false;
+    return this.#confirmed.get(query.queryHash) !== this.#session || this.needsRefetch(query);
+  }
+
+  /** Whether anything on screen (any observed query) is not confirmed live. */
+  isAnyStale(): boolean {
+    if (!this.#connected) return true;
+    return this.#client
+      .getQueryCache()
+      .getAll()
+      .some((q) => q.getObserversCount() > 0 && isLiveData(q.state.data) && this.isStale(q.queryKey));
+  }
+
+  /** Notified whenever staleness may have changed (for useSyncExternalStore). */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  };
+
+  /** Runs the pending flush immediately; resolves when the refetches it started settled. */
+  async flushNow(): Promise<void> {
+    if (this.#flushTimer !== null) {
+      this.#timers.clearTimeout(this.#flushTimer);
+      this.#flushTimer = null;
+    }
+    await this.#flush();
+  }
+
+  // ----------------------------------------------------------------- private
+
+  #mark(key: QueryKey, seq: number): void {
+    const hash = hashKey(key);
+    const mark = this.#marks.get(hash);
+    if (mark === undefined) {
+      this.#marks.set(hash, { key, seq });
+    } else if (seq > mark.seq) {
+      mark.seq = seq;
+    } else {
+      return;
+    }
+    this.#dirty.add(hash);
+    this.#scheduleFlush();
+  }
+
+  #scheduleFlush(): void {
+    if (this.#flushTimer !== null) return;
+    const delay = Math.max(0, this.#lastFlushAt + this.#windowMs - this.#now());
+    this.#flushTimer = this.#timers.setTimeout(() => {
+      this.#flushTimer = null;
+      void this.#flush();
+    }, delay);
+  }
+
+  #flush(): Promise<void> {
+    this.#lastFlushAt = this.#now();
+    const cache = this.#client.getQueryCache();
+    const pending: Promise<void>[] = [];
+    const seen = new Set<string>();
+    for (const hash of this.#dirty) {
+      const mark = this.#marks.get(hash);
+      if (mark === undefined) continue;
+      for (const query of cache.findAll({ queryKey: mark.key })) {
+        if (seen.has(query.queryHash)) continue;
+        seen.add(query.queryHash);
+        if (!this.needsRefetch(query)) continue;
+        // Re-checked when the running fetch lands (#onFetched); cancelling it would starve the query in a storm.
+        if (query.state.fetchStatus === "fetching") continue;
+        this.#invalidations += 1;
+        pending.push(
+          this.#client.invalidateQueries({ queryKey: query.queryKey, exact: true }, { cancelRefetch: false }),
+        );
+      }
+    }
+    this.#dirty.clear();
+    this.#notify();
+    return Promise.all(pending).then(() => undefined);
+  }
+
+  #onFetched(query: Query): void {
+    if (this.needsRefetch(query)) {
+      // The response predates an event that arrived while it was in flight: fetch again.
+      for (const [hash, mark] of this.#marks) {
+        if (partialMatchKey(query.queryKey, mark.key)) this.#dirty.add(hash);
+      }
+      this.#scheduleFlush();
+    } else if (this.#connected) {
+      this.#confirmed.set(query.queryHash, this.#session);
+    }
+    this.#notify();
+  }
+
+  /** After a successful reconnect and refetch: entries nobody shows and nobody re-confirmed are dropped. */
+  #afterSync(session: number): void {
+    if (session !== this.#session || !this.#connected) return;
+    for (const query of this.#client.getQueryCache().getAll()) {
+      if (
+        query.getObserversCount() === 0 &&
+        isLiveData(query.state.data) &&
+        this.#confirmed.get(query.queryHash) !== session
+      ) {
+        this.#client.removeQueries({ queryKey: query.queryKey, exact: true });
+      }
+    }
+    this.#notify();
+  }
+
+  #notify(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}
+
+/** The cache prefixes a subscription pattern keeps live. */
+export function keysForPattern(raw: string): QueryKey[] {
+  const { name, filter } = parsePattern(raw);
+  const data = filter === null ? null : { [filter.field]: filter.value };
+  if (name === "*") {
+    return ["task.x", "worktree.x", "agent.x", "mcp.x", "session.x", "autonomous.x"].flatMap((t) =>
+      keysForEvent(t, null),
+    );
+  }
+  const type = name.endsWith(".*") ? `${name.slice(0, -2)}.x` : name;
+  return keysForEvent(type, data);
+}
