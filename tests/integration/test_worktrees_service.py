@@ -64,27 +64,27 @@ class Env:
 async def env(tmp_path: Path) -> AsyncIterator[Env]:
     store = await Store.open(tmp_path / "data" / "db.sqlite")
     repo = make_repo(tmp_path / "repo")
-    project = await projects.register_project(store, str(repo))
+    project, _ = await projects.register_project(store, str(repo))
     yield Env(store, repo, project, tmp_path / "data" / "worktrees")
     await store.close()
 
 
 async def test_full_life_cycle_emits_each_event(env: Env) -> None:
-    task = await tasks.create_task(env.store, title="feature")
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/feat", task_id=task.id)
+    task, _ = await tasks.create_task(env.store, title="feature")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/feat", task_id=task.id)
     assert wt.status == "active" and wt.base_branch == "main" and wt.project_id == env.project.id
     assert is_dir(wt.path) and Path(wt.path).parent.parent == env.wt_dir
     assert sh(Path(wt.path), "branch", "--show-current").strip() == "tw/feat"
-    claimed = await worktrees.claim_worktree(env.store, wt.id, "agent-7")
+    claimed, _ = await worktrees.claim_worktree(env.store, wt.id, "agent-7")
     assert claimed.status == "claimed" and claimed.owner == "agent-7"
-    released = await worktrees.release_worktree(env.store, wt.id)
+    released, _ = await worktrees.release_worktree(env.store, wt.id)
     assert released.status == "active" and released.owner is None
     commit_file(Path(wt.path), "feature.txt", "hello\n")
-    merged = await worktrees.merge_worktree(env.store, wt.id)
+    merged, _ = await worktrees.merge_worktree(env.store, wt.id)
     assert merged.status == "merged" and merged.merged_into == "main"
     assert merged.merge_commit == sh(env.repo, "rev-parse", "main").strip()
     assert (env.repo / "feature.txt").read_text() == "hello\n"
-    deleted = await worktrees.delete_worktree(env.store, wt.id)
+    deleted, _ = await worktrees.delete_worktree(env.store, wt.id)
     assert deleted.status == "deleted" and not exists(wt.path)
     assert "tw/feat" not in sh(env.repo, "branch", "--list")  # merged, so deleting it lost nothing
     frames = [f for f in env.frames() if f["type"].startswith("worktree.")]
@@ -128,7 +128,7 @@ async def test_bad_arguments_write_nothing(env: Env) -> None:
 
 
 async def test_illegal_transitions_are_conflicts(env: Env) -> None:
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/x")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/x")
     with pytest.raises(DomainError) as not_claimed:
         await worktrees.release_worktree(env.store, wt.id)
     assert not_claimed.value.status == 409
@@ -154,7 +154,7 @@ async def test_illegal_transitions_are_conflicts(env: Env) -> None:
 
 
 async def test_merge_conflict_aborts_and_names_files(env: Env) -> None:
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/conflict")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/conflict")
     commit_file(Path(wt.path), "f.txt", "a\nFROM BRANCH\n")
     commit_file(env.repo, "f.txt", "a\nFROM MAIN\n")
     head = sh(env.repo, "rev-parse", "HEAD")
@@ -171,7 +171,7 @@ async def test_merge_conflict_aborts_and_names_files(env: Env) -> None:
 
 
 async def test_merge_refuses_uncommitted_work(env: Env) -> None:
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/dirty")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/dirty")
     (Path(wt.path) / "wip.txt").write_text("not committed")
     with pytest.raises(DomainError) as err:
         await worktrees.merge_worktree(env.store, wt.id)
@@ -183,7 +183,7 @@ async def test_merge_refuses_uncommitted_work(env: Env) -> None:
 
 
 async def test_delete_keeps_unmerged_branch_unless_forced(env: Env) -> None:
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/keep")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/keep")
     commit_file(Path(wt.path), "k.txt", "k")
     await worktrees.delete_worktree(env.store, wt.id)
     assert "tw/keep" in sh(env.repo, "branch", "--list")
@@ -191,7 +191,7 @@ async def test_delete_keeps_unmerged_branch_unless_forced(env: Env) -> None:
     with pytest.raises(DomainError) as err:
         await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/keep")
     assert err.value.status == 409
-    wt2 = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/drop")
+    wt2, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/drop")
     commit_file(Path(wt2.path), "d.txt", "d")
     await worktrees.delete_worktree(env.store, wt2.id, force=True)
     assert "tw/drop" not in sh(env.repo, "branch", "--list")
@@ -199,10 +199,10 @@ async def test_delete_keeps_unmerged_branch_unless_forced(env: Env) -> None:
 
 async def test_merge_into_other_target_branch(env: Env) -> None:
     sh(env.repo, "branch", "release")
-    wt = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/rel")
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/rel")
     commit_file(Path(wt.path), "r.txt", "r")
     main_before = sh(env.repo, "rev-parse", "main")
-    merged = await worktrees.merge_worktree(env.store, wt.id, target_branch="release")
+    merged, _ = await worktrees.merge_worktree(env.store, wt.id, target_branch="release")
     assert merged.merged_into == "release"
     assert sh(env.repo, "rev-parse", "release").strip() == merged.merge_commit
     assert sh(env.repo, "rev-parse", "main") == main_before

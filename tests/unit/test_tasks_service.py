@@ -56,7 +56,7 @@ async def count_rows(store: Store, table: str) -> int:
 async def test_register_project_resolves_and_refuses(store: Store, events: Recorder, tmp_path: Path) -> None:
     repo = make_repo(tmp_path / "repo")
     (repo / "sub").mkdir()
-    project = await projects.register_project(store, str(repo / "sub"))
+    project, _ = await projects.register_project(store, str(repo / "sub"))
     assert project.path == str(repo.resolve()) and project.name == "repo" and project.id.startswith("prj_")
     with pytest.raises(DomainError) as dup:
         await projects.register_project(store, str(repo), name="again")
@@ -72,14 +72,15 @@ async def test_register_project_resolves_and_refuses(store: Store, events: Recor
 
 
 async def test_create_update_close_emit_events(store: Store, events: Recorder) -> None:
-    task = await tasks.create_task(store, title="  Write docs ", labels=["docs", "docs", "web"])
+    task, _ = await tasks.create_task(store, title="  Write docs ", labels=["docs", "docs", "web"])
     assert task.title == "Write docs" and task.status == "open" and task.priority == 2
     assert task.labels == ["docs", "web"] and task.project_id is None
-    updated = await tasks.update_task(store, task.id, status="in_progress", priority=1, title="Write docs")
+    updated, _ = await tasks.update_task(store, task.id, status="in_progress", priority=1, title="Write docs")
     assert updated.status == "in_progress" and updated.priority == 1
-    same = await tasks.update_task(store, task.id, status="in_progress")
-    assert same == updated  # no change: no write, no event
-    closed = await tasks.close_task(store, task.id, reason="done")
+    same, same_seq = await tasks.update_task(store, task.id, status="in_progress")
+    assert same == updated and same_seq == 2  # no change: no event, and the seq it reflects is the head
+    closed, closed_seq = await tasks.close_task(store, task.id, reason="done")
+    assert closed_seq == 3
     assert closed.status == "closed" and closed.closed_reason == "done" and closed.closed_at is not None
     assert events.types() == ["task.created", "task.updated", "task.closed"]
     frames = events.frames
@@ -95,9 +96,9 @@ async def test_create_update_close_emit_events(store: Store, events: Recorder) -
 
 
 async def test_reopen_clears_close_fields(store: Store, events: Recorder) -> None:
-    task = await tasks.create_task(store, title="t")
+    task, _ = await tasks.create_task(store, title="t")
     await tasks.close_task(store, task.id, reason="dup")
-    reopened = await tasks.update_task(store, task.id, status="open")
+    reopened, _ = await tasks.update_task(store, task.id, status="open")
     assert reopened.closed_at is None and reopened.closed_reason is None
     frame = events.frames[-1]
     assert frame["type"] == "task.updated"
@@ -133,7 +134,7 @@ async def test_bad_create_writes_and_emits_nothing(
 
 
 async def test_bad_update_and_close_change_nothing(store: Store, events: Recorder) -> None:
-    task = await tasks.create_task(store, title="t")
+    task, _ = await tasks.create_task(store, title="t")
     before = len(events.entries)
     cases: list[tuple[dict[str, Any], int]] = [
         ({"status": "done"}, 422),
@@ -156,10 +157,10 @@ async def test_bad_update_and_close_change_nothing(store: Store, events: Recorde
 
 
 async def test_expand_creates_subtasks_then_expanded(store: Store, events: Recorder, tmp_path: Path) -> None:
-    project = await projects.register_project(store, str(make_repo(tmp_path / "r")))
-    parent = await tasks.create_task(store, title="big", priority=1, labels=["x"])
+    project, _ = await projects.register_project(store, str(make_repo(tmp_path / "r")))
+    parent, _ = await tasks.create_task(store, title="big", priority=1, labels=["x"])
     assert parent.project_id == project.id  # the only project is the default
-    got_parent, subs = await tasks.expand_task(
+    (got_parent, subs), _ = await tasks.expand_task(
         store, parent.id, [{"title": "a"}, {"title": "b", "description": "d", "priority": 4}]
     )
     assert got_parent.id == parent.id
@@ -178,22 +179,22 @@ async def test_expand_creates_subtasks_then_expanded(store: Store, events: Recor
 
 
 async def test_expand_is_atomic_when_one_subtask_is_bad(store: Store, events: Recorder) -> None:
-    parent = await tasks.create_task(store, title="p")
+    parent, _ = await tasks.create_task(store, title="p")
     with pytest.raises(DomainError):
         await tasks.expand_task(store, parent.id, [{"title": "fine"}, {"title": ""}])
     assert await count_rows(store, "tasks") == 1 and events.types() == ["task.created"]
 
 
 async def test_default_project_rules(store: Store, tmp_path: Path) -> None:
-    no_project = await tasks.create_task(store, title="free")
+    no_project, _ = await tasks.create_task(store, title="free")
     assert no_project.project_id is None
-    p1 = await projects.register_project(store, str(make_repo(tmp_path / "a")))
+    p1, _ = await projects.register_project(store, str(make_repo(tmp_path / "a")))
     await projects.register_project(store, str(make_repo(tmp_path / "b")))
     with pytest.raises(DomainError) as err:
         await tasks.create_task(store, title="which?")
     assert err.value.status == 422 and "project_id" in err.value.message
-    named = await tasks.create_task(store, title="named", project_id=p1.id)
-    child = await tasks.create_task(store, title="child", parent_id=named.id)
+    named, _ = await tasks.create_task(store, title="named", project_id=p1.id)
+    child, _ = await tasks.create_task(store, title="child", parent_id=named.id)
     assert child.project_id == p1.id  # inherited from the parent, no ambiguity
     listed, _ = await tasks.list_tasks(store, project_id=p1.id)
     assert {t.id for t in listed} == {named.id, child.id}
@@ -202,7 +203,7 @@ async def test_default_project_rules(store: Store, tmp_path: Path) -> None:
 
 
 async def test_closed_parent_refuses_children(store: Store) -> None:
-    parent = await tasks.create_task(store, title="p")
+    parent, _ = await tasks.create_task(store, title="p")
     await tasks.close_task(store, parent.id)
     with pytest.raises(DomainError) as err:
         await tasks.create_task(store, title="c", parent_id=parent.id)
@@ -212,7 +213,7 @@ async def test_closed_parent_refuses_children(store: Store) -> None:
 
 
 async def test_record_failure_counts(store: Store, events: Recorder) -> None:
-    task = await tasks.create_task(store, title="t")
+    task, _ = await tasks.create_task(store, title="t")
     after = await store.write(lambda tx: tasks.record_failure(tx, task.id, "exit 1"))
     assert after.failure_count == 1 and after.last_failure == "exit 1"
     assert events.frames[-1]["data"]["changed"] == ["failure_count", "last_failure"]
@@ -228,7 +229,7 @@ async def test_any_valid_task_round_trips(tmp_path_factory: pytest.TempPathFacto
     s = await Store.open(tmp_path_factory.mktemp("db") / "db.sqlite")
     try:
         rec = Recorder(s)
-        created = await tasks.create_task(s, title=title, priority=priority, labels=labels)
+        created, _ = await tasks.create_task(s, title=title, priority=priority, labels=labels)
         got, _ = await tasks.get_task(s, created.id)
         assert got == created and got.title == title.strip()
         frame = rec.frames[0]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tidewire.errors import Conflict, InvalidArgument, NotFound
 from tidewire.protocol.models import Project
 
-from . import git, new_id
+from . import git, new_id, write_with_seq
 from .rows import fetch_all, fetch_one
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ def default_project(conn: sqlite3.Connection, project_id: str | None) -> Project
     return project_from_row(rows[0])
 
 
-async def register_project(store: Store, path: str, name: str | None = None) -> Project:
+async def register_project(store: Store, path: object, name: object = None) -> tuple[Project, int]:
     if not isinstance(path, str) or not path.strip():
         raise InvalidArgument("path is required: the path of a git repository")
     if name is not None and (not isinstance(name, str) or not name.strip()):
@@ -81,7 +81,7 @@ async def register_project(store: Store, path: str, name: str | None = None) -> 
         )
         return project
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
 async def list_projects(store: Store) -> tuple[list[Project], int]:

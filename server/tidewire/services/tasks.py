@@ -21,7 +21,7 @@ from tidewire.protocol.models import (
     TaskUpdatedData,
 )
 
-from . import new_id
+from . import new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
 
@@ -173,7 +173,7 @@ def _insert(conn: sqlite3.Connection, task: Task) -> None:
             task.updated_at,
             task.closed_at,
             task.closed_reason,
-            task.failure_count or 0,
+            _failures(task),
             task.last_failure,
         ),
     )
@@ -256,7 +256,7 @@ async def create_task(
     priority: object = None,
     labels: object = None,
     parent_id: object = None,
-) -> Task:
+) -> tuple[Task, int]:
     """Create an open task. Without project_id it joins the parent's project, else the only
     registered project, else no project (none registered); several projects and none named is an error."""
     clean_title = check_title(title)
@@ -291,7 +291,7 @@ async def create_task(
             parent_id=wanted_parent,
         )
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
 async def update_task(
@@ -303,7 +303,7 @@ async def update_task(
     status: object = None,
     priority: object = None,
     labels: object = None,
-) -> Task:
+) -> tuple[Task, int]:
     tid = check_id(task_id, "task_id")
     changes: dict[str, Any] = {}
     if title is not None:
@@ -328,10 +328,10 @@ async def update_task(
                 all_changes["closed_reason"] = None
         return _apply_changes(tx, before, all_changes)
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
-async def close_task(store: Store, task_id: object, reason: object = None) -> Task:
+async def close_task(store: Store, task_id: object, reason: object = None) -> tuple[Task, int]:
     tid = check_id(task_id, "task_id")
     if reason is not None and not isinstance(reason, str):
         raise InvalidArgument("reason must be a string")
@@ -346,10 +346,12 @@ async def close_task(store: Store, task_id: object, reason: object = None) -> Ta
         tx.emit("task.closed", TaskEventData(task_id=after.id, project_id=after.project_id, task=after))
         return after
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
-async def expand_task(store: Store, task_id: object, subtasks: object) -> tuple[Task, list[Task]]:
+async def expand_task(
+    store: Store, task_id: object, subtasks: object
+) -> tuple[tuple[Task, list[Task]], int]:
     """Create subtasks under a task: one `task.created` each, then `task.expanded` with their ids."""
     tid = check_id(task_id, "task_id")
     specs = check_subtasks(subtasks)
@@ -381,7 +383,7 @@ async def expand_task(store: Store, task_id: object, subtasks: object) -> tuple[
         tx.emit("task.expanded", expanded)
         return parent, created
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
 async def get_task(store: Store, task_id: object) -> tuple[Task, int]:
@@ -398,11 +400,15 @@ async def list_tasks(
     return await store.read(lambda conn: fetch_tasks(conn, project_id=pid, status=st, parent_id=par))
 
 
+def _failures(task: Task) -> int:
+    return task.failure_count if isinstance(task.failure_count, int) else 0
+
+
 def record_failure(tx: Tx, task_id: str, message: str) -> Task:
     """For agent runs: count a failed run on a task (inside the caller's write) and emit `task.updated`."""
     before = require_task(tx.conn, task_id)
     return _apply_changes(
-        tx, before, {"failure_count": (before.failure_count or 0) + 1, "last_failure": message}
+        tx, before, {"failure_count": _failures(before) + 1, "last_failure": message}
     )
 
 

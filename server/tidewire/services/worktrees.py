@@ -24,7 +24,7 @@ import anyio
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import Project, Worktree, WorktreeEventData
 
-from . import git, new_id
+from . import git, new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
 from .tasks import check_id, require_task
@@ -125,7 +125,7 @@ async def create_worktree(
     project_id: object = None,
     base_branch: object = None,
     task_id: object = None,
-) -> Worktree:
+) -> tuple[Worktree, int]:
     """Create `branch` from `base_branch` (default: the branch checked out in the repository) and
     check it out in a new worktree under `worktrees_dir/<project id>/<worktree id>`."""
     clean_branch = _check_string(branch, "branch")
@@ -187,7 +187,7 @@ async def create_worktree(
             return wt
 
         try:
-            return await store.write(write)
+            return await write_with_seq(store, write)
         except BaseException:
             # Nothing was recorded, so nothing may stay behind in the repository either.
             await asyncio.shield(_undo_add(repo, path, clean_branch))
@@ -202,7 +202,7 @@ async def _undo_add(repo: Path, path: Path, branch: str) -> None:
         pass
 
 
-async def claim_worktree(store: Store, worktree_id: object, owner: object) -> Worktree:
+async def claim_worktree(store: Store, worktree_id: object, owner: object) -> tuple[Worktree, int]:
     wid = check_id(worktree_id, "worktree_id")
     who = _check_string(owner, "owner")
 
@@ -214,10 +214,10 @@ async def claim_worktree(store: Store, worktree_id: object, owner: object) -> Wo
             raise Conflict(f"worktree {wid} is {before.status} and cannot be claimed")
         return _change(tx, before, "worktree.updated", "claim", status="claimed", owner=who)
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
-async def release_worktree(store: Store, worktree_id: object) -> Worktree:
+async def release_worktree(store: Store, worktree_id: object) -> tuple[Worktree, int]:
     wid = check_id(worktree_id, "worktree_id")
 
     def write(tx: Tx) -> Worktree:
@@ -226,7 +226,7 @@ async def release_worktree(store: Store, worktree_id: object) -> Worktree:
             raise Conflict(f"worktree {wid} is {before.status}, not claimed")
         return _change(tx, before, "worktree.updated", "release", status="active", owner=None)
 
-    return await store.write(write)
+    return await write_with_seq(store, write)
 
 
 async def _live(store: Store, wid: str) -> tuple[Worktree, Project]:
@@ -237,7 +237,9 @@ async def _live(store: Store, wid: str) -> tuple[Worktree, Project]:
     return (await store.read(read))[0]
 
 
-async def merge_worktree(store: Store, worktree_id: object, target_branch: object = None) -> Worktree:
+async def merge_worktree(
+    store: Store, worktree_id: object, target_branch: object = None
+) -> tuple[Worktree, int]:
     """Merge the worktree's branch into `target_branch` (default: its base branch)."""
     wid = check_id(worktree_id, "worktree_id")
     target_arg = None if target_branch is None else _check_string(target_branch, "target_branch")
@@ -270,10 +272,10 @@ async def merge_worktree(store: Store, worktree_id: object, target_branch: objec
             return _change(tx, before, "worktree.merged", None, status="merged", merged_into=target,
                            merge_commit=commit)
 
-        return await store.write(write)
+        return await write_with_seq(store, write)
 
 
-async def delete_worktree(store: Store, worktree_id: object, force: object = False) -> Worktree:
+async def delete_worktree(store: Store, worktree_id: object, force: object = False) -> tuple[Worktree, int]:
     """Remove the checkout (refused if it has uncommitted changes or is claimed, unless `force`)."""
     wid = check_id(worktree_id, "worktree_id")
     if not isinstance(force, bool):
@@ -298,7 +300,7 @@ async def delete_worktree(store: Store, worktree_id: object, force: object = Fal
                 raise Conflict(f"worktree {wid} is already deleted")
             return _change(tx, before, "worktree.deleted", None, status="deleted")
 
-        return await store.write(write)
+        return await write_with_seq(store, write)
 
 
 async def list_worktrees(store: Store, project_id: object = None) -> tuple[list[Worktree], int]:

@@ -1,0 +1,47 @@
+"""`GET/POST /api/projects`: registered git repositories."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictStr
+
+from ..context import AppContext
+from ..protocol.models import Project
+from ..services import projects
+from .deps import get_ctx, set_seq
+
+router = APIRouter(tags=["projects"])
+
+ERRORS: dict[int | str, dict[str, str]] = {
+    409: {"description": "The repository is already registered"},
+    422: {"description": "Not a git repository, or a bad body"},
+}
+
+
+class ProjectList(BaseModel):
+    items: list[Project]
+    seq: int
+
+
+class NewProject(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    path: StrictStr = Field(description="Absolute path of a git repository (or a directory inside one).")
+    name: StrictStr | None = Field(default=None, description="Display name; default: the directory name.")
+
+
+@router.get("/api/projects", response_model=ProjectList)
+async def list_projects(response: Response, ctx: Annotated[AppContext, Depends(get_ctx)]) -> ProjectList:
+    items, seq = await projects.list_projects(ctx.store)
+    set_seq(response, seq)
+    return ProjectList(items=items, seq=seq)
+
+
+@router.post("/api/projects", status_code=201, response_model=Project, responses=ERRORS)
+async def register_project(
+    body: NewProject, response: Response, ctx: Annotated[AppContext, Depends(get_ctx)]
+) -> Project:
+    project, seq = await projects.register_project(ctx.store, body.path, body.name)
+    set_seq(response, seq)
+    return project

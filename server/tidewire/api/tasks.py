@@ -1,0 +1,129 @@
+"""Task REST endpoints: list, get, create, update, close, expand.
+
+Bodies are typed strictly (no string-to-number coercion); the services do the domain checks.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+
+from ..context import AppContext
+from ..protocol.models import Task
+from ..services import tasks
+from .deps import get_ctx, set_seq
+
+router = APIRouter(tags=["tasks"])
+
+NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "Unknown task"}}
+WRITE_ERRORS: dict[int | str, dict[str, str]] = {
+    404: {"description": "Unknown task, parent or project"},
+    409: {"description": "Illegal transition (e.g. closing a closed task)"},
+    422: {"description": "Bad body"},
+}
+
+Status = Literal["open", "in_progress", "blocked", "closed"]
+Priority = Annotated[StrictInt, Field(ge=0, le=4, description="0 is the most urgent.")]
+
+
+class TaskList(BaseModel):
+    items: list[Task]
+    seq: int
+
+
+class NewTask(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr
+    project_id: StrictStr | None = Field(
+        default=None,
+        description="Default: the parent's project, else the only registered project, else none.",
+    )
+    description: StrictStr | None = None
+    priority: Priority | None = Field(default=None, description="Default 2.")
+    labels: list[StrictStr] | None = None
+    parent_id: StrictStr | None = None
+
+
+class TaskChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr | None = None
+    description: StrictStr | None = None
+    status: Status | None = Field(default=None, description="`closed` is refused: use the close endpoint.")
+    priority: Priority | None = None
+    labels: list[StrictStr] | None = None
+
+
+class CloseTask(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: StrictStr | None = None
+
+
+class SubtaskSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    title: StrictStr
+    description: StrictStr | None = None
+    priority: Priority | None = Field(default=None, description="Default: the parent's priority.")
+
+
+class Expand(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    subtasks: list[SubtaskSpec] = Field(min_length=1)
+
+
+class Expansion(BaseModel):
+    task: Task
+    subtasks: list[Task]
+
+
+Ctx = Annotated[AppContext, Depends(get_ctx)]
+
+
+@router.get("/api/tasks", response_model=TaskList)
+async def list_tasks(
+    response: Response,
+    ctx: Ctx,
+    project_id: Annotated[str | None, Query()] = None,
+    status: Annotated[Status | None, Query()] = None,
+    parent_id: Annotated[str | None, Query()] = None,
+) -> TaskList:
+    items, seq = await tasks.list_tasks(ctx.store, project_id=project_id, status=status, parent_id=parent_id)
+    set_seq(response, seq)
+    return TaskList(items=items, seq=seq)
+
+
+@router.get("/api/tasks/{task_id}", response_model=Task, responses=NOT_FOUND)
+async def get_task(task_id: str, response: Response, ctx: Ctx) -> Task:
+    task, seq = await tasks.get_task(ctx.store, task_id)
+    set_seq(response, seq)
+    return task
+
+
+@router.post("/api/tasks", status_code=201, response_model=Task, responses=WRITE_ERRORS)
+async def create_task(body: NewTask, response: Response, ctx: Ctx) -> Task:
+    task, seq = await tasks.create_task(ctx.store, **body.model_dump())
+    set_seq(response, seq)
+    return task
+
+
+@router.patch("/api/tasks/{task_id}", response_model=Task, responses=WRITE_ERRORS)
+async def update_task(task_id: str, body: TaskChanges, response: Response, ctx: Ctx) -> Task:
+    task, seq = await tasks.update_task(ctx.store, task_id, **body.model_dump())
+    set_seq(response, seq)
+    return task
+
+
+@router.post("/api/tasks/{task_id}/close", response_model=Task, responses=WRITE_ERRORS)
+async def close_task(task_id: str, response: Response, ctx: Ctx, body: CloseTask | None = None) -> Task:
+    task, seq = await tasks.close_task(ctx.store, task_id, body.reason if body else None)
+    set_seq(response, seq)
+    return task
+
+
+@router.post("/api/tasks/{task_id}/expand", response_model=Expansion, responses=WRITE_ERRORS)
+async def expand_task(task_id: str, body: Expand, response: Response, ctx: Ctx) -> Expansion:
+    specs = [s.model_dump(exclude_none=True) for s in body.subtasks]
+    (parent, created), seq = await tasks.expand_task(ctx.store, task_id, specs)
+    set_seq(response, seq)
+    return Expansion(task=parent, subtasks=created)

@@ -1,0 +1,31 @@
+"""`GET /api/worktrees`: the worktrees the daemon manages (changes go through the MCP tools)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Response
+from pydantic import BaseModel
+
+from ..context import AppContext
+from ..protocol.models import Worktree
+from ..services import worktrees
+from .deps import get_ctx, set_seq
+
+router = APIRouter(tags=["worktrees"])
+
+
+class WorktreeList(BaseModel):
+    items: list[Worktree]
+    seq: int
+
+
+@router.get("/api/worktrees", response_model=WorktreeList)
+async def list_worktrees(
+    response: Response,
+    ctx: Annotated[AppContext, Depends(get_ctx)],
+    project_id: Annotated[str | None, Query()] = None,
+) -> WorktreeList:
+    items, seq = await worktrees.list_worktrees(ctx.store, project_id)
+    set_seq(response, seq)
+    return WorktreeList(items=items, seq=seq)
