@@ -13,18 +13,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import logging
-import weakref
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import TYPE_CHECKING, Any
 
-from fastapi import APIRouter
 from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPASGIApp
 from mcp.server.transport_security import TransportSecuritySettings
-from starlette.responses import JSONResponse
-from starlette.routing import Route
-from starlette.types import ASGIApp, Receive, Scope, Send
 
 from tidewire import __version__
 
@@ -74,30 +69,5 @@ def create_mcp_app(ctx: AppContext) -> tuple[Any, Callable[[], AbstractAsyncCont
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
     )
     manager = server.session_manager
-    asgi = StreamableHTTPASGIApp(manager)
-    _APPS[id(ctx)] = asgi
-    weakref.finalize(ctx, _APPS.pop, id(ctx), None)
-    return asgi, manager.run
+    return StreamableHTTPASGIApp(manager), manager.run
 
-
-# The app mounts the MCP app under `/mcp/`; a mount does not match the bare `/mcp` that MCP
-# clients are configured with, so this route (listed in tidewire.api.ROUTERS) serves that path
-# with the same ASGI app, found through the request's app context.
-_APPS: dict[int, ASGIApp] = {}
-
-
-class _BareMcpPath:
-    """A raw ASGI endpoint (a class instance, so Starlette does not wrap it as a request handler)."""
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ctx = scope["app"].state.ctx
-        asgi = _APPS.get(id(ctx))
-        if asgi is None:
-            response = JSONResponse({"error": {"code": "not_found", "message": "MCP is not enabled"}}, 404)
-            await response(scope, receive, send)
-            return
-        await asgi(scope, receive, send)
-
-
-router = APIRouter()
-router.routes.append(Route("/mcp", endpoint=_BareMcpPath(), include_in_schema=False))

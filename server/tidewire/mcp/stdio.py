@@ -1,0 +1,168 @@
+"""`tidewire mcp`: a stdio MCP server for agent CLIs that forwards to the running daemon.
+
+Agent CLIs start MCP servers as subprocesses speaking MCP over stdin/stdout. This bridge
+answers them by forwarding `tools/list` and `tools/call` to the daemon's `/mcp` endpoint with
+the SDK's streamable HTTP client, so every change is made (and its event emitted) by the
+daemon itself. Forwarding is generic: whatever tools the daemon lists, the bridge lists too.
+
+A call is never retried: if the daemon cannot be reached the call returns a tool error and the
+next call reconnects, so a change is made at most once.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from typing import Any
+
+import anyio
+import mcp_types as types
+from anyio.abc import TaskGroup, TaskStatus
+from mcp.client import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.server import Server
+from mcp.server.stdio import stdio_server
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.exceptions import MCPError
+
+from tidewire import __version__
+from tidewire.config import DEFAULT_PORT
+
+from .server import INSTRUCTIONS
+
+log = logging.getLogger("tidewire.mcp.stdio")
+
+
+def default_url() -> str:
+    return os.environ.get("TIDEWIRE_URL") or f"http://127.0.0.1:{DEFAULT_PORT}/mcp"
+
+
+class Upstream:
+    """A lazily (re)connected MCP client session to the daemon.
+
+    The SDK's client holds anyio task groups, which must be entered and exited by one task; so
+    each connection lives in its own owner task in the bridge's task group, and handler tasks
+    only borrow the connected client.
+    """
+
+    def __init__(self, url: str, token: str | None, tg: TaskGroup) -> None:
+        self.url = url
+        self.token = token
+        self._tg = tg
+        self._client: Client | None = None
+        self._stop: anyio.Event | None = None
+        self._lock = anyio.Lock()
+
+    async def client(self) -> Client:
+        async with self._lock:
+            if self._client is None:
+                stop = anyio.Event()
+                self._client = await self._tg.start(self._own, stop)
+                self._stop = stop
+            return self._client
+
+    async def _own(self, stop: anyio.Event, *, task_status: TaskStatus[Client]) -> None:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
+        started = False
+        try:
+            async with create_mcp_http_client(headers=headers) as http:
+                # cache=None: the daemon's tool list is fetched fresh each time, so tools it
+                # gains later are forwarded too.
+                async with Client(streamable_http_client(self.url, http_client=http), cache=None) as client:
+                    task_status.started(client)
+                    started = True
+                    await stop.wait()
+        except Exception:
+            if not started:
+                raise  # the caller of client() gets it
+            # A broken connection must not take the bridge down: the next call reconnects.
+            log.debug("the upstream connection ended with an error", exc_info=True)
+        finally:
+            if started:
+                await self._forget(stop)
+
+    async def _forget(self, stop: anyio.Event) -> None:
+        async with self._lock:
+            if self._stop is stop:
+                self._client, self._stop = None, None
+
+    async def reset(self) -> None:
+        """Drop the current connection (after a failure); the next call opens a new one."""
+        async with self._lock:
+            stop, self._client, self._stop = self._stop, None, None
+        if stop is not None:
+            stop.set()
+
+    def unreachable(self, exc: BaseException) -> str:
+        while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+            exc = exc.exceptions[0]  # task groups wrap the transport's own error
+        detail = f"{type(exc).__name__}: {exc}"
+        return f"the Tidewire daemon at {self.url} is not reachable ({detail}); is it running?"
+
+
+def build_bridge(upstream: Upstream) -> Server[Any]:
+    async def list_tools(
+        ctx: Any, params: types.PaginatedRequestParams | None
+    ) -> types.ListToolsResult:
+        cursor = params.cursor if params is not None else None
+        try:
+            client = await upstream.client()
+            result = await client.list_tools(cursor=cursor)
+        except MCPError:
+            raise
+        except Exception as exc:
+            await upstream.reset()
+            raise MCPError(types.INTERNAL_ERROR, upstream.unreachable(exc)) from exc
+        return types.ListToolsResult(tools=result.tools, next_cursor=result.next_cursor)
+
+    async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
+        try:
+            client = await upstream.client()
+            return await client.call_tool(params.name, params.arguments)
+        except MCPError:
+            raise
+        except Exception as exc:
+            await upstream.reset()
+            return types.CallToolResult(
+                content=[types.TextContent(type="text", text=upstream.unreachable(exc))], is_error=True
+            )
+
+    return Server(
+        "tidewire",
+        version=__version__,
+        instructions=INSTRUCTIONS,
+        on_list_tools=list_tools,
+        on_call_tool=call_tool,
+    )
+
+
+async def serve_stdio(url: str, token: str | None) -> None:
+    async with anyio.create_task_group() as tg:
+        upstream = Upstream(url, token, tg)
+        server = build_bridge(upstream)
+        try:
+            async with stdio_server() as (read_stream, write_stream):
+                await server.run(read_stream, write_stream, server.create_initialization_options())
+        finally:
+            await upstream.reset()
+
+
+def run(args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
+    anyio.run(serve_stdio, args.url, args.token)
+    return 0
+
+
+def add_parser(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "mcp",
+        help="stdio MCP server for agent CLIs, forwarding to the running daemon",
+        description="Serve MCP over stdin/stdout, forwarding every tool to the running daemon's /mcp.",
+    )
+    parser.add_argument("--url", default=default_url(), help="the daemon's MCP endpoint (env TIDEWIRE_URL)")
+    parser.add_argument(
+        "--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="the daemon's token (env TIDEWIRE_TOKEN)"
+    )
+    parser.set_defaults(func=run)
