@@ -11,4 +11,7 @@ from fastapi import APIRouter
 ROUTERS: list[APIRouter | str] = [
     "tidewire.api.health",
     "tidewire.api.events",
+    "tidewire.api.projects",
+    "tidewire.api.tasks",
+    "tidewire.api.worktrees",
 ]
