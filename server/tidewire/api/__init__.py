@@ -11,6 +11,7 @@ from fastapi import APIRouter
 ROUTERS: list[APIRouter | str] = [
     "tidewire.api.health",
     "tidewire.api.events",
+    *(f"tidewire.api.{name}" for name in ("sessions", "hooks", "agents", "mcp_servers", "autonomous")),
     "tidewire.api.projects",
     "tidewire.api.tasks",
     "tidewire.api.worktrees",

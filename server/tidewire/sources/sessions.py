@@ -40,7 +40,10 @@ def _project_for(conn: Any, cwd: str | None) -> str | None:
 
 
 def _emit_session(tx: Tx, name: str, row: dict[str, Any], changed: list[str] | None = None) -> None:
-    tx.emit(name, SessionEventData(session_id=row["id"], session=session_from_row(row), changed=changed))
+    data = SessionEventData(session_id=row["id"], session=session_from_row(row))
+    if changed is not None:
+        data.changed = changed
+    tx.emit(name, data)
 
 
 def _store_row(tx: Tx, row: dict[str, Any]) -> None:
@@ -165,7 +168,7 @@ async def known_cwd(store: StoreLike, session_id: str) -> str | bool | None:
 def _apply_transcript(tx: Tx, session_id: str, expected: str | None, result: ReadResult) -> int:
     row = fetch_one(tx.conn, "SELECT * FROM sessions WHERE id = ?", (session_id,))
     if row is None or row["transcript_cursor"] != expected:
-        return 0  # someone else moved the cursor since we read: the next poll reads again
+        return -1  # someone else moved the cursor since we read: the next pass reads again
     before = dict(row)
     for message in result.messages:
         tx.conn.execute(
@@ -207,6 +210,10 @@ async def apply_transcript(
     store: StoreLike, session_id: str, expected: str | None, result: ReadResult
 ) -> int:
     return await store.write(lambda tx: _apply_transcript(tx, session_id, expected, result))
+
+
+def empty_cursor_json() -> str:
+    return TranscriptCursor().to_json()
 
 
 @dataclass(frozen=True)

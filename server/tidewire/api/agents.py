@@ -1,0 +1,65 @@
+"""`GET/POST /api/agents`, `GET /api/agents/{id}`, `POST /api/agents/{id}/cancel`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict
+
+from ..context import AppContext
+from ..errors import InvalidArgument
+from ..sources.agents import AgentRunner, get_agent, list_agents
+from ..sources.rest import listing, record
+from .deps import get_ctx
+
+router = APIRouter(tags=["agents"])
+
+_STATUSES = ("running", "completed", "failed", "cancelled", "lost")
+
+
+class StartAgent(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    prompt: str
+    project_id: str | None = None
+    task_id: str | None = None
+    worktree_id: str | None = None
+    command: list[str] | None = None
+
+
+def runner(ctx: AppContext) -> AgentRunner:
+    component: Any = ctx.components.get("agents")
+    if not isinstance(component, AgentRunner):
+        raise RuntimeError("the agents component is not running")
+    return component
+
+
+@router.get("/api/agents", responses={200: {"description": "`{items: [AgentRun], seq}`"}})
+async def agents_index(
+    ctx: Annotated[AppContext, Depends(get_ctx)], status: str | None = None, task_id: str | None = None
+) -> JSONResponse:
+    if status is not None and status not in _STATUSES:
+        raise InvalidArgument(f"status must be one of {', '.join(_STATUSES)}")
+    items, seq = await ctx.store.read(lambda conn: list_agents(conn, status, task_id))
+    return listing(items, seq)
+
+
+@router.post("/api/agents", status_code=201, responses={201: {"description": "AgentRun"}})
+async def start_agent(body: StartAgent, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    run = await runner(ctx).start_agent(
+        body.prompt, body.project_id, body.task_id, body.worktree_id, body.command
+    )
+    return record(run, ctx.bus.head, status_code=201)
+
+
+@router.get("/api/agents/{agent_id}", responses={200: {"description": "AgentRun"}})
+async def agent_detail(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    item, seq = await ctx.store.read(lambda conn: get_agent(conn, agent_id))
+    return record(item, seq)
+
+
+@router.post("/api/agents/{agent_id}/cancel", responses={200: {"description": "AgentRun"}})
+async def cancel_agent(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    run = await runner(ctx).cancel_agent(agent_id)
+    return record(run, ctx.bus.head)

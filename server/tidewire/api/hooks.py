@@ -1,0 +1,45 @@
+"""`POST /api/hooks/{source}`: one agent CLI hook call (the CLI's own payload, unchanged)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from ..context import AppContext
+from ..errors import InvalidArgument
+from ..sources.session_follower import SessionTracker
+from .deps import SEQ_HEADER, get_ctx
+
+router = APIRouter(tags=["hooks"])
+
+# A hook payload carries at most a tool's input and response; beyond this it is refused.
+_MAX_BODY = 16 * 1024 * 1024
+
+
+def tracker(ctx: AppContext) -> SessionTracker:
+    component: Any = ctx.components.get("sessions")
+    if not isinstance(component, SessionTracker):
+        raise RuntimeError("the sessions component is not running")
+    return component
+
+
+@router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
+async def post_hook(
+    source: str, request: Request, ctx: Annotated[AppContext, Depends(get_ctx)]
+) -> JSONResponse:
+    raw = await request.body()
+    if len(raw) > _MAX_BODY:
+        raise InvalidArgument(f"hook payload larger than {_MAX_BODY} bytes")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise InvalidArgument("the hook payload is not JSON") from None
+    outcome = await tracker(ctx).handle_hook(source, body)
+    head = ctx.bus.head
+    return JSONResponse(
+        {"ok": True, "session_id": outcome.session.id, "events": outcome.events},
+        headers={SEQ_HEADER: str(head)},
+    )

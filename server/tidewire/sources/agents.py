@@ -1,0 +1,327 @@
+"""Agent runs: an agent CLI started as a subprocess in a worktree or project, watched to its end."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from tidewire.errors import Conflict, InvalidArgument, NotFound
+from tidewire.protocol.models import AgentEvent, AgentRun
+from tidewire.services import new_id
+from tidewire.services.rows import fetch_all, fetch_one
+from tidewire.sources import processes
+from tidewire.sources.records import agent_from_row
+from tidewire.sources.timefmt import parse_utc
+from tidewire.sources.txn import Tx
+
+if TYPE_CHECKING:
+    from tidewire.context import AppContext
+
+log = logging.getLogger(__name__)
+
+_MAX_PROMPT = 100_000
+_ENV_MARKER = "TIDEWIRE_AGENT_ID"
+
+
+@dataclass(frozen=True)
+class Placement:
+    cwd: str
+    project_id: str | None
+    task_id: str | None
+    worktree_id: str | None
+
+
+@dataclass
+class _Live:
+    running: processes.RunningProcess
+    started: float
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    cancel_requested: bool = False
+    monitor: asyncio.Task[None] | None = None
+
+
+def build_argv(template: list[str], prompt: str, placement: Placement) -> list[str]:
+    """Fills placeholders element by element; the prompt stays one argument whatever it contains."""
+    values = {
+        "{prompt}": prompt,
+        "{cwd}": placement.cwd,
+        "{task_id}": placement.task_id or "",
+        "{worktree_id}": placement.worktree_id or "",
+        "{project_id}": placement.project_id or "",
+    }
+    argv = []
+    for part in template:
+        for key, value in values.items():
+            part = part.replace(key, value)
+        argv.append(part)
+    return argv
+
+
+def _check_ids(**ids: Any) -> None:
+    for name, value in ids.items():
+        if value is not None and (not isinstance(value, str) or not value or len(value) > 128):
+            raise InvalidArgument(f"{name} must be a string of 1 to 128 characters")
+
+
+def resolve_placement(
+    conn: Any, project_id: str | None, task_id: str | None, worktree_id: str | None
+) -> Placement:
+    """Where the agent runs: the worktree's checkout, else the project (or the task's project)."""
+    if worktree_id is not None:
+        wt = fetch_one(conn, "SELECT * FROM worktrees WHERE id = ?", (worktree_id,))
+        if wt is None:
+            raise NotFound(f"no worktree {worktree_id!r}")
+        if wt["status"] not in ("active", "claimed"):
+            raise Conflict(f"worktree {worktree_id} is {wt['status']}")
+        if project_id is not None and project_id != wt["project_id"]:
+            raise InvalidArgument(f"worktree {worktree_id} belongs to project {wt['project_id']}")
+        task = task_id if task_id is not None else wt["task_id"]
+        if task is not None and fetch_one(conn, "SELECT id FROM tasks WHERE id = ?", (task,)) is None:
+            raise NotFound(f"no task {task!r}")
+        return Placement(str(wt["path"]), str(wt["project_id"]), task, worktree_id)
+    if task_id is not None:
+        task_row = fetch_one(conn, "SELECT * FROM tasks WHERE id = ?", (task_id,))
+        if task_row is None:
+            raise NotFound(f"no task {task_id!r}")
+        project_id = project_id or task_row["project_id"]
+    if project_id is None:
+        raise InvalidArgument("give a worktree_id, a project_id or a task_id to say where the agent runs")
+    project = fetch_one(conn, "SELECT * FROM projects WHERE id = ?", (project_id,))
+    if project is None:
+        raise NotFound(f"no project {project_id!r}")
+    return Placement(str(project["path"]), project_id, task_id, None)
+
+
+def _event(run: AgentRun) -> AgentEvent:
+    return AgentEvent(
+        agent_id=run.id,
+        task_id=run.task_id,
+        worktree_id=run.worktree_id,
+        project_id=run.project_id,
+        status=run.status,
+        exit_code=run.exit_code,
+        duration_ms=run.duration_ms,
+        stderr_tail=run.stderr_tail,
+        agent=run,
+    )
+
+
+def _get(conn: Any, agent_id: str) -> dict[str, Any]:
+    row = fetch_one(conn, "SELECT * FROM agent_runs WHERE id = ?", (agent_id,))
+    if row is None:
+        raise NotFound(f"no agent run {agent_id!r}")
+    return row
+
+
+def _insert(tx: Tx, row: dict[str, Any]) -> AgentRun:
+    row = {**row, "started_at": tx.now}
+    tx.conn.execute(
+        """INSERT INTO agent_runs (id, project_id, task_id, worktree_id, prompt, command, cwd, status, pid,
+                                   started_at, stderr_tail, log_path)
+           VALUES (:id, :project_id, :task_id, :worktree_id, :prompt, :command, :cwd, 'running', :pid,
+                   :started_at, '[]', :log_path)""",
+        row,
+    )
+    run = agent_from_row(_get(tx.conn, row["id"]))
+    tx.emit("agent.started", _event(run))
+    return run
+
+
+def _finish(
+    tx: Tx, agent_id: str, status: str, exit_code: int | None, duration_ms: float | None, tail: list[str]
+) -> AgentRun:
+    row = _get(tx.conn, agent_id)
+    if row["status"] != "running":
+        return agent_from_row(row)  # already recorded (e.g. by the restart reconciliation)
+    if duration_ms is None:
+        duration_ms = max(0.0, (parse_utc(tx.now) - parse_utc(row["started_at"])).total_seconds() * 1000)
+    tx.conn.execute(
+        """UPDATE agent_runs SET status = ?, exit_code = ?, ended_at = ?, duration_ms = ?, stderr_tail = ?
+           WHERE id = ?""",
+        (status, exit_code, tx.now, duration_ms, json.dumps(tail), agent_id),
+    )
+    run = agent_from_row(_get(tx.conn, agent_id))
+    event = {"completed": "agent.completed", "cancelled": "agent.cancelled"}.get(status, "agent.failed")
+    tx.emit(event, _event(run))
+    return run
+
+
+def _finisher(agent_id: str, tail: list[str]) -> Any:
+    def finish(tx: Tx) -> AgentRun:
+        return _finish(tx, agent_id, "lost", None, None, tail)
+
+    return finish
+
+
+class AgentRunner:
+    """Starts, watches and cancels agent runs; a daemon component (`ctx.components["agents"]`)."""
+
+    name = "agents"
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        self.live: dict[str, _Live] = {}
+        self.log_dir = Path(ctx.settings.data_dir) / "agents"
+
+    @property
+    def grace_seconds(self) -> float:
+        return float(self.ctx.settings.agent_grace_seconds)
+
+    async def start(self) -> None:
+        await self._reconcile_leftovers()
+
+    async def stop(self) -> None:
+        # Agents do not outlive the daemon that watches them; their rows stay `running` and the
+        # next start reports them as lost (the same path as after a crash).
+        live = list(self.live.values())
+        for entry in live:
+            if entry.monitor is not None:
+                entry.monitor.cancel()
+        await asyncio.gather(*(processes.terminate(e.running, self.grace_seconds) for e in live))
+        for entry in live:
+            if entry.monitor is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await entry.monitor
+        self.live.clear()
+
+    async def _reconcile_leftovers(self) -> None:
+        rows, _ = await self.ctx.store.read(
+            lambda conn: fetch_all(conn, "SELECT * FROM agent_runs WHERE status = 'running'")
+        )
+        for row in rows:
+            if row["pid"] is not None:
+                await asyncio.to_thread(
+                    processes.kill_leftover, int(row["pid"]), f"{_ENV_MARKER}={row['id']}"
+                )
+            tail = processes.read_tail(Path(row["log_path"])) if row["log_path"] else []
+            tail = [*tail, "the daemon stopped while this agent was running"][-processes.STDERR_TAIL_LINES :]
+            await self.ctx.store.write(_finisher(row["id"], tail))
+
+    def _env(self, agent_id: str, placement: Placement) -> dict[str, str]:
+        settings = self.ctx.settings
+        env = dict(os.environ)
+        env.update(
+            {
+                _ENV_MARKER: agent_id,
+                "TIDEWIRE_TASK_ID": placement.task_id or "",
+                "TIDEWIRE_WORKTREE_ID": placement.worktree_id or "",
+                "TIDEWIRE_PROJECT_ID": placement.project_id or "",
+                "TIDEWIRE_URL": f"http://{settings.host}:{settings.port}",
+            }
+        )
+        return env
+
+    async def start_agent(
+        self,
+        prompt: Any,
+        project_id: Any = None,
+        task_id: Any = None,
+        worktree_id: Any = None,
+        command: Any = None,
+    ) -> AgentRun:
+        if not isinstance(prompt, str) or not prompt.strip():
+            raise InvalidArgument("prompt must be a non-empty string")
+        if len(prompt) > _MAX_PROMPT:
+            raise InvalidArgument(f"prompt is longer than {_MAX_PROMPT} characters")
+        _check_ids(project_id=project_id, task_id=task_id, worktree_id=worktree_id)
+        template = self.ctx.settings.agent_command if command is None else command
+        if not isinstance(template, list) or not template or not all(isinstance(p, str) for p in template):
+            raise InvalidArgument("command must be a non-empty list of strings (an argv, not a shell string)")
+        if not template[0]:
+            raise InvalidArgument("command[0] must name a program")
+        placement, _ = await self.ctx.store.read(
+            lambda conn: resolve_placement(conn, project_id, task_id, worktree_id)
+        )
+        if not await asyncio.to_thread(os.path.isdir, placement.cwd):
+            raise Conflict(f"the agent's directory {placement.cwd} does not exist")
+        agent_id = new_id("agt")
+        argv = build_argv(list(template), prompt, placement)
+        log_path = self.log_dir / f"{agent_id}.log"
+        try:
+            running = await processes.spawn(argv, placement.cwd, self._env(agent_id, placement), log_path)
+        except OSError as exc:
+            raise InvalidArgument(f"cannot run {argv[0]!r}: {exc.strerror or exc}") from None
+        entry = _Live(running=running, started=time.monotonic())
+        self.live[agent_id] = entry
+        row = {
+            "id": agent_id,
+            "project_id": placement.project_id,
+            "task_id": placement.task_id,
+            "worktree_id": placement.worktree_id,
+            "prompt": prompt,
+            "command": json.dumps(argv),
+            "cwd": placement.cwd,
+            "pid": running.pid,
+            "log_path": str(log_path),
+        }
+        try:
+            run = await self.ctx.store.write(lambda tx: _insert(tx, row))
+        except BaseException:
+            self.live.pop(agent_id, None)
+            await processes.terminate(running, 0)
+            raise
+        entry.monitor = asyncio.create_task(self._watch(agent_id, entry), name=f"agent-{agent_id}")
+        return run
+
+    async def _watch(self, agent_id: str, entry: _Live) -> None:
+        try:
+            code = await processes.wait(entry.running)
+            duration = (time.monotonic() - entry.started) * 1000
+            tail = list(entry.running.stderr_tail)
+            if entry.cancel_requested:
+                status = "cancelled"
+            elif code == 0:
+                status = "completed"
+            else:
+                status = "failed"
+            await self.ctx.store.write(lambda tx: _finish(tx, agent_id, status, code, duration, tail))
+        except Exception:
+            log.exception("watching agent %s failed", agent_id)
+        finally:
+            entry.done.set()
+            self.live.pop(agent_id, None)
+
+    async def cancel_agent(self, agent_id: Any) -> AgentRun:
+        _check_ids(agent_id=agent_id)
+        row, _ = await self.ctx.store.read(lambda conn: _get(conn, agent_id))
+        entry = self.live.get(agent_id)
+        if row["status"] != "running" or entry is None:
+            raise Conflict(f"agent {agent_id} is not running (status {row['status']})")
+        entry.cancel_requested = True
+        await processes.terminate(entry.running, self.grace_seconds)
+        await entry.done.wait()
+        return await self.get(agent_id)
+
+    async def wait_for(self, agent_id: str) -> AgentRun:
+        entry = self.live.get(agent_id)
+        if entry is not None:
+            await entry.done.wait()
+        return await self.get(agent_id)
+
+    async def get(self, agent_id: Any) -> AgentRun:
+        _check_ids(agent_id=agent_id)
+        row, _ = await self.ctx.store.read(lambda conn: _get(conn, agent_id))
+        return agent_from_row(row)
+
+
+def list_agents(conn: Any, status: str | None = None, task_id: str | None = None) -> list[AgentRun]:
+    sql = "SELECT * FROM agent_runs WHERE 1 = 1"
+    params: list[Any] = []
+    if status is not None:
+        sql += " AND status = ?"
+        params.append(status)
+    if task_id is not None:
+        sql += " AND task_id = ?"
+        params.append(task_id)
+    return [agent_from_row(r) for r in fetch_all(conn, sql + " ORDER BY started_at DESC, id", params)]
+
+
+def get_agent(conn: Any, agent_id: str) -> AgentRun:
+    return agent_from_row(_get(conn, agent_id))

@@ -1,0 +1,28 @@
+"""Component factories for the daemon's lifespan (see tidewire.components)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tidewire.sources.agents import AgentRunner
+from tidewire.sources.mcp_proxy import McpProxy
+from tidewire.sources.session_follower import SessionTracker
+
+if TYPE_CHECKING:
+    from tidewire.context import AppContext
+
+
+def session_tracker(ctx: AppContext) -> SessionTracker:
+    return SessionTracker(ctx)
+
+
+def agent_runner(ctx: AppContext) -> AgentRunner:
+    return AgentRunner(ctx)
+
+
+def mcp_proxy(ctx: AppContext) -> McpProxy:
+    return McpProxy(ctx)
+
+
+# Start order: the loops use the agent runner, so they come after it (and stop before it).
+SOURCE_COMPONENTS = [session_tracker, agent_runner, mcp_proxy]

@@ -1,0 +1,397 @@
+"""Downstream MCP servers: connected with the `mcp` SDK client, supervised, and proxied.
+
+Each server has a supervisor task that owns its client (the SDK's context managers must
+be entered and left in one task): it connects, lists the tools, emits
+`mcp.server_connected`, waits for the connection to end (the process exits, the stream
+closes, a health probe or a call finds it dead), emits `mcp.server_disconnected` and
+reconnects with jittered exponential backoff. After `max_failures` consecutive failed
+attempts the server is marked failed with its last error and left alone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+import anyio
+from mcp import Client, StdioServerParameters
+from mcp.client.stdio import stdio_client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared.exceptions import MCPError
+from mcp_types import CONNECTION_CLOSED
+
+from tidewire.errors import Conflict, InvalidArgument, NotFound
+from tidewire.protocol.models import (
+    McpServer,
+    McpServerConnectedData,
+    McpServerDisconnectedData,
+    McpToolCalledData,
+)
+from tidewire.services.rows import fetch_all
+from tidewire.sources.mcp_watch import WatchedTransport
+from tidewire.sources.timefmt import now_utc
+from tidewire.sources.txn import Tx
+
+if TYPE_CHECKING:
+    from tidewire.context import AppContext
+
+log = logging.getLogger(__name__)
+
+Transport = Literal["stdio", "streamable_http"]
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+_MAX_TOOL_PAGES = 100
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    name: str
+    transport: Transport
+    command: str | None = None
+    args: tuple[str, ...] = ()
+    env: tuple[tuple[str, str], ...] = ()
+    url: str | None = None
+    origin: Literal["config", "api"] = "api"
+
+    @classmethod
+    def parse(cls, raw: Any, origin: Literal["config", "api"]) -> ServerSpec:
+        """Validates a server definition (config table or API body); InvalidArgument when unusable."""
+        if not isinstance(raw, dict):
+            raise InvalidArgument("an MCP server definition must be an object")
+        name = raw.get("name")
+        if not isinstance(name, str) or not _NAME.match(name):
+            raise InvalidArgument("name must be 1-64 characters: letters, digits, '_', '.', '-'")
+        command, url = raw.get("command"), raw.get("url")
+        if (command is None) == (url is None):
+            raise InvalidArgument(
+                f"MCP server {name}: give either a command (stdio) or a url (streamable HTTP)"
+            )
+        args = raw.get("args", [])
+        env = raw.get("env", {})
+        if command is not None:
+            if not isinstance(command, str) or not command:
+                raise InvalidArgument(f"MCP server {name}: command must be a non-empty string")
+            if not isinstance(args, list) or not all(isinstance(a, str) for a in args):
+                raise InvalidArgument(f"MCP server {name}: args must be a list of strings")
+            if not isinstance(env, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in env.items()
+            ):
+                raise InvalidArgument(f"MCP server {name}: env must map strings to strings")
+            return cls(name, "stdio", command, tuple(args), tuple(sorted(env.items())), None, origin)
+        if not isinstance(url, str) or not re.match(r"^https?://", url):
+            raise InvalidArgument(f"MCP server {name}: url must be an http(s) URL")
+        return cls(name, "streamable_http", None, (), (), url, origin)
+
+
+@dataclass
+class _Downstream:
+    spec: ServerSpec
+    state: Literal["connecting", "connected", "disconnected", "failed"] = "connecting"
+    tools: list[str] = field(default_factory=list)
+    calls: int = 0
+    last_error: str | None = None
+    connected_at: str | None = None
+    client: Client | None = None
+    dead: asyncio.Event = field(default_factory=asyncio.Event)
+    dead_reason: str | None = None
+    task: asyncio.Task[None] | None = None
+
+    def record(self) -> McpServer:
+        return McpServer(
+            name=self.spec.name,
+            transport=self.spec.transport,
+            state=self.state,
+            tool_count=len(self.tools),
+            tools=list(self.tools),
+            calls=self.calls,
+            last_error=self.last_error,
+            connected_at=self.connected_at if self.state == "connected" else None,
+        )
+
+    def mark_dead(self, reason: str) -> None:
+        if not self.dead.is_set():
+            self.dead_reason = reason
+            self.dead.set()
+
+
+def _store_spec(tx: Tx, spec: ServerSpec) -> None:
+    tx.conn.execute(
+        """INSERT INTO mcp_servers (name, transport, command, args, env, url, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        (
+            spec.name,
+            spec.transport,
+            spec.command,
+            json.dumps(list(spec.args)),
+            json.dumps(dict(spec.env)),
+            spec.url,
+            tx.now,
+        ),
+    )
+
+
+def _spec_from_row(row: dict[str, Any]) -> ServerSpec:
+    raw: dict[str, Any] = {"name": row["name"]}
+    if row["transport"] == "stdio":
+        raw.update(command=row["command"], args=json.loads(row["args"]), env=json.loads(row["env"]))
+    else:
+        raw["url"] = row["url"]
+    return ServerSpec.parse(raw, "api")
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        return _describe(exc.exceptions[0])
+    text = str(exc) or type(exc).__name__
+    return text if len(text) <= 500 else text[:499] + "…"
+
+
+class McpProxy:
+    """`ctx.components["mcp_proxy"]`: the downstream servers and the calls made through them."""
+
+    name = "mcp_proxy"
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        section = ctx.settings.raw_config.get("mcp", {})
+        section = section if isinstance(section, dict) else {}
+        self.backoff_base = float(section.get("backoff_base_seconds", 0.5))
+        self.backoff_max = float(section.get("backoff_max_seconds", 30.0))
+        self.max_failures = int(section.get("max_failures", 8))
+        self.connect_timeout = float(section.get("connect_timeout_seconds", 30.0))
+        self.call_timeout = float(section.get("call_timeout_seconds", 300.0))
+        self.health_interval = float(section.get("health_interval_seconds", 15.0))
+        self.servers: dict[str, _Downstream] = {}
+
+    async def start(self) -> None:
+        specs = [ServerSpec.parse(raw, "config") for raw in self.ctx.settings.mcp_servers]
+        rows, _ = await self.ctx.store.read(lambda conn: fetch_all(conn, "SELECT * FROM mcp_servers"))
+        configured = {s.name for s in specs}
+        for row in rows:
+            if row["name"] in configured:
+                log.warning(
+                    "MCP server %s is defined in the config file and at run time; using the config",
+                    row["name"],
+                )
+                continue
+            try:
+                specs.append(_spec_from_row(row))
+            except InvalidArgument as exc:
+                log.warning("skipping stored MCP server %s: %s", row["name"], exc.message)
+        for spec in specs:
+            self._launch(spec)
+
+    async def stop(self) -> None:
+        servers = list(self.servers.values())
+        for server in servers:
+            if server.task is not None:
+                server.task.cancel()
+        for server in servers:
+            if server.task is not None:
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await server.task
+        self.servers.clear()
+
+    def _launch(self, spec: ServerSpec) -> _Downstream:
+        server = _Downstream(spec)
+        self.servers[spec.name] = server
+        server.task = asyncio.create_task(self._supervise(server), name=f"mcp-{spec.name}")
+        return server
+
+    # -- supervision -----------------------------------------------------------------------
+
+    def _transport(self, spec: ServerSpec) -> WatchedTransport:
+        if spec.transport == "stdio":
+            assert spec.command is not None
+            params = StdioServerParameters(
+                command=spec.command, args=list(spec.args), env=dict(spec.env) or None
+            )
+            return WatchedTransport(stdio_client(params))
+        assert spec.url is not None
+        return WatchedTransport(streamable_http_client(spec.url))
+
+    async def _list_tools(self, client: Client) -> list[str]:
+        names: list[str] = []
+        cursor: str | None = None
+        for _ in range(_MAX_TOOL_PAGES):
+            page = await client.list_tools(cursor=cursor)
+            names.extend(tool.name for tool in page.tools)
+            cursor = page.next_cursor
+            if cursor is None:
+                break
+        return names
+
+    async def _emit(self, name: str, data: Any) -> None:
+        await self.ctx.store.write(lambda tx: tx.emit(name, data))
+
+    async def _supervise(self, server: _Downstream) -> None:
+        spec = server.spec
+        failures = 0
+        while True:
+            server.state = "connecting"
+            server.dead = asyncio.Event()
+            server.dead_reason = None
+            connected = False
+            reason = "connection closed"
+            try:
+                transport = self._transport(spec)
+                async with contextlib.AsyncExitStack() as stack:
+                    with anyio.fail_after(self.connect_timeout):
+                        client = await stack.enter_async_context(
+                            Client(transport, read_timeout_seconds=self.call_timeout, cache=None)
+                        )
+                        tools = await self._list_tools(client)
+                    server.client, server.tools = client, tools
+                    server.state, server.connected_at, server.last_error = "connected", now_utc(), None
+                    connected, failures = True, 0
+                    await self._emit(
+                        "mcp.server_connected",
+                        McpServerConnectedData(
+                            server_name=spec.name, transport=spec.transport, tool_count=len(tools)
+                        ),
+                    )
+                    reason = await self._wait_until_dead(server, transport)
+            except asyncio.CancelledError:
+                server.client = None
+                raise
+            except Exception as exc:
+                reason = _describe(exc)
+            server.client = None
+            failures += 1
+            server.last_error = reason
+            will_retry = failures < self.max_failures
+            server.state = "disconnected" if will_retry else "failed"
+            if connected or not will_retry:
+                await self._emit(
+                    "mcp.server_disconnected",
+                    McpServerDisconnectedData(server_name=spec.name, reason=reason, will_retry=will_retry),
+                )
+            if not will_retry:
+                log.warning("MCP server %s failed %d times; giving up: %s", spec.name, failures, reason)
+                return
+            delay = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+
+    async def _wait_until_dead(self, server: _Downstream, transport: WatchedTransport) -> str:
+        async def closed() -> str:
+            await transport.closed.wait()
+            return "the server closed the connection (process exited or stream ended)"
+
+        async def flagged() -> str:
+            await server.dead.wait()
+            return server.dead_reason or "a call found the connection dead"
+
+        async def probe() -> str:
+            # Streamable HTTP has no stream to watch between calls: list the tools now and then.
+            while True:
+                await asyncio.sleep(self.health_interval)
+                try:
+                    assert server.client is not None
+                    with anyio.fail_after(self.connect_timeout):
+                        await server.client.list_tools()
+                except Exception as exc:
+                    return f"health check failed: {_describe(exc)}"
+
+        tasks = [asyncio.create_task(c) for c in (closed(), flagged(), probe())]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            return next(iter(done)).result()
+        finally:
+            for task in tasks:
+                task.cancel()
+
+    # -- operations ------------------------------------------------------------------------
+
+    def _server(self, name: Any) -> _Downstream:
+        if not isinstance(name, str) or name not in self.servers:
+            raise NotFound(f"no MCP server {name!r}")
+        return self.servers[name]
+
+    def list_servers(self) -> list[McpServer]:
+        return [self.servers[name].record() for name in sorted(self.servers)]
+
+    def get_server(self, name: Any) -> McpServer:
+        return self._server(name).record()
+
+    async def add_server(self, raw: Any) -> McpServer:
+        spec = ServerSpec.parse(raw, "api")
+        if spec.name in self.servers:
+            raise Conflict(f"an MCP server named {spec.name} already exists")
+        await self.ctx.store.write(lambda tx: _store_spec(tx, spec))
+        return self._launch(spec).record()
+
+    async def remove_server(self, name: Any) -> McpServer:
+        server = self._server(name)
+        if server.spec.origin == "config":
+            raise Conflict(f"MCP server {name} is defined in the config file; remove it there")
+        was_connected = server.state == "connected"
+        self.servers.pop(server.spec.name, None)
+        if server.task is not None:
+            server.task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await server.task
+        server.state = "disconnected"
+
+        def forget(tx: Tx) -> None:
+            tx.conn.execute("DELETE FROM mcp_servers WHERE name = ?", (server.spec.name,))
+            if was_connected:
+                tx.emit(
+                    "mcp.server_disconnected",
+                    McpServerDisconnectedData(
+                        server_name=server.spec.name, reason="removed", will_retry=False
+                    ),
+                )
+
+        await self.ctx.store.write(forget)
+        return server.record()
+
+    async def call_tool(self, server_name: Any, tool_name: Any, arguments: Any) -> dict[str, Any]:
+        server = self._server(server_name)
+        if not isinstance(tool_name, str) or not tool_name:
+            raise InvalidArgument("tool_name must be a non-empty string")
+        if arguments is not None and not isinstance(arguments, dict):
+            raise InvalidArgument("arguments must be an object")
+        client = server.client
+        if server.state != "connected" or client is None:
+            raise Conflict(f"MCP server {server.spec.name} is {server.state}; try again when it is connected")
+        if tool_name not in server.tools:
+            raise NotFound(f"MCP server {server.spec.name} has no tool {tool_name!r}")
+        started = time.monotonic()
+        error: str | None = None
+        result: dict[str, Any] | None = None
+        try:
+            outcome = await client.call_tool(tool_name, arguments or {})
+            result = outcome.model_dump(mode="json", by_alias=True, exclude_none=True)
+            if outcome.is_error:
+                texts = [getattr(block, "text", "") for block in outcome.content]
+                error = "; ".join(t for t in texts if t) or "the tool reported an error"
+        except MCPError as exc:
+            error = exc.message
+            if exc.code == CONNECTION_CLOSED:
+                server.mark_dead(f"a call found the connection closed: {exc.message}")
+        except Exception as exc:
+            error = _describe(exc)
+            server.mark_dead(f"a call failed: {error}")
+        duration_ms = (time.monotonic() - started) * 1000
+        server.calls += 1
+        await self._emit(
+            "mcp.tool_called",
+            McpToolCalledData(
+                server_name=server.spec.name,
+                tool_name=tool_name,
+                duration_ms=duration_ms,
+                ok=error is None,
+                error=error,
+            ),
+        )
+        if result is None:
+            raise Conflict(
+                f"calling {tool_name} on {server.spec.name} failed: {error}", code="downstream_error"
+            )
+        return result

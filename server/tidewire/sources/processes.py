@@ -1,0 +1,108 @@
+"""Agent subprocesses: started in their own process group, stdout to a log file, stderr tail kept."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STDERR_TAIL_LINES = 20
+_MAX_LINE = 2000
+
+
+@dataclass
+class RunningProcess:
+    proc: asyncio.subprocess.Process
+    log_path: Path
+    stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=STDERR_TAIL_LINES))
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+
+async def spawn(argv: list[str], cwd: str, env: dict[str, str], log_path: Path) -> RunningProcess:
+    """Starts `argv` (never through a shell) in a new session, so the whole tree can be signalled."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("ab") as log:
+        proc = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=cwd,
+            env=env,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=log,
+            stderr=asyncio.subprocess.PIPE,
+            start_new_session=True,
+        )
+    return RunningProcess(proc=proc, log_path=log_path)
+
+
+async def wait(running: RunningProcess) -> int:
+    """Collects stderr (tail kept, everything appended to the log) and returns the exit code."""
+    stream = running.proc.stderr
+    if stream is not None:
+        with running.log_path.open("ab") as log:
+            while True:
+                line = await stream.readline()
+                if not line:
+                    break
+                log.write(line)
+                text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+                running.stderr_tail.append(text[:_MAX_LINE])
+    return await running.proc.wait()
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> bool:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        return False
+    return True
+
+
+async def terminate(running: RunningProcess, grace_seconds: float) -> None:
+    """SIGTERM to the process group; SIGKILL if it is still alive after the grace period."""
+    if running.proc.returncode is not None:
+        return
+    _signal_group(running.pid, signal.SIGTERM)
+    try:
+        await asyncio.wait_for(asyncio.shield(running.proc.wait()), timeout=grace_seconds)
+    except TimeoutError:
+        _signal_group(running.pid, signal.SIGKILL)
+
+
+def owned_by(pid: int, marker: str) -> bool:
+    """Whether process `pid` still runs with `marker` (NAME=VALUE) in its environment.
+
+    Used after a restart to tell a leftover agent from an unrelated process that reused its pid.
+    """
+    try:
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+    except OSError:
+        return False
+    return marker.encode() in environ.split(b"\0")
+
+
+def kill_leftover(pid: int, marker: str) -> bool:
+    """SIGKILLs the group of a leftover agent from a previous daemon run; True if it was alive."""
+    if not owned_by(pid, marker):
+        return False
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, signal.SIGKILL)
+    return True
+
+
+def read_tail(path: Path, lines: int = STDERR_TAIL_LINES) -> list[str]:
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            size = handle.tell()
+            handle.seek(max(0, size - 16384))
+            data = handle.read()
+    except OSError:
+        return []
+    return [line[:_MAX_LINE] for line in data.decode("utf-8", errors="replace").splitlines()[-lines:]]

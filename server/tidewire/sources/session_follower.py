@@ -1,0 +1,117 @@
+"""The sessions component: records hook calls and follows live sessions' transcripts."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import anyio
+
+from tidewire.services import git as gitops
+from tidewire.sources import sessions
+from tidewire.sources.hook_payloads import parse_hook
+from tidewire.sources.timefmt import format_utc
+from tidewire.sources.transcript import read_new
+
+if TYPE_CHECKING:
+    from tidewire.context import AppContext
+
+log = logging.getLogger(__name__)
+
+DEFAULT_POLL_SECONDS = 0.5
+# How long an ended session's transcript is still read, for lines written just before the end.
+_TAIL_AFTER_END = timedelta(seconds=30)
+_GIT_TIMEOUT_S = 3.0
+
+
+class SessionTracker:
+    """`ctx.components["sessions"]`: hook intake, transcript following, idle timeout."""
+
+    name = "sessions"
+
+    def __init__(self, ctx: AppContext) -> None:
+        self.ctx = ctx
+        section = ctx.settings.raw_config.get("sessions", {})
+        section = section if isinstance(section, dict) else {}
+        self.poll_seconds = float(section.get("poll_interval_seconds", DEFAULT_POLL_SECONDS))
+        self.idle_timeout = float(ctx.settings.session_idle_timeout)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        # One follow pass at a time: two passes over the same cursor would race (the store's
+        # cursor check would refuse the second, but there is no point doing the work twice).
+        self._pass_lock = asyncio.Lock()
+
+    async def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="session-follower")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    def nudge(self) -> None:
+        self._wake.set()
+
+    async def handle_hook(self, source: str, body: Any) -> sessions.HookOutcome:
+        call = parse_hook(source, body)
+        known = await sessions.known_cwd(self.ctx.store, call.session_id)
+        branch: str | None = None
+        if call.cwd and (known is False or known != call.cwd):
+            branch = await self._branch_of(call.cwd)
+        outcome = await sessions.record_hook(self.ctx.store, call, branch)
+        self.nudge()
+        return outcome
+
+    async def _branch_of(self, cwd: str) -> str | None:
+        if not await asyncio.to_thread(os.path.isdir, cwd):
+            return None
+        try:
+            with anyio.fail_after(_GIT_TIMEOUT_S):
+                return await gitops.current_branch(cwd)
+        except (TimeoutError, gitops.GitError, OSError):
+            return None
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                await self.follow_once()
+                await self.end_idle()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("session follower pass failed")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+            self._wake.clear()
+
+    async def follow_once(self) -> int:
+        """Reads every followed transcript once; returns how many messages were emitted."""
+        async with self._pass_lock:
+            cutoff = format_utc(datetime.now(UTC) - _TAIL_AFTER_END)
+            emitted = 0
+            for target in await sessions.follow_targets(self.ctx.store, cutoff):
+                while True:
+                    result = await asyncio.to_thread(read_new, target.path, target.cursor)
+                    new_json = result.cursor.to_json()
+                    if new_json == (target.cursor_json or sessions.empty_cursor_json()):
+                        break
+                    applied = await sessions.apply_transcript(
+                        self.ctx.store, target.session_id, target.cursor_json, result
+                    )
+                    if applied < 0:
+                        break
+                    emitted += applied
+                    target = sessions.FollowTarget(target.session_id, target.path, new_json)
+                    if not result.messages:
+                        break
+            return emitted
+
+    async def end_idle(self) -> None:
+        cutoff = format_utc(datetime.now(UTC) - timedelta(seconds=self.idle_timeout))
+        await sessions.end_idle_sessions(self.ctx.store, cutoff)
