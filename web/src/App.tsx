@@ -1,3 +1,59 @@
+import { BrowserRouter, Route, Routes } from "react-router-dom";
+import { Toaster } from "sonner";
+import { TidewireProvider } from "./hooks/TidewireProvider";
+import { ActivityProvider } from "./components/ActivityProvider";
+import { EventToasts } from "./components/EventToasts";
+import { Layout } from "./components/Layout";
+import { AgentsView } from "./views/AgentsView";
+import { ConnectionView } from "./views/ConnectionView";
+import { DashboardView } from "./views/DashboardView";
+import { McpView } from "./views/McpView";
+import { NotFoundView } from "./views/NotFoundView";
+import { SessionDetailView } from "./views/SessionDetailView";
+import { SessionsView } from "./views/SessionsView";
+import { TasksView } from "./views/TasksView";
+import { WorktreesView } from "./views/WorktreesView";
+
+export function AppRoutes(): React.JSX.Element {
+  return (
+    <Routes>
+      <Route element={<Layout />}>
+        <Route index element={<DashboardView />} />
+        <Route path="tasks" element={<TasksView />} />
+        <Route path="sessions" element={<SessionsView />} />
+        <Route path="sessions/:id" element={<SessionDetailView />} />
+        <Route path="agents" element={<AgentsView />} />
+        <Route path="mcp" element={<McpView />} />
+        <Route path="worktrees" element={<WorktreesView />} />
+        <Route path="connection" element={<ConnectionView />} />
+        <Route path="*" element={<NotFoundView />} />
+      </Route>
+    </Routes>
+  );
+}
+
+/** Toasts: newest on top, at most a few visible, each closable and auto-expiring. */
+export function AppToaster(): React.JSX.Element {
+  return <Toaster position="bottom-right" theme="system" closeButton richColors visibleToasts={4} duration={5000} />;
+}
+
+/** Everything inside the data providers; split out so tests can supply their own providers. */
+export function AppShell(): React.JSX.Element {
+  return (
+    <ActivityProvider>
+      <EventToasts />
+      <AppRoutes />
+      <AppToaster />
+    </ActivityProvider>
+  );
+}
+
 export function App(): React.JSX.Element {
-  return <div className="app">Tidewire</div>;
+  return (
+    <TidewireProvider>
+      <BrowserRouter>
+        <AppShell />
+      </BrowserRouter>
+    </TidewireProvider>
+  );
 }

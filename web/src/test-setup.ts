@@ -29,3 +29,18 @@ if (!("ResizeObserver" in window)) {
   }
   (window as unknown as { ResizeObserver: unknown }).ResizeObserver = ResizeObserverStub;
 }
+
+// jsdom does no layout, so every element measures 0x0 and a virtualised list would render
+// no rows at all. Give elements a viewport-like size unless a test sets one.
+Object.defineProperty(HTMLElement.prototype, "clientHeight", {
+  configurable: true,
+  get(this: HTMLElement) {
+    return Number.parseFloat(this.style.height) || 800;
+  },
+});
+Object.defineProperty(HTMLElement.prototype, "clientWidth", {
+  configurable: true,
+  get(this: HTMLElement) {
+    return Number.parseFloat(this.style.width) || 1200;
+  },
+});

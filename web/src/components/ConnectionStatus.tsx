@@ -1,0 +1,60 @@
+import type { ConnectionState } from "../views/data";
+import { useNow } from "./useNow";
+
+const LABEL: Record<ConnectionState, string> = {
+  connecting: "Connecting",
+  connected: "Live",
+  reconnecting: "Reconnecting",
+  disconnected: "Offline",
+};
+
+/** The header pill. `data-state` is the socket client's own state, for automation. */
+export function ConnectionStatus({
+  state,
+  latencyMs,
+}: {
+  state: ConnectionState;
+  latencyMs: number | null;
+}): React.JSX.Element {
+  return (
+    <span className="pill" data-testid="connection-status" data-state={state} role="status" aria-live="polite">
+      <span className="dot" aria-hidden="true" />
+      {LABEL[state]}
+      {state === "connected" && latencyMs !== null ? <span className="muted">{Math.round(latencyMs)} ms</span> : null}
+    </span>
+  );
+}
+
+/** Rendered only while what is on screen is not confirmed live. */
+export function StaleIndicator({ stale, since }: { stale: boolean; since: number | null }): React.JSX.Element | null {
+  if (!stale) return null;
+  const title =
+    since !== null ? `Last confirmed live at ${new Date(since).toLocaleTimeString()}` : "Not yet confirmed live";
+  return (
+    <span className="pill stale" data-testid="stale-indicator" title={title}>
+      Stale data
+    </span>
+  );
+}
+
+export function ReconnectingBanner({
+  state,
+  nextRetryAt = null,
+}: {
+  state: ConnectionState;
+  /** Client clock time of the next attempt, while one is scheduled. */
+  nextRetryAt?: number | null;
+}): React.JSX.Element | null {
+  const down = state === "reconnecting" || state === "disconnected";
+  const now = useNow(1000, down && nextRetryAt !== null);
+  if (!down) return null;
+  const nextRetryInMs = nextRetryAt !== null ? nextRetryAt - now : null;
+  return (
+    <div className="banner reconnecting" data-testid="reconnecting-indicator" role="alert">
+      <span className="spinner" aria-hidden="true" />
+      {state === "reconnecting" ? "Connection lost, reconnecting" : "Disconnected from the daemon"}
+      {nextRetryInMs != null && nextRetryInMs > 0 ? ` (next try in ${Math.ceil(nextRetryInMs / 1000)} s)` : ""}
+      <span className="muted">. Showing the last known state; changes you make are queued.</span>
+    </div>
+  );
+}

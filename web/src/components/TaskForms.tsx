@@ -1,0 +1,87 @@
+import { useState } from "react";
+import type { Task } from "../views/data";
+
+export interface NewTaskInput {
+  title: string;
+  priority: number;
+  description?: string;
+  parent_id?: string;
+}
+
+/** Create a task. Title is required (the daemon rejects an empty one, so we never send it). */
+export function TaskCreateForm({ onCreate }: { onCreate: (input: NewTaskInput) => void }): React.JSX.Element {
+  const [title, setTitle] = useState("");
+  const [priority, setPriority] = useState(2);
+  const trimmed = title.trim();
+  return (
+    <form
+      className="form"
+      aria-label="New task"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!trimmed) return;
+        onCreate({ title: trimmed, priority });
+        setTitle("");
+      }}
+    >
+      <input
+        aria-label="Task title"
+        placeholder="New task title"
+        value={title}
+        maxLength={500}
+        onChange={(e) => setTitle(e.target.value)}
+      />
+      <select aria-label="Priority" value={priority} onChange={(e) => setPriority(Number(e.target.value))}>
+        {[0, 1, 2, 3, 4].map((p) => (
+          <option key={p} value={p}>
+            P{p}
+          </option>
+        ))}
+      </select>
+      <button className="primary" type="submit" disabled={!trimmed}>
+        Create
+      </button>
+    </form>
+  );
+}
+
+/** Split a parent into subtasks: one title per line, blank lines ignored. */
+export function ExpandTaskForm({
+  task,
+  onExpand,
+  onCancel,
+}: {
+  task: Task;
+  onExpand: (titles: string[]) => void;
+  onCancel: () => void;
+}): React.JSX.Element {
+  const [text, setText] = useState("");
+  const titles = text
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+  return (
+    <form
+      className="card form stack"
+      aria-label={`Subtasks of ${task.title}`}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (titles.length === 0) return;
+        onExpand(titles);
+      }}
+    >
+      <label className="field">
+        Subtasks of “{task.title}”, one per line
+        <textarea autoFocus value={text} onChange={(e) => setText(e.target.value)} aria-label="Subtask titles" />
+      </label>
+      <div className="row-actions">
+        <button className="primary" type="submit" disabled={titles.length === 0}>
+          Add {titles.length || ""} subtask{titles.length === 1 ? "" : "s"}
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

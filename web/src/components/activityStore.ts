@@ -1,0 +1,119 @@
+import type { EventFrame } from "../lib/ws/types";
+
+export interface ActivityItem {
+  seq: number;
+  type: string;
+  summary: string;
+  ts: string;
+}
+
+export interface ActivitySnapshot {
+  /** Tool calls seen live: proxied MCP calls and agent CLI tool uses. */
+  toolCalls: number;
+  /** Increments on every event; drives the pulse animation. */
+  eventTick: number;
+  /** Newest first, bounded. */
+  recent: readonly ActivityItem[];
+  /** Live mcp.tool_called count per downstream server. */
+  callsByServer: Readonly<Record<string, number>>;
+}
+
+const TOOL_CALL_TYPES = new Set(["mcp.tool_called", "hook.pre_tool_use"]);
+const RECENT_MAX = 50;
+
+function str(v: unknown): string | null {
+  return typeof v === "string" && v.length > 0 ? v : null;
+}
+
+/** One human line per event, for the activity feed. */
+export function summarize(event: EventFrame): string {
+  const d = event.data as Record<string, unknown>;
+  const task = d.task as { title?: unknown } | undefined;
+  const agent = d.agent as { prompt?: unknown } | undefined;
+  switch (true) {
+    case event.type.startsWith("task."):
+      return `${str(task?.title) ?? str(d.task_id) ?? "task"}${event.type === "task.updated" && Array.isArray(d.changed) ? ` (${(d.changed as unknown[]).join(", ")})` : ""}`;
+    case event.type.startsWith("agent."):
+      return `${str(agent?.prompt)?.slice(0, 60) ?? str(d.agent_id) ?? "agent"}${typeof d.exit_code === "number" ? ` exit ${d.exit_code}` : ""}`;
+    case event.type === "mcp.tool_called":
+      return `${str(d.server_name)}/${str(d.tool_name)}${d.ok === false ? " failed" : ""}`;
+    case event.type.startsWith("mcp."):
+      return `${str(d.server_name) ?? "server"}${str(d.reason) ? `: ${str(d.reason)}` : ""}`;
+    case event.type.startsWith("worktree."): {
+      const wt = d.worktree as { branch?: unknown } | undefined;
+      return str(wt?.branch) ?? str(d.worktree_id) ?? "worktree";
+    }
+    case event.type.startsWith("session.") || event.type.startsWith("hook."):
+      return `session ${str(d.session_id)?.slice(0, 12) ?? ""}${str(d.tool_name) ? ` · ${str(d.tool_name)}` : ""}`;
+    case event.type.startsWith("autonomous."):
+      return `loop ${str(d.loop_id)?.slice(0, 12) ?? ""}${typeof d.iteration === "number" ? ` · iteration ${d.iteration}` : ""}`;
+    default:
+      return "";
+  }
+}
+
+/**
+ * Counts and a bounded feed of live events, shared by every view so numbers survive route
+ * changes. Listeners are notified at most once per `notifyEveryMs`: a storm of thousands
+ * of events per second costs a handful of renders, not one per event.
+ */
+export class ActivityStore {
+  #snapshot: ActivitySnapshot = { toolCalls: 0, eventTick: 0, recent: [], callsByServer: {} };
+  #pending: ActivityItem[] = [];
+  #toolCalls = 0;
+  #ticks = 0;
+  #byServer: Record<string, number> = {};
+  readonly #listeners = new Set<() => void>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+  readonly #notifyEveryMs: number;
+
+  constructor(notifyEveryMs = 200) {
+    this.#notifyEveryMs = notifyEveryMs;
+  }
+
+  record(event: EventFrame): void {
+    this.#ticks += 1;
+    if (TOOL_CALL_TYPES.has(event.type)) this.#toolCalls += 1;
+    if (event.type === "mcp.tool_called") {
+      const name = (event.data as { server_name?: unknown }).server_name;
+      if (typeof name === "string") this.#byServer = { ...this.#byServer, [name]: (this.#byServer[name] ?? 0) + 1 };
+    }
+    // Tool calls are counted, not listed: at storm rates they would push everything else out.
+    if (event.type !== "mcp.tool_called") {
+      this.#pending.push({ seq: event.seq, type: event.type, summary: summarize(event), ts: event.ts });
+      if (this.#pending.length > RECENT_MAX) this.#pending.splice(0, this.#pending.length - RECENT_MAX);
+    }
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      this.flush();
+    }, this.#notifyEveryMs);
+  }
+
+  /** Publish what was recorded since the last notification. */
+  flush(): void {
+    const recent = this.#pending.length
+      ? [...this.#pending.reverse(), ...this.#snapshot.recent].slice(0, RECENT_MAX)
+      : this.#snapshot.recent;
+    this.#pending = [];
+    this.#snapshot = { toolCalls: this.#toolCalls, eventTick: this.#ticks, recent, callsByServer: this.#byServer };
+    for (const l of this.#listeners) l();
+  }
+
+  getSnapshot = (): ActivitySnapshot => this.#snapshot;
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  dispose(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#listeners.clear();
+  }
+}

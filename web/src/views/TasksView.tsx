@@ -1,0 +1,92 @@
+import { useMemo, useState } from "react";
+import { SkeletonRows } from "../components/Skeleton";
+import { TaskList } from "../components/TaskList";
+import { ExpandTaskForm, TaskCreateForm } from "../components/TaskForms";
+import { countByStatus, visibleRows, type TaskFilter, type TaskSort } from "../components/taskTree";
+import { QueryError } from "../components/QueryError";
+import { useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
+
+export function TasksView(): React.JSX.Element {
+  const tasks = useTasksData();
+  const actions = useTaskActions();
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
+  const [filter, setFilter] = useState<TaskFilter>({ status: "all", text: "" });
+  const [sort, setSort] = useState<TaskSort>("priority");
+  const [expanding, setExpanding] = useState<Task | null>(null);
+
+  const all = tasks.data;
+  const rows = useMemo(() => (all ? visibleRows(all, expanded, filter, sort) : []), [all, expanded, filter, sort]);
+  const counts = useMemo(() => (all ? countByStatus(all) : null), [all]);
+
+  const toggle = (task: Task): void =>
+    setExpanded((prev) => {
+      const next = new Set(prev);
+      if (next.has(task.id)) next.delete(task.id);
+      else next.add(task.id);
+      return next;
+    });
+
+  return (
+    <section aria-labelledby="tasks-title">
+      <h1 id="tasks-title">Tasks</h1>
+      <TaskCreateForm onCreate={actions.create} />
+      {expanding ? (
+        <ExpandTaskForm
+          task={expanding}
+          onCancel={() => setExpanding(null)}
+          onExpand={(titles) => {
+            actions.expand(expanding, titles);
+            setExpanded((prev) => new Set(prev).add(expanding.id));
+            setExpanding(null);
+          }}
+        />
+      ) : null}
+      <div className="toolbar">
+        <input
+          aria-label="Filter tasks"
+          placeholder="Filter by title or id"
+          value={filter.text}
+          onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+        />
+        <select
+          aria-label="Status filter"
+          value={filter.status}
+          onChange={(e) => setFilter({ ...filter, status: e.target.value as TaskStatus | "all" | "not_closed" })}
+        >
+          <option value="all">All (tree)</option>
+          <option value="not_closed">Not closed</option>
+          <option value="open">Open</option>
+          <option value="in_progress">In progress</option>
+          <option value="blocked">Blocked</option>
+          <option value="closed">Closed</option>
+        </select>
+        <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as TaskSort)}>
+          <option value="priority">By status and priority</option>
+          <option value="newest">Newest first</option>
+        </select>
+        <span className="spacer" />
+        {counts ? (
+          <span className="muted" data-testid="task-counts">
+            {all?.length ?? 0} tasks · {counts.open} open · {counts.in_progress} in progress · {counts.blocked} blocked ·{" "}
+            {counts.closed} closed
+          </span>
+        ) : null}
+      </div>
+      {all === undefined ? (
+        tasks.isError ? (
+          <QueryError error={tasks.error} what="tasks" />
+        ) : (
+          <SkeletonRows label="Loading tasks" />
+        )
+      ) : (
+        <TaskList
+          rows={rows}
+          isPending={actions.isPending}
+          onToggle={toggle}
+          onStatusChange={actions.setStatus}
+          onExpandRequest={setExpanding}
+        />
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,171 @@
+// The views' one window onto the data layer: every hook a view calls comes from here, so
+// the views stay independent of how the cache and the socket are wired.
+import { useCallback, useMemo } from "react";
+import { useIsMutating } from "@tanstack/react-query";
+import type { ConnectionLogEntry, ConnectionQuality, ConnectionState } from "../lib/ws/types";
+import type { AgentRun, McpServer, Session, SessionMessage, Task, Worktree } from "../lib/ws/generated";
+import { useAgentsLive } from "../hooks/useAgentsLive";
+import { useCancelAgent, useStartAgent } from "../hooks/useAgentMutations";
+import { useIsStale } from "../hooks/useLiveQuery";
+import { useMCPServersLive } from "../hooks/useMCPServersLive";
+import { useSessionLive, useSessionMessagesLive, useSessionsLive } from "../hooks/useSessionsLive";
+import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskStatus } from "../hooks/useTaskMutations";
+import { usePendingTaskChanges, useTasksLive } from "../hooks/useTasksLive";
+import { useWebSocket } from "../hooks/useWebSocket";
+import { useWorktreesLive } from "../hooks/useWorktreesLive";
+import type { NewTaskInput } from "../components/TaskForms";
+
+export { useActivity } from "../components/ActivityProvider";
+export type { ActivityItem, ActivitySnapshot } from "../components/activityStore";
+export type { ConnectionState, ConnectionQuality, ConnectionLogEntry };
+export type { AgentRun, McpServer, Session, SessionMessage, Task, Worktree };
+export type TaskStatus = Task["status"];
+
+export interface QueryView<T> {
+  data: T | undefined;
+  isError: boolean;
+  error: Error | null;
+}
+
+function view<T>(
+  q: { data: unknown; isError: boolean; error: Error | null },
+  items: T | undefined,
+): QueryView<T> {
+  return { data: q.data === undefined ? undefined : items, isError: q.isError, error: q.error };
+}
+
+export function useTasksData(): QueryView<Task[]> {
+  const q = useTasksLive();
+  return view(q, q.tasks);
+}
+
+export function useSessionsData(): QueryView<Session[]> {
+  const q = useSessionsLive();
+  return view(q, q.sessions);
+}
+
+export function useSessionData(id: string): QueryView<Session> {
+  const q = useSessionLive(id);
+  return view(q, q.session);
+}
+
+export function useSessionMessages(id: string): QueryView<SessionMessage[]> {
+  const q = useSessionMessagesLive(id);
+  return view(q, q.messages);
+}
+
+export function useAgentsData(): QueryView<AgentRun[]> {
+  const q = useAgentsLive();
+  return view(q, q.agents);
+}
+
+export function useMcpServersData(): QueryView<McpServer[]> {
+  const q = useMCPServersLive();
+  return view(q, q.servers);
+}
+
+export function useWorktreesData(): QueryView<Worktree[]> {
+  const q = useWorktreesLive();
+  return view(q, q.worktrees);
+}
+
+export interface TaskActions {
+  create: (input: NewTaskInput) => void;
+  setStatus: (task: Task, status: TaskStatus) => void;
+  expand: (task: Task, titles: string[]) => void;
+  isPending: (task: Task) => boolean;
+}
+
+export function useTaskActions(): TaskActions {
+  const { createTask } = useCreateTask();
+  const { setStatus: updateStatus } = useUpdateTaskStatus();
+  const { mutate: close } = useCloseTask();
+  const { mutate: expandTask } = useExpandTask();
+  const pending = usePendingTaskChanges();
+  const pendingIds = useMemo(() => new Set(pending.map((p) => p.id)), [pending]);
+  const setStatus = useCallback(
+    (task: Task, status: TaskStatus) => {
+      if (status === task.status) return;
+      // Closing goes through its own operation so the daemon records it as a close (task.closed).
+      if (status === "closed") close({ id: task.id, title: task.title });
+      else updateStatus(task, status);
+    },
+    [close, updateStatus],
+  );
+  const expand = useCallback(
+    (task: Task, titles: string[]) =>
+      expandTask({ id: task.id, title: task.title, subtasks: titles.map((title) => ({ title })) }),
+    [expandTask],
+  );
+  const isPending = useCallback((task: Task) => pendingIds.has(task.id), [pendingIds]);
+  return useMemo(() => ({ create: createTask, setStatus, expand, isPending }), [createTask, setStatus, expand, isPending]);
+}
+
+export interface AgentActions {
+  start: (prompt: string, taskId: string | null) => void;
+  cancel: (run: AgentRun) => void;
+}
+
+export function useAgentActions(): AgentActions {
+  const { mutate: start } = useStartAgent();
+  const { mutate: cancel } = useCancelAgent();
+  return useMemo(
+    () => ({
+      start: (prompt: string, taskId: string | null) => start({ prompt, task_id: taskId }),
+      cancel: (run: AgentRun) => cancel({ id: run.id }),
+    }),
+    [start, cancel],
+  );
+}
+
+export interface ConnectionView {
+  state: ConnectionState;
+  latencyMs: number | null;
+  quality: ConnectionQuality;
+  lastSeq: number | null;
+  epoch: string | null;
+  serverId: string | null;
+  attempt: number;
+  nextRetryAt: number | null;
+  queued: number;
+  subscriptions: readonly string[];
+  log: readonly ConnectionLogEntry[];
+  /** True whenever what is on screen is not confirmed live. */
+  stale: boolean;
+  /** When the connection was last known up (the latest close in the log), if it dropped. */
+  lastLiveAt: number | null;
+  /** Changes made here that the daemon has not confirmed yet (in flight or queued offline). */
+  pendingMutations: number;
+  reconnectNow: () => void;
+}
+
+export function useConnection(): ConnectionView {
+  const ws = useWebSocket();
+  const stale = useIsStale();
+  const pendingMutations = useIsMutating();
+  let lastLiveAt: number | null = null;
+  for (let i = ws.log.length - 1; i >= 0; i--) {
+    const entry = ws.log[i]!;
+    if (entry.kind === "close") {
+      lastLiveAt = entry.at;
+      break;
+    }
+  }
+  return {
+    state: ws.state,
+    latencyMs: ws.latencyMs,
+    quality: ws.quality,
+    lastSeq: ws.lastSeq,
+    epoch: ws.epoch,
+    serverId: ws.serverId,
+    attempt: ws.attempt,
+    nextRetryAt: ws.nextRetryAt,
+    queued: ws.queued,
+    subscriptions: ws.subscriptions,
+    log: ws.log,
+    stale,
+    lastLiveAt,
+    pendingMutations,
+    reconnectNow: ws.reconnect,
+  };
+}
