@@ -1,0 +1,134 @@
+"""Commit throughput of the event log: one state row plus one event per transaction, events per second.
+
+The daemon path is the real `Store.write` (writer thread, BEGIN IMMEDIATE, event validation and
+serialisation, outbox, commit listeners). The baselines run plain `sqlite3` on the same kind of file
+with the same pragmas, so the ratio shows what the store adds on top of SQLite itself, and the
+batched baseline shows what group commit would buy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import events as sample
+from bench.stats import ratio
+
+_STATE_DDL = "CREATE TABLE IF NOT EXISTS bench_state (id TEXT PRIMARY KEY, body TEXT NOT NULL)"
+
+
+async def _store_rate(count: int, concurrency: int, data_dir: Path) -> dict[str, Any]:
+    from tidewire.store import Store
+
+    store = await Store.open(data_dir / "tidewire.db", retain=max(count, 10_000))
+    try:
+        await store.write(lambda tx: tx.conn.execute(_STATE_DDL))
+        payloads = [sample.task_data(i) for i in range(count)]
+
+        def one(i: int) -> Any:
+            data = payloads[i]
+
+            def fn(tx: Any) -> int:
+                tx.conn.execute(
+                    "INSERT OR REPLACE INTO bench_state (id, body) VALUES (?, ?)",
+                    (data.task_id, data.task.model_dump_json()),
+                )
+                seq: int = tx.emit(sample.EVENT_TYPE, data)
+                return seq
+
+            return fn
+
+        published = 0
+
+        def listener(entries: list[Any]) -> None:
+            nonlocal published
+            published += len(entries)
+
+        store.add_commit_listener(listener)
+        sem = asyncio.Semaphore(concurrency)
+
+        async def write(i: int) -> None:
+            async with sem:
+                await store.write(one(i))
+
+        t0 = time.perf_counter()
+        if concurrency == 1:
+            for i in range(count):
+                await store.write(one(i))
+        else:
+            await asyncio.gather(*(write(i) for i in range(count)))
+        seconds = time.perf_counter() - t0
+        await asyncio.sleep(0)  # let the last call_soon_threadsafe publication run
+        return {
+            "events": count,
+            "in_flight": concurrency,
+            "published": published,
+            "seconds": seconds,
+            "events_per_s": ratio(count, seconds),
+        }
+    finally:
+        await store.close()
+
+
+def _sqlite_rate(count: int, per_tx: int, synchronous: str, path: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
+        conn.execute(_STATE_DDL)
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, type TEXT, ts TEXT, frame TEXT)"
+        )
+        frames = sample.frames(count)
+        rows = [(f["seq"], json.dumps(f), json.dumps(f["data"]["task"])) for f in frames]
+        t0 = time.perf_counter()
+        for start in range(0, count, per_tx):
+            conn.execute("BEGIN IMMEDIATE")
+            for seq, frame, body in rows[start : start + per_tx]:
+                conn.execute("INSERT OR REPLACE INTO bench_state (id, body) VALUES (?, ?)", (str(seq), body))
+                conn.execute(
+                    "INSERT INTO events (seq, type, ts, frame) VALUES (?, ?, ?, ?)",
+                    (seq, sample.EVENT_TYPE, "", frame),
+                )
+            conn.execute("COMMIT")
+        seconds = time.perf_counter() - t0
+    finally:
+        conn.close()
+    return {
+        "events": count,
+        "events_per_tx": per_tx,
+        "synchronous": synchronous,
+        "seconds": seconds,
+        "events_per_s": ratio(count, seconds),
+    }
+
+
+async def run_suite(count: int, with_daemon: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"events": count}
+    with tempfile.TemporaryDirectory(prefix="tidewire-bench-commit-") as tmp:
+        root = Path(tmp)
+        base = await asyncio.to_thread(_sqlite_rate, count, 1, "FULL", root / "raw-full.db")
+        out["sqlite_1_per_tx_full"] = base
+        out["sqlite_1_per_tx_normal"] = await asyncio.to_thread(
+            _sqlite_rate, count, 1, "NORMAL", root / "raw-normal.db"
+        )
+        out["sqlite_100_per_tx_full"] = await asyncio.to_thread(
+            _sqlite_rate, count, 100, "FULL", root / "raw-batch.db"
+        )
+        if with_daemon:
+            (root / "seq").mkdir()
+            (root / "conc").mkdir()
+            try:
+                out["a_sequential"] = await _store_rate(count, 1, root / "seq")
+                out["a_concurrent"] = await _store_rate(count, 32, root / "conc")
+            except Exception as exc:
+                out["error"] = repr(exc)
+                return out
+            out["a_sequential_over_sqlite"] = ratio(out["a_sequential"]["events_per_s"], base["events_per_s"])
+            out["a_concurrent_over_sqlite"] = ratio(out["a_concurrent"]["events_per_s"], base["events_per_s"])
+    return out

@@ -1,0 +1,230 @@
+"""Latency: from an MCP `create_task` call returning to its `task.created` at a subscribed client.
+
+Measured idle and under a steady background stream (`mcp.tool_called`, one event per transaction)
+to 100 subscribed clients. Client 0 timestamps every `task.created` it receives with CLOCK_MONOTONIC,
+which is system-wide, so its times compare with the caller's.
+
+Baseline (b): the same clients on a plain websockets server; a probe frame is broadcast among the
+same background stream and timed from just before `broadcast()` to its receipt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from bench import events as sample
+from bench.clients import ClientConfig
+from bench.daemon import BACKGROUND_TYPE, TidewireHost
+from bench.loadproc import ClientProcess
+from bench.servers import BroadcastServer
+from bench.stats import percentile, ratio
+
+TICK_S = 0.01
+PROBE_GAP_S = 0.02
+
+
+async def paced(
+    rate: int, emit: Callable[[int], Awaitable[None]], stop: asyncio.Event, limit_s: float
+) -> int:
+    """Call emit(k) every tick so that `rate` events per second go out; returns how many were sent.
+
+    A tick that falls behind catches up by at most ten ticks' worth, so a stall cannot turn
+    into an unbounded burst. Bounded by `limit_s` as well as by `stop`.
+    """
+    loop = asyncio.get_running_loop()
+    t0 = loop.time()
+    sent = 0
+    per_tick = max(1, round(rate * TICK_S))
+    while not stop.is_set() and loop.time() - t0 < limit_s:
+        due = int((loop.time() - t0) * rate)
+        k = min(due - sent, 10 * per_tick)
+        if k > 0:
+            await emit(k)
+            sent += k
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), TICK_S)
+    return sent
+
+
+def _task_id(result: Any) -> str | None:
+    structured = getattr(result, "structured_content", None)
+    candidates: list[Any] = [structured]
+    for block in getattr(result, "content", []) or []:
+        text = getattr(block, "text", None)
+        if text:
+            with contextlib.suppress(ValueError):
+                candidates.append(json.loads(text))
+    for c in candidates:
+        if isinstance(c, dict):
+            if isinstance(c.get("id"), str):
+                return str(c["id"])
+            task = c.get("task")
+            if isinstance(task, dict) and isinstance(task.get("id"), str):
+                return str(task["id"])
+    return None
+
+
+def _summarise(samples_ms: list[float], extra: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "samples": len(samples_ms),
+        "p50_ms": percentile(samples_ms, 50),
+        "p99_ms": percentile(samples_ms, 99),
+        "max_ms": max(samples_ms) if samples_ms else None,
+        **extra,
+    }
+
+
+def _client_cfg(url: str, protocol: str, n: int, timeout_s: float) -> ClientConfig:
+    return ClientConfig(
+        url=url,
+        n=n,
+        protocol=protocol,
+        subscribe=[sample.EVENT_TYPE, BACKGROUND_TYPE],
+        count_match=BACKGROUND_TYPE,
+        record_match=sample.EVENT_TYPE,
+        expect=0,
+        timeout_s=timeout_s,
+    )
+
+
+def _background_rate(clients: list[dict[str, Any]], seconds: float) -> float | None:
+    frames = sum(c["count"] for c in clients)
+    return ratio(frames / max(1, len(clients)), seconds)
+
+
+async def daemon_latency(probes: int, n: int, rate: int, timeout_s: float) -> dict[str, Any]:
+    from mcp import Client
+
+    host = TidewireHost(retain=50_000)
+    await host.start()
+    try:
+        async with ClientProcess(_client_cfg(host.url, "tidewire", n, timeout_s)) as clients:
+            stop = asyncio.Event()
+            background = (
+                asyncio.create_task(paced(rate, host.commit_background, stop, timeout_s)) if rate else None
+            )
+            calls: list[tuple[str | None, int, int]] = []
+            t_start = time.monotonic()
+            async with Client(f"{host.http_url}/mcp") as mcp:
+                await mcp.call_tool("create_task", {"title": "warm-up"})
+                for i in range(probes):
+                    t_call = time.monotonic_ns()
+                    result = await mcp.call_tool("create_task", {"title": f"latency probe {i}"})
+                    t_return = time.monotonic_ns()
+                    if getattr(result, "is_error", False):
+                        raise RuntimeError(f"create_task failed: {result}")
+                    calls.append((_task_id(result), t_call, t_return))
+                    await asyncio.sleep(PROBE_GAP_S)
+            await asyncio.sleep(0.3)  # let the last probe reach the clients
+            stop.set()
+            sent = await background if background else 0
+            seconds = time.monotonic() - t_start
+            clients.stop()
+            per_client = await clients.result()
+    finally:
+        await host.stop()
+    records = per_client[0]["records"]
+    received = {tid: t for tid, t in records}
+    by_order = records[1:]  # the first task.created is the warm-up call
+    from_return: list[float] = []
+    from_call: list[float] = []
+    early = 0
+    for i, (tid, t_call, t_return) in enumerate(calls):
+        t_recv = received.get(tid) if tid is not None else (by_order[i][1] if i < len(by_order) else None)
+        if t_recv is None:
+            continue
+        from_call.append((t_recv - t_call) / 1e6)
+        # The event can reach the socket client before the HTTP response reaches the caller;
+        # such a probe counts as 0 ms after the return, and is counted.
+        if t_recv < t_return:
+            early += 1
+        from_return.append(max(0.0, (t_recv - t_return) / 1e6))
+    return _summarise(
+        from_return,
+        {
+            "probes": probes,
+            "missing": probes - len(from_return),
+            "arrived_before_return": early,
+            "from_call_p50_ms": percentile(from_call, 50),
+            "from_call_p99_ms": percentile(from_call, 99),
+            "background_sent": sent,
+            "background_per_client_per_s": _background_rate(per_client, seconds) if rate else 0,
+        },
+    )
+
+
+async def baseline_latency(probes: int, n: int, rate: int, timeout_s: float) -> dict[str, Any]:
+    server = BroadcastServer()
+    await server.start()
+    background_frame = json.dumps(
+        {
+            "type": BACKGROUND_TYPE,
+            "seq": 1,
+            "ts": "2026-01-01T00:00:00Z",
+            "data": {"server_name": "bench", "tool_name": "noop", "duration_ms": 1.0, "ok": True},
+        }
+    )
+    probe_frames = [json.dumps(f) for f in sample.frames(probes)]
+    try:
+        async with ClientProcess(_client_cfg(server.url, "plain", n, timeout_s)) as clients:
+            await server.wait_clients(n, limit_s=60)
+
+            async def emit_background(k: int) -> None:
+                await server.emit_frames([background_frame] * k)
+
+            stop = asyncio.Event()
+            background = asyncio.create_task(paced(rate, emit_background, stop, timeout_s)) if rate else None
+            t_start = time.monotonic()
+            sends: list[int] = []
+            for frame in probe_frames:
+                sends.append(time.monotonic_ns())
+                await server.emit_frames([frame])
+                await asyncio.sleep(PROBE_GAP_S)
+            await asyncio.sleep(0.3)
+            stop.set()
+            sent = await background if background else 0
+            seconds = time.monotonic() - t_start
+            clients.stop()
+            per_client = await clients.result()
+    finally:
+        await server.stop()
+    records = per_client[0]["records"]
+    samples = [(t_recv - t_send) / 1e6 for (_, t_recv), t_send in zip(records, sends, strict=False)]
+    return _summarise(
+        samples,
+        {
+            "probes": probes,
+            "missing": probes - len(samples),
+            "background_sent": sent,
+            "background_per_client_per_s": _background_rate(per_client, seconds) if rate else 0,
+        },
+    )
+
+
+async def run_suite(probes: int, n: int, rate: int, timeout_s: float, with_daemon: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {"clients": n, "background_rate": rate, "probes": probes}
+    for label, load in (("idle", 0), ("load", rate)):
+        try:
+            out[f"b_{label}"] = await baseline_latency(probes, n, load, timeout_s)
+        except Exception as exc:
+            out[f"b_{label}"] = {"error": repr(exc)}
+        if with_daemon:
+            try:
+                out[f"a_{label}"] = await daemon_latency(probes, n, load, timeout_s)
+            except Exception as exc:
+                out[f"a_{label}"] = {"error": repr(exc)}
+            out[f"a_over_b_p99_{label}"] = ratio(
+                out[f"a_{label}"].get("p99_ms"), out[f"b_{label}"].get("p99_ms")
+            )
+    a_load = out.get("a_load", {})
+    if with_daemon:
+        out["goal"] = {
+            "text": f"p99 under 10 ms at {rate} events/s to {n} clients",
+            "met": bool(a_load.get("p99_ms") is not None and a_load["p99_ms"] < 10 and not a_load["missing"]),
+        }
+    return out

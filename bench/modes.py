@@ -1,0 +1,72 @@
+"""Sizes of each benchmark in quick mode (a smoke run inside `make test`) and full mode (the record)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Mode:
+    name: str
+    fanout_clients: tuple[int, ...]
+    fanout_frames: int  # frames per run at the clients; events = fanout_frames / N, bounded below
+    fanout_min_events: int
+    fanout_max_events: int
+    repeats: int
+    latency_probes: int
+    latency_clients: int
+    background_rate: int  # events per second
+    slow_events: int
+    slow_stall_s: float
+    resume_events: int
+    commit_events: int
+    connections: tuple[int, ...]
+    browser_probes: int
+    storm_seconds: float
+    storm_rate: int
+    timeout_s: float
+
+
+QUICK = Mode(
+    name="quick",
+    fanout_clients=(1, 100),
+    fanout_frames=6_000,
+    fanout_min_events=40,
+    fanout_max_events=1_500,
+    repeats=1,
+    latency_probes=15,
+    latency_clients=100,
+    background_rate=1_000,
+    slow_events=1_500,
+    slow_stall_s=1.5,
+    resume_events=2_000,
+    commit_events=1_000,
+    connections=(200,),
+    browser_probes=5,
+    storm_seconds=2.0,
+    storm_rate=1_000,
+    timeout_s=60,
+)
+
+FULL = Mode(
+    name="full",
+    fanout_clients=(1, 10, 100, 1_000),
+    fanout_frames=100_000,
+    fanout_min_events=100,
+    fanout_max_events=6_000,
+    repeats=3,
+    latency_probes=200,
+    latency_clients=100,
+    background_rate=1_000,
+    slow_events=10_000,
+    slow_stall_s=4.0,
+    resume_events=10_000,
+    commit_events=10_000,
+    connections=(1_000, 5_000),
+    browser_probes=40,
+    storm_seconds=10.0,
+    storm_rate=1_000,
+    timeout_s=180,
+)
+
+MODES = {m.name: m for m in (QUICK, FULL)}
