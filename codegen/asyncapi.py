@@ -14,7 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import protocol_reference
 import yaml
+from bundle import ROOT
 
 OUT_PATH = Path("docs") / "asyncapi.yaml"
 HEADER = (
@@ -192,3 +194,5 @@ def generate(bundle: dict[str, Any], out_root: Path) -> None:
     path = out_root / OUT_PATH
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(bundle), encoding="utf-8")
+    # The same schemas, for people: the frame reference section of docs/protocol.md.
+    protocol_reference.generate(bundle, out_root, ROOT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import sys
 import warnings
 from collections.abc import Iterator
@@ -17,6 +18,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "codegen"))
 
 import asyncapi  # noqa: E402
+import protocol_reference  # noqa: E402
 from bundle import bundle  # noqa: E402
 
 with warnings.catch_warnings():
@@ -178,3 +180,59 @@ def test_output_is_deterministic(schema_bundle: dict[str, Any], tmp_path: Path, 
     asyncapi.generate(copy.deepcopy(schema_bundle), tmp_path)
     assert (tmp_path / "docs" / "asyncapi.yaml").read_text(encoding="utf-8") == text
     assert "&id" not in text  # no YAML anchors
+
+
+# ---------------------------------------------------------------- the frame reference in docs/protocol.md
+
+PROTOCOL_MD = ROOT / "docs" / "protocol.md"
+
+
+def test_frame_reference_covers_every_frame_and_record(schema_bundle: dict[str, Any]) -> None:
+    reference = protocol_reference.render(schema_bundle)
+    assert reference.startswith(protocol_reference.BEGIN)
+    assert reference.endswith(protocol_reference.END)
+    for name, title in all_frames(schema_bundle).items():
+        assert f"#### `{name}` ({title})" in reference, name
+        assert f'<a id="{title.lower()}"></a>' in reference
+    for record in ("Task", "Worktree", "SessionMessage", "AgentRun", "AutonomousLoop"):
+        assert f"#### {record}\n" in reference, record
+    assert "| `title` |" in reference and "| yes |" in reference
+    assert reference == protocol_reference.render(copy.deepcopy(schema_bundle))
+
+
+def test_frame_reference_needs_its_markers() -> None:
+    with pytest.raises(ValueError, match="markers"):
+        protocol_reference.splice("# no markers here\n", "x")
+    doc = f"before\n{protocol_reference.BEGIN}\nold\n{protocol_reference.END}\nafter\n"
+    assert protocol_reference.splice(doc, "NEW") == "before\nNEW\nafter\n"
+
+
+def test_generate_writes_the_reference_into_protocol_md(
+    schema_bundle: dict[str, Any], tmp_path: Path
+) -> None:
+    asyncapi.generate(schema_bundle, tmp_path)
+    text = (tmp_path / "docs" / "protocol.md").read_text(encoding="utf-8")
+    hand_written = PROTOCOL_MD.read_text(encoding="utf-8").split(protocol_reference.BEGIN)[0]
+    assert text.startswith(hand_written)
+    assert protocol_reference.render(schema_bundle) in text
+
+
+def _anchors(markdown: str) -> set[str]:
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', markdown))
+    for heading in re.findall(r"^#{1,6} (.+)$", markdown, flags=re.M):
+        slug = re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+        anchors.add(slug)
+    return anchors
+
+
+def test_protocol_md_links_resolve() -> None:
+    text = PROTOCOL_MD.read_text(encoding="utf-8")
+    anchors = _anchors(text)
+    missing = sorted({a for a in re.findall(r"\]\(#([^)]+)\)", text) if a not in anchors})
+    assert missing == []
+    for section in ("Close codes", "Error codes", "Evolution rules", "Resume and reconnecting", "Resync"):
+        assert f"## {section}\n" in text
+    for code in ("1000", "1001", "1008", "1009", "1011", "1013"):
+        assert f"| {code} |" in text
+    for code in ("invalid_json", "unknown_type", "invalid_frame", "invalid_subscription", "invalid_resume"):
+        assert f"| `{code}` |" in text
