@@ -322,6 +322,11 @@ class TidewireClient:
                 continue
             return event
 
+    def skip_through(self, seq: int) -> None:
+        """Drop events with a seq at or below `seq` from now on: use it with the
+        `X-Tidewire-Seq` of state fetched over REST, which already has those events."""
+        self._skip_through = max(self._skip_through, seq)
+
     async def subscribe(self, events: Iterable[str]) -> list[str]:
         """Add patterns; returns the active set. Raises TidewireError for a bad pattern
         (and then keeps the set unchanged)."""
@@ -636,7 +641,7 @@ class TidewireClient:
         if inspect.isawaitable(result):
             result = await result
         if isinstance(result, int) and not isinstance(result, bool):
-            self._skip_through = max(self._skip_through, result)
+            self.skip_through(result)
 
 
 def _json(frame: dict[str, Any]) -> str:

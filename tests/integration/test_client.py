@@ -552,3 +552,26 @@ def test_tail_prints_live_events_and_reports_bad_patterns(daemon: Daemon) -> Non
     result = subprocess.run(bad, capture_output=True, text=True, timeout=WAIT_S)
     assert result.returncode == 2
     assert "Not A Pattern" in result.stderr
+
+
+async def test_daemon_token_is_sent_and_a_wrong_one_is_not_retried(
+    daemon_factory: Callable[..., Daemon],
+) -> None:
+    daemon = daemon_factory("--token", "s3cret-token")
+    async with tapped(daemon, ["task.*"]) as client:
+        seq = await asyncio.to_thread(emit_task, daemon, "with a token")
+        [event] = await take(client, 1)
+    assert event.seq == seq
+    wrong = TidewireClient(daemon.ws_url, ["task.*"], token="wrong", backoff=FAST)
+    with pytest.raises(ConnectionFailed, match="1008"):
+        await wrong.start()
+    await wrong.close()
+    assert wrong.stats.connects == 0
+
+
+async def test_skip_through_drops_what_a_fetch_already_has(fake: FakeDaemon) -> None:
+    async with client_for(fake) as client:
+        fake.emit(3)
+        client.skip_through(2)
+        [event] = await take(client, 1)
+    assert event.seq == 3
