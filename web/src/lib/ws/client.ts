@@ -80,6 +80,7 @@ export class TidewireSocket {
   readonly #maxMissedPongs: number;
   readonly #queueMaxCount: number;
   readonly #queueMaxAgeMs: number;
+  readonly #connectTimeoutMs: number;
   readonly #logger: (message: string, detail?: unknown) => void;
 
   readonly #registry = new SubscriptionRegistry();
@@ -131,6 +132,7 @@ export class TidewireSocket {
     this.#maxMissedPongs = Math.max(1, options.maxMissedPongs ?? DEFAULTS.maxMissedPongs);
     this.#queueMaxCount = Math.max(0, options.queueMaxCount ?? DEFAULTS.queueMaxCount);
     this.#queueMaxAgeMs = options.queueMaxAgeMs ?? DEFAULTS.queueMaxAgeMs;
+    this.#connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
     this.#log = new RingBuffer(options.logSize ?? DEFAULTS.logSize);
     this.#logger =
       options.logger ??
@@ -347,6 +349,7 @@ export class TidewireSocket {
     };
     socket.onclose = (ev) => {
       if (this.#socket !== socket) return;
+      detach(socket);
       this.#onClosed(ev.code, ev.reason);
     };
     this.#connectTimer = this.#timers.setTimeout(() => {
@@ -356,7 +359,7 @@ export class TidewireSocket {
         this.#teardownSocket(CLOSE_HANDSHAKE_TIMEOUT, "handshake timeout");
         this.#onClosed(CLOSE_HANDSHAKE_TIMEOUT, "handshake timeout", true);
       }
-    }, DEFAULTS.connectTimeoutMs);
+    }, this.#connectTimeoutMs);
   }
 
   /** Detaches and closes the current socket; its late callbacks are ignored. */
@@ -366,10 +369,7 @@ export class TidewireSocket {
     this.#socket = null;
     this.#handshaken = false;
     if (socket === null) return;
-    socket.onopen = null;
-    socket.onmessage = null;
-    socket.onerror = null;
-    socket.onclose = null;
+    detach(socket);
     try {
       socket.close(code, reason);
     } catch {
@@ -689,6 +689,14 @@ export class TidewireSocket {
       }
     }
   }
+}
+
+/** Drops the client's callbacks from a socket it no longer uses. */
+function detach(socket: SocketLike): void {
+  socket.onopen = null;
+  socket.onmessage = null;
+  socket.onerror = null;
+  socket.onclose = null;
 }
 
 function qualityOf(latencies: readonly number[]): ConnectionQuality {

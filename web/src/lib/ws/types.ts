@@ -137,6 +137,8 @@ export interface TidewireSocketOptions {
   /** Outgoing queue bounds while not connected. */
   readonly queueMaxCount?: number;
   readonly queueMaxAgeMs?: number;
+  /** A socket that has not completed the handshake (welcome) by then is dropped and retried. */
+  readonly connectTimeoutMs?: number;
   /** Connection log capacity. */
   readonly logSize?: number;
   /** Where dropped frames and other diagnostics go (default console.warn). */
