@@ -309,7 +309,8 @@ class TidewireClient:
                 raise StopAsyncIteration
             item = await self._queue.get()
             if isinstance(item, _Stop):
-                self._queue.put_nowait(item)  # later calls end too
+                with contextlib.suppress(asyncio.QueueFull):
+                    self._queue.put_nowait(item)  # later calls end too
                 if item.error is not None:
                     raise item.error
                 raise StopAsyncIteration

@@ -80,14 +80,17 @@ async def tail(
         print(f"tail: {text}", file=err, flush=True)
 
     client: TidewireClient | None = None
+    last: list[ConnectionState] = ["idle"]
 
     def on_state(state: ConnectionState) -> None:
-        if state == "connecting":
+        # One line per change a person cares about, not one per retry.
+        previous, last[0] = last[0], state
+        if state == "connecting" and previous == "idle":
             note(f"connecting to {url}")
         elif state == "connected" and client is not None and client.welcome is not None:
             w = client.welcome
             note(f"connected (server {w.server_id}, epoch {w.epoch}, seq {w.seq})")
-        elif state == "disconnected":
+        elif state == "disconnected" and previous == "connected":
             note("disconnected; reconnecting")
 
     def on_resync(frame: m.ResyncFrame) -> None:
@@ -190,7 +193,13 @@ def _autonomous(event_type: str, d: dict[str, Any]) -> str:
 
 
 def _hook(event_type: str, d: dict[str, Any]) -> str:
-    return f"{d.get('session_id')} {d.get('source')} {d.get('hook_type')}: {d.get('summary')}"
+    text = f"{d.get('session_id')} {d.get('source')} {d.get('hook_type')}"
+    summary = d.get("summary")
+    if d.get("tool_name") and d["tool_name"] not in (summary or ""):
+        text += f" {d['tool_name']}"
+    if summary and summary != d.get("hook_type"):
+        text += f": {summary}"
+    return text
 
 
 def _generic(event_type: str, d: dict[str, Any]) -> str:

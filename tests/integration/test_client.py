@@ -575,3 +575,18 @@ async def test_skip_through_drops_what_a_fetch_already_has(fake: FakeDaemon) -> 
         client.skip_through(2)
         [event] = await take(client, 1)
     assert event.seq == 3
+
+
+def test_tail_summarizes_every_event_type() -> None:
+    from tidewire.protocol import EVENT_MODELS, ServerFrame
+    from tidewire.tail import format_json, format_line
+
+    for name in sorted(EVENT_MODELS):
+        frame = example(name)
+        event = ServerFrame.model_validate(frame).root
+        line = format_line(event)  # type: ignore[arg-type]
+        seq, _clock, kind, *summary = line.split()
+        assert (int(seq), kind) == (frame["seq"], name)
+        assert summary and "None None" not in line, line
+        assert "\n" not in line and len(line) < 200
+        assert json.loads(format_json(event)) == frame  # type: ignore[arg-type]
