@@ -242,11 +242,12 @@ class McpProxy:
             try:
                 transport = self._transport(spec)
                 async with contextlib.AsyncExitStack() as stack:
-                    with anyio.fail_after(self.connect_timeout):
-                        client = await stack.enter_async_context(
-                            Client(transport, read_timeout_seconds=self.call_timeout, cache=None)
-                        )
-                        tools = await self._list_tools(client)
+                    # No cancel scope around this: the client opens task groups that must
+                    # stay nested in this task's scopes; the read timeout bounds the handshake.
+                    client = await stack.enter_async_context(
+                        Client(transport, read_timeout_seconds=self.connect_timeout, cache=None)
+                    )
+                    tools = await self._list_tools(client)
                     server.client, server.tools = client, tools
                     server.state, server.connected_at, server.last_error = "connected", now_utc(), None
                     connected, failures = True, 0
@@ -366,7 +367,9 @@ class McpProxy:
         error: str | None = None
         result: dict[str, Any] | None = None
         try:
-            outcome = await client.call_tool(tool_name, arguments or {})
+            outcome = await client.call_tool(
+                tool_name, arguments or {}, read_timeout_seconds=self.call_timeout
+            )
             result = outcome.model_dump(mode="json", by_alias=True, exclude_none=True)
             if outcome.is_error:
                 texts = [getattr(block, "text", "") for block in outcome.content]

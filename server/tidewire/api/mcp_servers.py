@@ -1,0 +1,70 @@
+"""`GET/POST /api/mcp-servers`, `GET/DELETE /api/mcp-servers/{name}`, `POST /api/mcp-servers/{name}/call`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..context import AppContext
+from ..sources.mcp_proxy import McpProxy
+from ..sources.rest import listing, record
+from .deps import get_ctx
+
+router = APIRouter(tags=["mcp-servers"])
+
+
+class AddServer(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: str
+    command: str | None = None
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    url: str | None = None
+
+
+class CallTool(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    tool_name: str
+    arguments: dict[str, Any] = Field(default_factory=dict)
+
+
+def proxy(ctx: AppContext) -> McpProxy:
+    component: Any = ctx.components.get("mcp_proxy")
+    if not isinstance(component, McpProxy):
+        raise RuntimeError("the MCP proxy component is not running")
+    return component
+
+
+@router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
+async def servers_index(ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    return listing(proxy(ctx).list_servers(), ctx.bus.head)
+
+
+@router.post("/api/mcp-servers", status_code=201, responses={201: {"description": "McpServer"}})
+async def add_server(body: AddServer, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    raw = body.model_dump(exclude_none=True)
+    if body.url is not None:
+        raw.pop("args", None)
+        raw.pop("env", None)
+    server = await proxy(ctx).add_server(raw)
+    return record(server, ctx.bus.head, status_code=201)
+
+
+@router.get("/api/mcp-servers/{name}", responses={200: {"description": "McpServer"}})
+async def get_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    return record(proxy(ctx).get_server(name), ctx.bus.head)
+
+
+@router.delete("/api/mcp-servers/{name}", responses={200: {"description": "McpServer (as it was)"}})
+async def remove_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    server = await proxy(ctx).remove_server(name)
+    return record(server, ctx.bus.head)
+
+
+@router.post("/api/mcp-servers/{name}/call", responses={200: {"description": "CallToolResult"}})
+async def call_tool(name: str, body: CallTool, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+    result = await proxy(ctx).call_tool(name, body.tool_name, body.arguments)
+    return record(result, ctx.bus.head)
