@@ -27,7 +27,9 @@ export default defineConfig({
         // reload while the daemon is down shows the last known state, never a stale API body.
         globPatterns: ["**/*.{js,css,html,svg,webmanifest}"],
         navigateFallback: "/index.html",
-        navigateFallbackDenylist: [/^\/api\//, /^\/ws/, /^\/mcp/, /^\/openapi\.json/, /^\/docs/],
+        // `/mcp` is both the MCP endpoint and a client route; only browsers navigate, so a
+        // navigation to it gets the app shell while MCP clients still reach the daemon.
+        navigateFallbackDenylist: [/^\/api\//, /^\/ws/, /^\/openapi\.json/, /^\/docs/],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
         skipWaiting: true,

@@ -82,9 +82,10 @@ export function EventToasts({ sink = sonnerSink }: { sink?: ToastSink }): null {
       }
       lost.current = false;
       wasConnected.current = true;
-    } else if ((state === "reconnecting" || state === "disconnected") && !lost.current) {
-      // A page opened while the daemon is down never had a connection to lose, but it
-      // still says so, and still announces the restore.
+    } else if ((state === "reconnecting" || (state === "disconnected" && wasConnected.current)) && !lost.current) {
+      // "disconnected" before any connection is the client being stopped and started
+      // (e.g. a remount), not a failure. A page opened while the daemon is down never had a
+      // connection to lose, but its first failed attempt is still announced, and so is the restore.
       lost.current = true;
       const title = wasConnected.current ? "Connection lost" : "Daemon unreachable";
       coalescer.clear("connection-restored");

@@ -6,6 +6,7 @@ import type { TaskRowModel } from "./taskTree";
 
 export const TASK_STATUSES: readonly TaskStatus[] = ["open", "in_progress", "blocked", "closed"];
 const ROW_HEIGHT = 44;
+const HEAD_HEIGHT = 34;
 
 export interface TaskListProps {
   rows: readonly TaskRowModel[];
@@ -33,7 +34,15 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
   });
 
   return (
-    <div className="task-scroll" ref={scrollRef} role="table" aria-label="Tasks" aria-rowcount={rows.length}>
+    <div
+      className="task-scroll"
+      ref={scrollRef}
+      role="table"
+      aria-label="Tasks"
+      aria-rowcount={rows.length}
+      // Short lists shrink to fit; long ones scroll inside a viewport-sized box.
+      style={{ height: `min(70vh, ${Math.max(rows.length, 2) * ROW_HEIGHT + HEAD_HEIGHT}px)` }}
+    >
       <div className="task-head" role="row">
         <span role="columnheader">Title</span>
         <span role="columnheader">Status</span>

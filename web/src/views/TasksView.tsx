@@ -67,7 +67,7 @@ export function TasksView(): React.JSX.Element {
         <span className="spacer" />
         {counts ? (
           <span className="muted" data-testid="task-counts">
-            {all?.length ?? 0} tasks · {counts.open} open · {counts.in_progress} in progress · {counts.blocked} blocked ·{" "}
+            {all?.length ?? 0} {all?.length === 1 ? "task" : "tasks"} · {counts.open} open · {counts.in_progress} in progress · {counts.blocked} blocked ·{" "}
             {counts.closed} closed
           </span>
         ) : null}
