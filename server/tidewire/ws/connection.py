@@ -161,6 +161,7 @@ class Connection:
         self.cursor = frame.after_seq
         self._resume = _Resume(frame.after_seq, head, frame.id)
         self._maybe_finish_resume()
+        self.wake.set()
 
     def _maybe_finish_resume(self) -> None:
         r = self._resume
