@@ -369,7 +369,7 @@ def export_tag(root: Path, tag: str, dest: Path) -> None:
         target.write_text(_git(root, "show", f"{tag}:{name}"), encoding="utf-8")
 
 
-def update_baseline(schema_dir: Path, baseline: Path, root: Path) -> None:
+def update_baseline(schema_dir: Path, baseline: Path, root: Path, source: str | None = None) -> None:
     """Replace the snapshot as a whole: build it next to the old one, then swap."""
     baseline.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".compat_baseline-", dir=baseline.parent))
@@ -379,16 +379,17 @@ def update_baseline(schema_dir: Path, baseline: Path, root: Path) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(src, target)
         try:
-            commit = _git(root, "rev-parse", "--short", "HEAD").strip()
+            commit = _git(root, "rev-parse", "--short", source or "HEAD").strip()
         except (subprocess.CalledProcessError, FileNotFoundError):
             commit = "unknown"
+        origin = f"`{source}` ({commit})" if source else f"the working tree at commit {commit}"
         (staging / "README.md").write_text(
             "# Compatibility baseline\n\n"
-            "A snapshot of `schema/` as of the last release (taken at commit "
-            f"`{commit}`). `make check-compat` fails when `schema/` breaks a client\n"
-            'written against it; see docs/protocol.md, "Evolution rules". Once a `v*` tag exists,\n'
-            "the tag is used instead. Refresh when releasing:\n\n"
-            "    .venv/bin/python codegen/compat.py --update-baseline\n",
+            f"A snapshot of `schema/` as of the last release, taken from {origin}.\n"
+            "`make check-compat` fails when `schema/` breaks a client written against it; see\n"
+            'docs/protocol.md, "Evolution rules". Once a `v*` tag exists, the tag is used instead.\n'
+            "Refresh when releasing:\n\n"
+            "    .venv/bin/python codegen/compat.py --update-baseline --from-ref HEAD\n",
             encoding="utf-8",
         )
         retired = baseline.with_name(baseline.name + ".old")
@@ -412,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help="repository root (default: this checkout)")
     parser.add_argument("--schema-dir", type=Path, help="schemas to check (default: ROOT/schema)")
     parser.add_argument("--baseline", type=Path, help="compare with this directory instead of a tag/snapshot")
+    parser.add_argument(
+        "--from-ref", help="with --update-baseline: take schema/ from this git ref (e.g. HEAD, v1.2.0)"
+    )
     args = parser.parse_args(argv)
 
     root: Path = args.root.resolve()
@@ -419,8 +423,15 @@ def main(argv: list[str] | None = None) -> int:
     snapshot: Path = root / "codegen" / "compat_baseline"
 
     if args.update_baseline:
-        update_baseline(schema_dir, args.baseline or snapshot, root)
-        print(f"check-compat: baseline updated from {schema_dir}")
+        if args.from_ref:
+            # Snapshot what is committed, not whatever the working tree holds right now.
+            with tempfile.TemporaryDirectory(prefix="tidewire-compat-") as tmp:
+                export_tag(root, args.from_ref, Path(tmp))
+                update_baseline(Path(tmp), args.baseline or snapshot, root, source=args.from_ref)
+            print(f"check-compat: baseline updated from {args.from_ref}:schema/")
+        else:
+            update_baseline(schema_dir, args.baseline or snapshot, root)
+            print(f"check-compat: baseline updated from {schema_dir}")
         return 0
 
     with tempfile.TemporaryDirectory(prefix="tidewire-compat-") as tmp:

@@ -330,3 +330,24 @@ def test_last_release_tag_is_preferred(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "against tag v1.0.0" in result.stderr
     assert "enum values removed" in result.stderr
+
+
+def test_update_baseline_from_a_git_ref_ignores_the_working_tree(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(SCHEMA, repo / "schema")
+    for args in (["init", "-q", "-b", "main"], ["add", "schema"], ["commit", "-q", "-m", "schemas"]):
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", *args],
+            cwd=repo,
+            check=True,
+            capture_output=True,
+        )
+    edit(repo / "schema", "entities/task.json", lambda d: d["properties"]["status"]["enum"].remove("blocked"))
+    snapshot = tmp_path / "snap"
+    result = run("--root", str(repo), "--update-baseline", "--from-ref", "HEAD", "--baseline", str(snapshot))
+    assert result.returncode == 0, result.stderr
+    task = json.loads((snapshot / "entities" / "task.json").read_text(encoding="utf-8"))
+    assert "blocked" in task["properties"]["status"]["enum"]
+    assert "`HEAD`" in (snapshot / "README.md").read_text(encoding="utf-8")
+    # The working tree's change is then reported against that snapshot.
+    assert run("--root", str(repo), "--baseline", str(snapshot)).returncode == 1
