@@ -52,3 +52,16 @@ async def next_event(ws: TapSocket, type_: str, **match: Any) -> dict[str, Any]:
                 return frame
 
     return await asyncio.wait_for(find(), WAIT_S)
+
+
+def make_repo(path: Path) -> Path:
+    """A real git repository with one commit on `main`."""
+    import subprocess
+
+    path.mkdir(parents=True, exist_ok=True)
+    git = ["git", "-c", "user.name=Test", "-c", "user.email=test@example.invalid"]
+    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
+    (path / "README.md").write_text("test repository\n")
+    subprocess.run([*git, "add", "README.md"], cwd=path, check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "initial"], cwd=path, check=True)
+    return path

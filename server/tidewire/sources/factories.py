@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tidewire.sources.agents import AgentRunner
+from tidewire.sources.autonomous import AutonomousLoops
 from tidewire.sources.mcp_proxy import McpProxy
 from tidewire.sources.session_follower import SessionTracker
 
@@ -24,5 +25,9 @@ def mcp_proxy(ctx: AppContext) -> McpProxy:
     return McpProxy(ctx)
 
 
+def autonomous_loops(ctx: AppContext) -> AutonomousLoops:
+    return AutonomousLoops(ctx)
+
+
 # Start order: the loops use the agent runner, so they come after it (and stop before it).
-SOURCE_COMPONENTS = [session_tracker, agent_runner, mcp_proxy]
+SOURCE_COMPONENTS = [session_tracker, agent_runner, mcp_proxy, autonomous_loops]

@@ -1,0 +1,141 @@
+"""Agent runs with a small script as the agent command: success, failure, cancel, daemon restart."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
+from support import Daemon, ws_connect
+
+pytestmark = pytest.mark.daemon
+
+AGENT = [sys.executable, str(FIXTURES / "scripted_agent.py")]
+
+
+@pytest.fixture
+def agent_daemon(daemon_factory: Callable[..., Daemon], tmp_path: Path) -> Daemon:
+    config = write_config(
+        tmp_path / "tidewire.toml",
+        {"agent": {"command": [*AGENT, "succeed", "{prompt}"], "grace_seconds": 2}},
+        {},
+    )
+    return daemon_factory("--config", str(config))
+
+
+async def _project(http: httpx.AsyncClient, tmp_path: Path) -> str:
+    r = await http.post("/api/projects", json={"path": str(make_repo(tmp_path / "repo"))})
+    assert r.status_code == 201, r.text
+    return str(r.json()["id"])
+
+
+async def _wait_for_file(path: Path) -> None:
+    for _ in range(600):
+        if await asyncio.to_thread(lambda: path.exists() and path.stat().st_size > 0):
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"{path} never appeared")
+
+
+async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) -> None:
+    async with (
+        ws_connect(agent_daemon) as ws,
+        httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http,
+    ):
+        await ws.subscribe(["agent.*"])
+        project = await _project(http, tmp_path)
+
+        r = await http.post(
+            "/api/agents", json={"prompt": "say hello; rm -rf / # stays one argument", "project_id": project}
+        )
+        assert r.status_code == 201, r.text
+        run = r.json()
+        assert run["status"] == "running" and run["command"][-1] == "say hello; rm -rf / # stays one argument"
+        started = await next_event(ws, "agent.started", agent_id=run["id"])
+        assert started["data"]["project_id"] == project and started["data"]["task_id"] is None
+        done = await next_event(ws, "agent.completed", agent_id=run["id"])
+        assert done["data"]["status"] == "completed" and done["data"]["exit_code"] == 0
+        assert done["data"]["duration_ms"] >= 0 and done["data"]["agent"]["ended_at"]
+
+        r = await http.post(
+            "/api/agents", json={"prompt": "x", "project_id": project, "command": [*AGENT, "fail", "3"]}
+        )
+        failing = r.json()
+        failed = await next_event(ws, "agent.failed", agent_id=failing["id"])
+        assert failed["data"]["exit_code"] == 3
+        assert failed["data"]["stderr_tail"][-1] == "fatal: could not finish"
+
+        marker = tmp_path / "sleeping"
+        r = await http.post(
+            "/api/agents",
+            json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
+        )
+        sleeper = r.json()
+        await _wait_for_file(marker)
+        r = await http.post(f"/api/agents/{sleeper['id']}/cancel")
+        assert r.status_code == 200 and r.json()["status"] == "cancelled"
+        cancelled = await next_event(ws, "agent.cancelled", agent_id=sleeper["id"])
+        assert cancelled["data"]["status"] == "cancelled"
+        assert (await http.post(f"/api/agents/{sleeper['id']}/cancel")).status_code == 409
+
+        listed = {a["id"]: a["status"] for a in (await http.get("/api/agents")).json()["items"]}
+        assert listed == {run["id"]: "completed", failing["id"]: "failed", sleeper["id"]: "cancelled"}
+        assert (await http.get(f"/api/agents/{failing['id']}")).json()["exit_code"] == 3
+
+
+BAD_REQUESTS: list[tuple[dict[str, Any], int]] = [
+    ({"prompt": "x"}, 422),
+    ({"prompt": "", "project_id": "PROJECT"}, 422),
+    ({"prompt": "x", "project_id": "prj_missing"}, 404),
+    ({"prompt": "x", "task_id": "tsk_missing"}, 404),
+    ({"prompt": "x", "project_id": "PROJECT", "command": "claude -p x"}, 422),
+    ({"prompt": "x", "project_id": "PROJECT", "command": []}, 422),
+    ({"prompt": "x", "project_id": "PROJECT", "command": ["/nonexistent/agent-cli"]}, 422),
+]
+
+
+async def test_bad_requests_start_nothing(agent_daemon: Daemon, tmp_path: Path) -> None:
+    async with httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http:
+        project = await _project(http, tmp_path)
+        before = (await http.get("/api/events")).json()["seq"]
+        for body, status in BAD_REQUESTS:
+            sent = {k: (project if v == "PROJECT" else v) for k, v in body.items()}
+            r = await http.post("/api/agents", json=sent)
+            assert r.status_code == status, (sent, r.text)
+            assert "error" in r.json()
+        assert (await http.get("/api/events")).json()["seq"] == before
+        assert (await http.get("/api/agents")).json()["items"] == []
+
+
+async def test_run_interrupted_by_a_daemon_restart_is_reported_lost(
+    agent_daemon: Daemon, tmp_path: Path
+) -> None:
+    marker = tmp_path / "sleeping"
+    async with httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http:
+        project = await _project(http, tmp_path)
+        r = await http.post(
+            "/api/agents",
+            json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
+        )
+        run = r.json()
+        await _wait_for_file(marker)
+    pid = int(marker.read_text().split()[1])
+    await asyncio.to_thread(agent_daemon.restart)
+    async with (
+        ws_connect(agent_daemon) as ws,
+        httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http,
+    ):
+        await replay_and_subscribe(ws, ["agent.*"])
+        await next_event(ws, "agent.started", agent_id=run["id"])
+        lost = await next_event(ws, "agent.failed", agent_id=run["id"])
+        assert lost["data"]["status"] == "lost" and lost["data"]["exit_code"] is None
+        assert "daemon stopped" in lost["data"]["stderr_tail"][-1]
+        assert (await http.get(f"/api/agents/{run['id']}")).json()["status"] == "lost"
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
