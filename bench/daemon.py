@@ -32,6 +32,8 @@ class TidewireHost:
         max_lag: int | None = None,
         heartbeat_ms: int = 30_000,
         per_tx: int = 1,
+        background_per_tx: int = 1,
+        web_dist: Path | None = None,
     ) -> None:
         self.port = free_port()
         self.url = f"ws://127.0.0.1:{self.port}/ws"
@@ -40,6 +42,8 @@ class TidewireHost:
         self.max_lag = max_lag
         self.heartbeat_ms = heartbeat_ms
         self.per_tx = per_tx
+        self.background_per_tx = background_per_tx
+        self.web_dist = web_dist
         self._tmp: str | None = None
         self._host: UvicornHost | None = None
         self.app: Any = None
@@ -57,7 +61,7 @@ class TidewireHost:
             max_lag=self.max_lag,
             heartbeat_ms=self.heartbeat_ms,
             allow_test_events=True,
-            web_dist=Path(self._tmp) / "no-web",
+            web_dist=self.web_dist or Path(self._tmp) / "no-web",
         )
         self.app = await asyncio.to_thread(create_app, settings)
         self._host = UvicornHost(self.app, self.port, **uvicorn_options(settings))
@@ -104,7 +108,7 @@ class TidewireHost:
         from tidewire.protocol.models import McpToolCalledData
 
         data = McpToolCalledData(server_name="bench", tool_name="noop", duration_ms=1.0, ok=True)
-        await self._write_all(BACKGROUND_TYPE, [data] * count, 1)
+        await self._write_all(BACKGROUND_TYPE, [data] * count, self.background_per_tx)
 
     async def _write_all(self, event_type: str, models: Sequence[Any], per_tx: int) -> None:
         store = self.store

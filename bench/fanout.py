@@ -154,10 +154,10 @@ async def run_suite(
         for name, rs in runs.items():
             row[name] = _median_run(rs)
         rate = {name: row[name].get("frames_per_s") for name in variants}
-        if "a" in rate:
-            row["a_over_b"] = ratio(rate["a"], rate.get("b"))
-            row["a_over_c"] = ratio(rate["a"], rate.get("c"))
-            row["a_over_d"] = ratio(rate["a"], rate.get("d"))
+        for name in variants:
+            if name.startswith("a"):
+                for base in ("b", "c", "d"):
+                    row[f"{name}_over_{base}"] = ratio(rate[name], rate.get(base))
         rows.append(row)
     goal_row = next((r for r in rows if r["clients"] == 100), None)
     goal: dict[str, Any] | None = None

@@ -97,10 +97,12 @@ def _background_rate(clients: list[dict[str, Any]], seconds: float) -> float | N
     return ratio(frames / max(1, len(clients)), seconds)
 
 
-async def daemon_latency(probes: int, n: int, rate: int, timeout_s: float) -> dict[str, Any]:
+async def daemon_latency(
+    probes: int, n: int, rate: int, timeout_s: float, background_per_tx: int = 1
+) -> dict[str, Any]:
     from mcp import Client
 
-    host = TidewireHost(retain=50_000)
+    host = TidewireHost(retain=50_000, background_per_tx=background_per_tx)
     await host.start()
     try:
         async with ClientProcess(_client_cfg(host.url, "tidewire", n, timeout_s)) as clients:
@@ -110,19 +112,21 @@ async def daemon_latency(probes: int, n: int, rate: int, timeout_s: float) -> di
             )
             calls: list[tuple[str | None, int, int]] = []
             t_start = time.monotonic()
-            async with Client(f"{host.http_url}/mcp") as mcp:
-                await mcp.call_tool("create_task", {"title": "warm-up"})
-                for i in range(probes):
-                    t_call = time.monotonic_ns()
-                    result = await mcp.call_tool("create_task", {"title": f"latency probe {i}"})
-                    t_return = time.monotonic_ns()
-                    if getattr(result, "is_error", False):
-                        raise RuntimeError(f"create_task failed: {result}")
-                    calls.append((_task_id(result), t_call, t_return))
-                    await asyncio.sleep(PROBE_GAP_S)
-            await asyncio.sleep(0.3)  # let the last probe reach the clients
-            stop.set()
-            sent = await background if background else 0
+            try:
+                async with Client(f"{host.http_url}/mcp") as mcp:
+                    await mcp.call_tool("create_task", {"title": "warm-up"})
+                    for i in range(probes):
+                        t_call = time.monotonic_ns()
+                        result = await mcp.call_tool("create_task", {"title": f"latency probe {i}"})
+                        t_return = time.monotonic_ns()
+                        if getattr(result, "is_error", False):
+                            raise RuntimeError(f"create_task failed: {result}")
+                        calls.append((_task_id(result), t_call, t_return))
+                        await asyncio.sleep(PROBE_GAP_S)
+                await asyncio.sleep(0.3)  # let the last probe reach the clients
+            finally:
+                stop.set()
+                sent = await background if background else 0
             seconds = time.monotonic() - t_start
             clients.stop()
             per_client = await clients.result()
@@ -153,6 +157,7 @@ async def daemon_latency(probes: int, n: int, rate: int, timeout_s: float) -> di
             "from_call_p50_ms": percentile(from_call, 50),
             "from_call_p99_ms": percentile(from_call, 99),
             "background_sent": sent,
+            "background_per_tx": background_per_tx,
             "background_per_client_per_s": _background_rate(per_client, seconds) if rate else 0,
         },
     )
@@ -181,13 +186,15 @@ async def baseline_latency(probes: int, n: int, rate: int, timeout_s: float) -> 
             background = asyncio.create_task(paced(rate, emit_background, stop, timeout_s)) if rate else None
             t_start = time.monotonic()
             sends: list[int] = []
-            for frame in probe_frames:
-                sends.append(time.monotonic_ns())
-                await server.emit_frames([frame])
-                await asyncio.sleep(PROBE_GAP_S)
-            await asyncio.sleep(0.3)
-            stop.set()
-            sent = await background if background else 0
+            try:
+                for frame in probe_frames:
+                    sends.append(time.monotonic_ns())
+                    await server.emit_frames([frame])
+                    await asyncio.sleep(PROBE_GAP_S)
+                await asyncio.sleep(0.3)
+            finally:
+                stop.set()
+                sent = await background if background else 0
             seconds = time.monotonic() - t_start
             clients.stop()
             per_client = await clients.result()
@@ -221,10 +228,29 @@ async def run_suite(probes: int, n: int, rate: int, timeout_s: float, with_daemo
             out[f"a_over_b_p99_{label}"] = ratio(
                 out[f"a_{label}"].get("p99_ms"), out[f"b_{label}"].get("p99_ms")
             )
-    a_load = out.get("a_load", {})
     if with_daemon:
-        out["goal"] = {
-            "text": f"p99 under 10 ms at {rate} events/s to {n} clients",
-            "met": bool(a_load.get("p99_ms") is not None and a_load["p99_ms"] < 10 and not a_load["missing"]),
-        }
+        # One event per transaction cannot reach the target rate when commits are slow; committing the
+        # background 10 per transaction delivers the stated socket load, so the two cases separate
+        # commit-bound latency from fan-out latency.
+        try:
+            out["a_load_batched"] = await daemon_latency(probes, n, rate, timeout_s, background_per_tx=10)
+        except Exception as exc:
+            out["a_load_batched"] = {"error": repr(exc)}
+    if with_daemon:
+        out["goal"] = _goal(out, rate, n)
     return out
+
+
+def _goal(out: dict[str, Any], rate: int, n: int) -> dict[str, Any]:
+    """Judged on a case whose background actually reached the clients at (nearly) the stated rate."""
+    text = f"p99 under 10 ms at {rate} events/s to {n} clients"
+    for key in ("a_load", "a_load_batched"):
+        case = out.get(key) or {}
+        achieved = case.get("background_per_client_per_s") or 0
+        if achieved >= 0.9 * rate:
+            met = case.get("p99_ms") is not None and case["p99_ms"] < 10 and not case.get("missing")
+            return {"text": f"{text} (judged on {key})", "met": bool(met)}
+    best = max(
+        (out.get(k) or {}).get("background_per_client_per_s") or 0 for k in ("a_load", "a_load_batched")
+    )
+    return {"text": f"{text}; the load was not reached here (at most {best:.0f}/s per client)", "met": False}

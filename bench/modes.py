@@ -16,6 +16,7 @@ class Mode:
     latency_probes: int
     latency_clients: int
     background_rate: int  # events per second
+    slow_clients: int
     slow_events: int
     slow_stall_s: float
     resume_events: int
@@ -32,18 +33,19 @@ QUICK = Mode(
     fanout_clients=(1, 100),
     fanout_frames=6_000,
     fanout_min_events=40,
-    fanout_max_events=1_500,
+    fanout_max_events=300,
     repeats=1,
-    latency_probes=15,
-    latency_clients=100,
+    latency_probes=10,
+    latency_clients=20,
     background_rate=1_000,
-    slow_events=1_500,
-    slow_stall_s=1.5,
-    resume_events=2_000,
-    commit_events=1_000,
-    connections=(200,),
-    browser_probes=5,
-    storm_seconds=2.0,
+    slow_clients=20,
+    slow_events=600,
+    slow_stall_s=2.5,
+    resume_events=1_000,
+    commit_events=300,
+    connections=(100,),
+    browser_probes=3,
+    storm_seconds=1.0,
     storm_rate=1_000,
     timeout_s=60,
 )
@@ -58,8 +60,9 @@ FULL = Mode(
     latency_probes=200,
     latency_clients=100,
     background_rate=1_000,
-    slow_events=10_000,
-    slow_stall_s=4.0,
+    slow_clients=100,
+    slow_events=1_500,
+    slow_stall_s=8.0,
     resume_events=10_000,
     commit_events=10_000,
     connections=(1_000, 5_000),

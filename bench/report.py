@@ -60,14 +60,14 @@ def fanout(s: dict[str, Any]) -> str:
     if (err := _error(s)) is not None:
         return err
     lines = [
-        "| clients | events | (a) daemon frames/s | (b) broadcast | (c) send in turn | (d) socket.io "
-        "| a/b | a/c | a/d | complete (a) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|",
+        "| clients | events | (a) daemon frames/s | (a) 50 events/tx | (b) broadcast | (c) send in turn "
+        "| (d) socket.io | a/b | a/c | a/d | a50/b | complete (a) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|",
     ]
     for r in s["rows"]:
-        a, b, c, d = (r.get(k, {}) for k in "abcd")
-        rates = " | ".join(_num(v.get("frames_per_s")) for v in (a, b, c, d))
-        ratios = " | ".join(_x(r.get(k)) for k in ("a_over_b", "a_over_c", "a_over_d"))
+        a = r.get("a", {})
+        rates = " | ".join(_num(r.get(k, {}).get("frames_per_s")) for k in ("a", "a50", "b", "c", "d"))
+        ratios = " | ".join(_x(r.get(k)) for k in ("a_over_b", "a_over_c", "a_over_d", "a50_over_b"))
         lines.append(
             f"| {r['clients']:,} | {r['events']:,} | {rates} | {ratios} | {_num(a.get('complete'))} |"
         )
@@ -85,7 +85,8 @@ def latency(s: dict[str, Any]) -> str:
     ]
     labels = {
         "a_idle": "(a) daemon, MCP create_task return -> client, idle",
-        "a_load": "(a) daemon, MCP create_task return -> client, under load",
+        "a_load": "(a) daemon, MCP create_task return -> client, under load (1 event/tx)",
+        "a_load_batched": "(a) daemon, same, background committed 10 events/tx",
         "b_idle": "(b) broadcast -> client, idle",
         "b_load": "(b) broadcast -> client, under load",
     }
@@ -119,8 +120,10 @@ def slow_consumer(s: dict[str, Any]) -> str:
     if (err := _error(s)) is not None:
         return err
     lines = [
-        f"{s['clients']} clients, {s['events']:,} events; client 0 stops reading for {s['stall_s']} s.\n",
-        "| server | others' rate, stalled / all reading | RSS growth MiB | stalled client's outcome |",
+        f"{s['clients']} clients, {s['events']:,} events of about {s.get('frame_bytes', 0):,} bytes; "
+        f"client 0 stops reading for {s['stall_s']} s.\n",
+        "| server | others' rate, stalled / all reading | RSS growth from the stall, MiB "
+        "| stalled client's outcome |",
         "|:--|---:|---:|:--|",
     ]
     names = {"a": "(a) daemon", "b": "(b) broadcast", "c": "(c) send in turn"}
@@ -134,7 +137,7 @@ def slow_consumer(s: dict[str, Any]) -> str:
         outcome = (r.get("stalled_outcome") or [{}])[0]
         text = (
             f"{outcome.get('count')} events, resync {outcome.get('resync') or 'none'}, "
-            f"close code {outcome.get('close_code')}"
+            f"close code {outcome.get('close_code')} {outcome.get('close_reason') or ''}".rstrip()
         )
         lines.append(
             f"| {label} | {_x(r.get('others_rate_ratio'))} | {_num(r.get('rss_growth_mib'), 1)} | {text} |"
