@@ -1,0 +1,144 @@
+"""The benchmark's own arithmetic and report: percentiles, delivery summaries, goals, the Markdown splice.
+
+No timing is asserted here; the benchmark programs themselves run in `make bench-quick`.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+# `bench` is a top-level package of the repository, not an installed one; pytest puts only the test
+# directories on sys.path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from bench import fanout, latency, report
+from bench.stats import percentile
+
+
+@given(st.lists(st.floats(min_value=0, max_value=1e6, allow_nan=False), min_size=1, max_size=200))
+def test_percentile_is_an_observed_value_and_monotonic(values: list[float]) -> None:
+    p50, p95, p99 = (percentile(values, q) for q in (50, 95, 99))
+    assert p50 in values and p99 in values
+    assert p50 is not None and p95 is not None and p99 is not None
+    assert min(values) <= p50 <= p95 <= p99 <= max(values)
+
+
+def test_percentile_nearest_rank() -> None:
+    values = [float(v) for v in range(1, 101)]
+    assert percentile(values, 50) == 50.0
+    assert percentile(values, 99) == 99.0
+    assert percentile(values, 100) == 100.0
+    assert percentile([], 50) is None
+
+
+def _client(index: int, count: int, t_last: int | None, **extra: Any) -> dict[str, Any]:
+    base = {
+        "index": index,
+        "count": count,
+        "t_first": None,
+        "t_last": t_last,
+        "out_of_order": 0,
+        "resync": [],
+        "close_code": None,
+        "close_reason": None,
+        "error": None,
+    }
+    return {**base, **extra}
+
+
+def test_summarise_counts_readers_only_and_reports_the_stalled_outcome() -> None:
+    t0 = 1_000_000_000
+    clients = [
+        _client(0, 3, t0 + 4_000_000_000, resync=[{"reason": "overflow"}]),
+        _client(1, 10, t0 + 1_000_000_000),
+        _client(2, 10, t0 + 2_000_000_000),
+    ]
+    out = fanout.summarise(clients, t0, expected=10, stalled={0}, emit_s=0.5)
+    assert out["frames_delivered"] == 20
+    assert out["complete"] is True
+    assert out["seconds"] == 2.0
+    assert out["frames_per_s"] == 10.0
+    assert out["per_client_rate_mean"] == (10 / 1 + 10 / 2) / 2
+    assert out["stalled"][0]["resync"] == ["overflow"]
+
+
+def test_summarise_flags_a_lost_frame() -> None:
+    t0 = 0
+    clients = [_client(0, 10, 1_000_000_000), _client(1, 9, 1_000_000_000)]
+    assert fanout.summarise(clients, t0, expected=10, stalled=set(), emit_s=None)["complete"] is False
+
+
+def test_latency_goal_needs_the_load_to_have_been_reached() -> None:
+    under = {"a_load": {"p99_ms": 2.0, "missing": 0, "background_per_client_per_s": 300.0}}
+    goal = latency._goal(under, 1000, 100)
+    assert goal["met"] is False and "not reached" in goal["text"]
+    reached = {
+        "a_load": {"p99_ms": 2.0, "missing": 0, "background_per_client_per_s": 300.0},
+        "a_load_batched": {"p99_ms": 8.0, "missing": 0, "background_per_client_per_s": 990.0},
+    }
+    goal = latency._goal(reached, 1000, 100)
+    assert goal["met"] is True and "a_load_batched" in goal["text"]
+    slow = {"a_load": {"p99_ms": 12.0, "missing": 0, "background_per_client_per_s": 1000.0}}
+    assert latency._goal(slow, 1000, 100)["met"] is False
+
+
+def _results() -> dict[str, Any]:
+    return {
+        "mode": "quick",
+        "started": "2026-01-01T00:00:00+00:00",
+        "duration_s": 1.0,
+        "daemon": "measured",
+        "machine": {
+            "platform": "Linux",
+            "cpu": "cpu",
+            "cores": 2,
+            "memory_mib": 1024,
+            "loadavg_at_start": [0.0, 0.0, 0.0],
+            "versions": {"python": "3.11", "websockets": "17"},
+        },
+        "suites": {
+            "fanout": {
+                "rows": [
+                    {
+                        "clients": 100,
+                        "events": 10,
+                        "a": {"frames_per_s": 70.0, "complete": True},
+                        "b": {"frames_per_s": 100.0},
+                        "a_over_b": 0.7,
+                    }
+                ],
+                "goal": {"text": "fan-out goal", "met": True},
+            },
+            "browser": {"skipped": "no dashboard"},
+            "resume": {"error": "RuntimeError('boom')"},
+        },
+        "goals": {"fanout": {"text": "fan-out goal", "met": True}},
+    }
+
+
+def test_render_names_machine_goals_skips_and_errors() -> None:
+    text = report.render(_results())
+    assert "| 100 | 10 | 70 |" in text
+    assert "0.70x" in text
+    assert "| fanout | fan-out goal | met |" in text
+    assert "_Not measured: no dashboard_" in text
+    assert "Could not run: `RuntimeError('boom')`" in text
+    assert "websockets 17" in text
+
+
+def test_update_doc_keeps_the_analysis_outside_the_markers(tmp_path: Path) -> None:
+    doc = tmp_path / "performance.md"
+    doc.write_text(
+        f"# Performance\n\nintro\n\n{report.BEGIN}\nold table\n{report.END}\n\n## Analysis\nkept\n"
+    )
+    report.update_doc(doc, _results())
+    first = doc.read_text()
+    assert "old table" not in first and "intro" in first and "## Analysis\nkept" in first
+    report.update_doc(doc, _results())
+    assert doc.read_text() == first  # regenerating is idempotent
+    assert first.count(report.BEGIN) == 1
