@@ -291,6 +291,18 @@ async def test_stdio_bridge_reports_an_unreachable_daemon(daemon_factory: Any) -
         assert task["title"] == "t"
 
 
+async def test_stdio_bridge_sends_the_token(daemon_factory: Any) -> None:
+    guarded: Daemon = daemon_factory("--token", "s3cret-token")
+    url = guarded.base_url + "/mcp"
+    for token, works in ((None, False), ("wrong", False), ("s3cret-token", True)):
+        args = ["-m", "tidewire", "mcp", "--url", url] + (["--token", token] if token else [])
+        async with Client(StdioServerParameters(command=sys.executable, args=args), cache=None) as client:
+            result = await client.call_tool("list_projects", {})
+            assert result.is_error is not works, text_of(result)
+            if not works:
+                assert "token" in text_of(result)
+
+
 async def test_mcp_endpoint_keeps_the_daemon_host_checks(daemon: Daemon) -> None:
     async with httpx.AsyncClient() as http:
         r = await http.post(

@@ -99,7 +99,10 @@ class Upstream:
         while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
             exc = exc.exceptions[0]  # task groups wrap the transport's own error
         detail = f"{type(exc).__name__}: {exc}"
-        return f"the Tidewire daemon at {self.url} is not reachable ({detail}); is it running?"
+        return (
+            f"the Tidewire daemon at {self.url} is not reachable ({detail}); check that it is running, "
+            "and pass its token (--token or TIDEWIRE_TOKEN) if it was started with one"
+        )
 
 
 def build_bridge(upstream: Upstream) -> Server[Any]:
