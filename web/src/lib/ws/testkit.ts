@@ -293,6 +293,14 @@ export class FakeDaemon {
     return frame;
   }
 
+  /** Appends an event with a caller-built payload (must be schema-valid for its type). */
+  emitData(type: EventFrame["type"], data: unknown): EventFrame {
+    const frame = { type, seq: this.head + 1, ts: TS, data } as EventFrame;
+    this.log.push(frame);
+    for (const conn of this.connections) this.#pump(conn);
+    return frame;
+  }
+
   /** A restart with a fresh database: new epoch, seq starts over. */
   resetEpoch(epoch: string): void {
     this.epoch = epoch;

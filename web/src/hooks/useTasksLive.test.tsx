@@ -1,0 +1,208 @@
+import { act, renderHook, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestEnv, type TestEnv } from "../lib/testing";
+import { CACHE_STORAGE_KEY } from "../lib/queryClient";
+import { useTasksLive } from "./useTasksLive";
+import { useCloseTask, useCreateTask, useUpdateTaskStatus } from "./useTaskMutations";
+import { useIsStale } from "./useLiveQuery";
+import { useConnectionState } from "./useWebSocket";
+
+let env: TestEnv;
+
+beforeEach(() => {
+  env = createTestEnv();
+  vi.stubGlobal("fetch", env.api.fetch);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function useTasksView() {
+  const live = useTasksLive();
+  const create = useCreateTask();
+  const update = useUpdateTaskStatus();
+  const close = useCloseTask();
+  const state = useConnectionState();
+  const anyStale = useIsStale();
+  return { live, create, update, close, state, anyStale };
+}
+
+async function mountTasks(e: TestEnv = env) {
+  const hook = renderHook(() => useTasksView(), { wrapper: e.wrapper });
+  await waitFor(() => expect(hook.result.current.live.isSuccess).toBe(true));
+  await waitFor(() => expect(hook.result.current.live.isStale).toBe(false));
+  return hook;
+}
+
+const statuses = (tasks: { id: string; status: string }[]) => Object.fromEntries(tasks.map((t) => [t.id, t.status]));
+
+describe("useTasksLive", () => {
+  it("loads the list, then shows changes made elsewhere without a refetch by hand", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    expect(result.current.live.tasks.map((t) => t.id)).toEqual(["t1"]);
+    expect(env.socket.activeSubscriptions).toContain("task.*");
+    // Another client (e.g. an MCP tool) creates a task: the daemon emits task.created.
+    act(() => {
+      const t = env.api.addTask("t2", { title: "from MCP" });
+      env.daemon.emitData("task.created", { task_id: "t2", project_id: t.project_id, task: t });
+    });
+    await waitFor(() => expect(result.current.live.tasks.map((t) => t.id).sort()).toEqual(["t1", "t2"]));
+    expect(result.current.live.data?.seq).toBe(1);
+  });
+
+  it("does not refetch for an event the fetched list already reflects", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    const gets = () => env.api.calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/tasks")).length;
+    // The event is committed but still on its way when the list is refetched for another reason.
+    env.daemon.autoDeliver = false;
+    const t = env.api.addTask("t2");
+    env.daemon.emitData("task.created", { task_id: "t2", project_id: t.project_id, task: t });
+    await act(() => env.queryClient.refetchQueries({ queryKey: ["tasks"] }));
+    await waitFor(() => expect(result.current.live.data?.seq).toBe(1));
+    const before = gets();
+    act(() => {
+      env.daemon.autoDeliver = true;
+      env.daemon.deliver();
+    });
+    expect(env.socket.lastSeq).toBe(1);
+    // Give a coalescing window (20 ms here) several times over to act, then count.
+    await act(() => new Promise((r) => setTimeout(r, 150)));
+    expect(gets()).toBe(before);
+    expect(result.current.live.tasks.map((x) => x.id).sort()).toEqual(["t1", "t2"]);
+  });
+
+  it("status change: optimistic and pending at once, confirmed by the daemon", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    env.api.hold = true;
+    act(() => result.current.update.setStatus({ id: "t1", title: "Task t1" }, "in_progress"));
+    await waitFor(() => expect(statuses(result.current.live.tasks)).toEqual({ t1: "in_progress" }));
+    expect(result.current.live.isRowPending("t1")).toBe(true);
+    act(() => env.api.release());
+    await waitFor(() => expect(result.current.live.isRowPending("t1")).toBe(false));
+    expect(statuses(result.current.live.tasks)).toEqual({ t1: "in_progress" });
+    expect(env.api.tasks.get("t1")?.status).toBe("in_progress");
+  });
+
+  it("status change refused by the daemon: rolled back, with a toast naming the task", async () => {
+    env.api.addTask("t1", { status: "closed", title: "Ship it" });
+    const { result } = await mountTasks();
+    act(() => result.current.update.setStatus({ id: "t1", title: "Ship it" }, "open"));
+    await waitFor(() => expect(screen.getByText(/Could not set "Ship it" to open: task is closed/u)).toBeTruthy());
+    await waitFor(() => expect(result.current.live.isRowPending("t1")).toBe(false));
+    expect(statuses(result.current.live.tasks)).toEqual({ t1: "closed" });
+  });
+
+  it("create: a pending placeholder row, replaced by the real task", async () => {
+    const { result } = await mountTasks();
+    env.api.hold = true;
+    act(() => result.current.create.createTask({ title: "New one" }));
+    await waitFor(() => expect(result.current.live.tasks).toHaveLength(1));
+    const temp = result.current.live.tasks[0];
+    expect(temp?.id.startsWith("tmp_")).toBe(true);
+    expect(result.current.live.isRowPending(temp?.id ?? "")).toBe(true);
+    act(() => env.api.release());
+    await waitFor(() => expect(result.current.live.tasks.map((t) => t.id)).toEqual(["tsk_1"]));
+    expect(result.current.live.pendingIds.size).toBe(0);
+  });
+
+  it("create refused: the placeholder goes away and a toast says what failed", async () => {
+    const { result } = await mountTasks();
+    env.api.failNext.set("POST /api/tasks", { status: 422, code: "invalid_argument", message: "title too long" });
+    act(() => result.current.create.createTask({ title: "Way too long" }));
+    await waitFor(() => expect(screen.getByText(/Could not create task "Way too long": title too long/u)).toBeTruthy());
+    await waitFor(() => expect(result.current.live.tasks).toEqual([]));
+  });
+
+  it("while the daemon is down: data kept and flagged stale; changes queue and apply in order on reconnect", async () => {
+    env.api.addTask("t1");
+    env.api.addTask("t2");
+    const { result } = await mountTasks();
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current.state).toBe("reconnecting"));
+    expect(result.current.live.isStale).toBe(true);
+    expect(result.current.anyStale).toBe(true);
+    expect(result.current.live.tasks).toHaveLength(2);
+    act(() => {
+      result.current.update.setStatus({ id: "t1", title: "Task t1" }, "in_progress");
+      result.current.close.mutate({ id: "t2", title: "Task t2" });
+      result.current.update.setStatus({ id: "t1", title: "Task t1" }, "blocked");
+    });
+    await waitFor(() => expect(statuses(result.current.live.tasks)).toEqual({ t1: "blocked", t2: "closed" }));
+    expect(result.current.live.isRowPending("t1")).toBe(true);
+    expect(result.current.live.isRowPending("t2")).toBe(true);
+    const writesWhileDown = env.api.calls.filter((c) => c.method !== "GET");
+    expect(writesWhileDown).toEqual([]);
+    act(() => env.startDaemon());
+    await waitFor(() => expect(result.current.live.pendingIds.size).toBe(0));
+    const writes = env.api.calls.filter((c) => c.method !== "GET").map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`);
+    expect(writes).toEqual([
+      'PATCH /api/tasks/t1 {"status":"in_progress"}',
+      "POST /api/tasks/t2/close {}",
+      'PATCH /api/tasks/t1 {"status":"blocked"}',
+    ]);
+    await waitFor(() => expect(result.current.live.isStale).toBe(false));
+    expect(result.current.anyStale).toBe(false);
+    expect(statuses(result.current.live.tasks)).toEqual({ t1: "blocked", t2: "closed" });
+  });
+
+  it("what changed while the daemon was down appears after reconnect (resume replays it)", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current.state).toBe("reconnecting"));
+    const t = env.api.addTask("t9", { title: "missed" });
+    env.daemon.emitData("task.created", { task_id: "t9", project_id: t.project_id, task: t });
+    act(() => env.startDaemon());
+    await waitFor(() => expect(result.current.live.tasks.map((x) => x.id).sort()).toEqual(["t1", "t9"]));
+    await waitFor(() => expect(result.current.live.isStale).toBe(false));
+  });
+
+  it("a new epoch refetches everything", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current.state).toBe("reconnecting"));
+    env.daemon.resetEpoch("ep_2");
+    env.api.tasks.clear();
+    env.api.addTask("fresh");
+    act(() => env.startDaemon());
+    await waitFor(() => expect(result.current.live.tasks.map((x) => x.id)).toEqual(["fresh"]));
+    expect(result.current.live.data?.epoch).toBe("ep_2");
+  });
+});
+
+describe("offline persistence", () => {
+  it("a reload while the daemon is down shows the last known tasks and resumes queued changes", async () => {
+    env.api.addTask("t1", { title: "persist me" });
+    const storage = window.localStorage;
+    const first = createTestEnv({ storage, daemon: env.daemon, api: env.api });
+    const view = await mountTasks(first);
+    act(() => first.stopDaemon());
+    await waitFor(() => expect(view.result.current.state).toBe("reconnecting"));
+    act(() => view.result.current.update.setStatus({ id: "t1", title: "persist me" }, "in_progress"));
+    await waitFor(() => {
+      const raw = storage.getItem(CACHE_STORAGE_KEY) ?? "";
+      expect(raw).toContain("persist me");
+      expect(raw).toContain("update-status");
+    });
+    view.unmount();
+
+    // "Reload": a new client, cache and socket, with the daemon still down.
+    const second = createTestEnv({ storage, daemon: env.daemon, api: env.api });
+    second.daemonDown = true;
+    const reloaded = renderHook(() => useTasksView(), { wrapper: second.wrapper });
+    await waitFor(() => expect(reloaded.result.current.live.tasks.map((t) => t.title)).toEqual(["persist me"]));
+    expect(reloaded.result.current.live.isStale).toBe(true);
+    expect(env.api.tasks.get("t1")?.status).toBe("open");
+
+    act(() => second.startDaemon());
+    await waitFor(() => expect(env.api.tasks.get("t1")?.status).toBe("in_progress"));
+    await waitFor(() => expect(reloaded.result.current.live.isStale).toBe(false));
+    expect(statuses(reloaded.result.current.live.tasks)).toEqual({ t1: "in_progress" });
+    reloaded.unmount();
+  });
+});

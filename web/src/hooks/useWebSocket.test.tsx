@@ -1,0 +1,134 @@
+import { act, render, renderHook, waitFor } from "@testing-library/react";
+import { onlineManager } from "@tanstack/react-query";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { createTestEnv, type TestEnv } from "../lib/testing";
+import { useConnectionState, useSubscription, useWebSocket } from "./useWebSocket";
+import { useEvents } from "./useEvents";
+import type { EventFrame } from "../lib/ws/types";
+
+let env: TestEnv;
+
+beforeEach(() => {
+  env = createTestEnv();
+  vi.stubGlobal("fetch", env.api.fetch);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+function subscribeFrames(): { type: string; events: string[] }[] {
+  return env.sockets.flatMap((s) =>
+    s.sent.filter((f) => f.type === "subscribe" || f.type === "unsubscribe").map((f) => ({
+      type: f.type,
+      events: "events" in f ? f.events : [],
+    })),
+  );
+}
+
+describe("useWebSocket", () => {
+  it("exposes the connection and follows its state", async () => {
+    const { result } = renderHook(() => useWebSocket(), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.state).toBe("connected"));
+    expect(result.current.epoch).toBe("ep_1");
+    expect(result.current.client).toBe(env.socket);
+    expect(result.current.log.some((e) => e.kind === "welcome")).toBe(true);
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current.state).toBe("reconnecting"));
+    act(() => env.startDaemon());
+    await waitFor(() => expect(result.current.state).toBe("connected"));
+  });
+
+  it("React Query's online state follows the daemon socket, not navigator.onLine", async () => {
+    const { result } = renderHook(() => useConnectionState(), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current).toBe("connected"));
+    expect(onlineManager.isOnline()).toBe(true);
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current).toBe("reconnecting"));
+    expect(onlineManager.isOnline()).toBe(false);
+    expect(navigator.onLine).toBe(true);
+    act(() => env.startDaemon());
+    await waitFor(() => expect(onlineManager.isOnline()).toBe(true));
+  });
+
+  it("reference-counts subscriptions across components and re-sends the set after a reconnect", async () => {
+    function Sub({ names }: { names: string[] }) {
+      useSubscription(names);
+      return null;
+    }
+    const { result } = renderHook(() => useWebSocket(), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current.state).toBe("connected"));
+    const view = render(
+      <>
+        <Sub names={["task.*"]} />
+        <Sub names={["task.*", "agent.*"]} />
+      </>,
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(env.socket.activeSubscriptions.sort()).toEqual(["agent.*", "task.*"]));
+    view.rerender(
+      <>
+        <Sub names={["task.*"]} />
+      </>,
+    );
+    await waitFor(() => expect(env.socket.activeSubscriptions).toEqual(["task.*"]));
+    expect(subscribeFrames()).toEqual([
+      { type: "subscribe", events: ["task.*"] },
+      { type: "subscribe", events: ["agent.*"] },
+      { type: "unsubscribe", events: ["agent.*"] },
+    ]);
+    act(() => env.stopDaemon());
+    act(() => env.startDaemon());
+    await waitFor(() => expect(env.sockets.length).toBeGreaterThan(1));
+    await waitFor(() => expect(result.current.state).toBe("connected"));
+    const last = env.sockets[env.sockets.length - 1];
+    expect(last?.sent.map((f) => f.type)).toEqual(["resume", "subscribe"]);
+    expect(last?.sent[1]).toMatchObject({ events: ["task.*"] });
+    view.unmount();
+    await waitFor(() => expect(env.socket.activeSubscriptions).toEqual([]));
+  });
+});
+
+describe("useEvents", () => {
+  it("calls back for matching events only, each once, with the latest callback", async () => {
+    const seen: string[] = [];
+    const { result, rerender } = renderHook(
+      ({ tag }: { tag: string }) => {
+        useEvents(["task.*"], (e: EventFrame) => seen.push(`${tag}:${e.type}:${e.seq}`));
+        return useConnectionState();
+      },
+      { wrapper: env.wrapper, initialProps: { tag: "a" } },
+    );
+    await waitFor(() => expect(result.current).toBe("connected"));
+    await waitFor(() => expect(env.socket.activeSubscriptions).toEqual(["task.*"]));
+    act(() => {
+      env.daemon.emit("task.created");
+      env.daemon.emit("worktree.created");
+    });
+    rerender({ tag: "b" });
+    act(() => {
+      env.daemon.emit("task.closed");
+      env.daemon.emit("mcp.tool_called");
+    });
+    expect(seen).toEqual(["a:task.created:1", "b:task.closed:3"]);
+  });
+
+  it("matches filtered high-volume subscriptions by field", async () => {
+    const seen: number[] = [];
+    const { result } = renderHook(
+      () => {
+        useEvents(["session.message:session_id=s1"], (e) => seen.push(e.seq));
+        return useConnectionState();
+      },
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(result.current).toBe("connected"));
+    await waitFor(() => expect(env.socket.activeSubscriptions).toHaveLength(1));
+    act(() => {
+      env.daemon.emit("session.message", { id: "s1", index: 0 });
+      env.daemon.emit("session.message", { id: "s2", index: 0 });
+      env.daemon.emit("session.message", { id: "s1", index: 1 });
+    });
+    expect(seen).toEqual([1, 3]);
+  });
+});

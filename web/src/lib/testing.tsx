@@ -1,0 +1,203 @@
+/**
+ * Test environment for the data hooks: the real TidewireSocket, QueryClient,
+ * LiveSync and providers, wired to an in-memory daemon (lib/ws/testkit.ts) and
+ * a fetch handler that serves the REST API from the same state, so a REST write
+ * emits the event the socket then delivers, as the real daemon does.
+ */
+import type { ReactNode } from "react";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
+import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
+import { Toaster } from "sonner";
+import { createPersistOptions, createQueryClient } from "./queryClient";
+import { TidewireSocket } from "./ws/client";
+import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
+import type { Task } from "./ws/generated";
+import { SEQ_HEADER } from "./api";
+import { WebSocketProvider } from "../hooks/useWebSocket";
+
+export interface ApiCall {
+  readonly method: string;
+  readonly path: string;
+  readonly body: unknown;
+}
+
+export class FakeApi {
+  readonly tasks = new Map<string, Task>();
+  readonly calls: ApiCall[] = [];
+  /** While true, every request fails as if the daemon were unreachable. */
+  down = false;
+  /** While true, write requests wait until release(). */
+  hold = false;
+  readonly #held: (() => void)[] = [];
+  /** Makes the next request to a path (method + path, e.g. "PATCH /api/tasks/t1") fail with this error. */
+  readonly failNext = new Map<string, { status: number; code: string; message: string }>();
+  #nextId = 1;
+
+  constructor(readonly daemon: FakeDaemon) {}
+
+  addTask(id: string, overrides: Partial<Task> = {}): Task {
+    const t = makeTask(id, overrides);
+    this.tasks.set(id, t);
+    return t;
+  }
+
+  fetch = async (input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
+    const url = new URL(typeof input === "string" ? input : input.toString(), "http://daemon.test");
+    const method = (init.method ?? "GET").toUpperCase();
+    const body = typeof init.body === "string" ? (JSON.parse(init.body) as unknown) : undefined;
+    this.calls.push({ method, path: url.pathname + url.search, body });
+    if (this.down) throw new TypeError("fetch failed");
+    if (this.hold && method !== "GET") await new Promise<void>((resolve) => this.#held.push(resolve));
+    const failure = this.failNext.get(`${method} ${url.pathname}`);
+    if (failure !== undefined) {
+      this.failNext.delete(`${method} ${url.pathname}`);
+      return this.#json(failure.status, { error: { code: failure.code, message: failure.message } });
+    }
+    return this.#route(method, url, body);
+  };
+
+  /** Lets held writes through (and stops holding). */
+  release(): void {
+    this.hold = false;
+    for (const resolve of this.#held.splice(0)) resolve();
+  }
+
+  #json(status: number, payload: unknown): Response {
+    return new Response(JSON.stringify(payload), {
+      status,
+      headers: { "Content-Type": "application/json", [SEQ_HEADER]: String(this.daemon.head) },
+    });
+  }
+
+  #route(method: string, url: URL, body: unknown): Response {
+    const path = url.pathname;
+    const list = (items: unknown[]) => this.#json(200, { items, seq: this.daemon.head });
+    if (method === "GET" && path === "/api/tasks") {
+      const status = url.searchParams.get("status");
+      return list([...this.tasks.values()].filter((t) => status === null || t.status === status));
+    }
+    if (method === "GET" && ["/api/sessions", "/api/agents", "/api/mcp-servers", "/api/worktrees"].includes(path)) {
+      return list([]);
+    }
+    if (method === "POST" && path === "/api/tasks") {
+      const input = body as { title: string };
+      const id = `tsk_${this.#nextId++}`;
+      const created = makeTask(id, { title: input.title });
+      this.tasks.set(id, created);
+      this.daemon.emitData("task.created", { task_id: id, project_id: created.project_id, task: created });
+      return this.#json(201, created);
+    }
+    const m = /^\/api\/tasks\/([^/]+)(\/close)?$/u.exec(path);
+    if (m !== null) {
+      const id = decodeURIComponent(m[1] as string);
+      const current = this.tasks.get(id);
+      if (current === undefined) return this.#json(404, { error: { code: "not_found", message: `no task ${id}` } });
+      if (method === "PATCH" || (method === "POST" && m[2] !== undefined)) {
+        const status = method === "PATCH" ? (body as { status?: Task["status"] }).status : "closed";
+        if (current.status === "closed" && status !== undefined && status !== "closed") {
+          return this.#json(409, { error: { code: "conflict", message: "task is closed" } });
+        }
+        const updated: Task = { ...current, ...(status === undefined ? {} : { status }), updated_at: TS };
+        this.tasks.set(id, updated);
+        if (status === "closed") {
+          this.daemon.emitData("task.closed", { task_id: id, project_id: updated.project_id, task: updated });
+        } else {
+          this.daemon.emitData("task.updated", {
+            task_id: id,
+            project_id: updated.project_id,
+            task: updated,
+            changed: ["status"],
+          });
+        }
+        return this.#json(200, updated);
+      }
+    }
+    return this.#json(404, { error: { code: "not_found", message: `${method} ${path}` } });
+  }
+}
+
+export interface TestEnv {
+  readonly daemon: FakeDaemon;
+  readonly api: FakeApi;
+  readonly socket: TidewireSocket;
+  readonly sockets: FakeSocket[];
+  readonly queryClient: QueryClient;
+  /** While true, new connection attempts are refused. */
+  daemonDown: boolean;
+  /** Stops the daemon: open connections drop, new ones are refused, REST fails. */
+  stopDaemon(): void;
+  startDaemon(): void;
+  wrapper(props: { children?: ReactNode }): ReactNode;
+}
+
+export interface TestEnvOptions {
+  /** Persist the cache to this storage (PersistQueryClientProvider) instead of a plain provider. */
+  readonly storage?: Storage;
+  readonly daemon?: FakeDaemon;
+  readonly api?: FakeApi;
+  readonly windowMs?: number;
+}
+
+export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
+  const daemon = options.daemon ?? new FakeDaemon();
+  const api = options.api ?? new FakeApi(daemon);
+  const sockets: FakeSocket[] = [];
+  const env = {} as TestEnv;
+  class AutoSocket extends FakeSocket {
+    constructor(url: string) {
+      super(url);
+      sockets.push(this);
+      // The handshake happens on a later turn, like a real network round trip.
+      setTimeout(() => {
+        if (!this.attached) return;
+        if (env.daemonDown) this.serverClose(1006);
+        else daemon.accept(this);
+      }, 0);
+    }
+  }
+  const socket = new TidewireSocket({
+    url: "ws://daemon.test/ws",
+    WebSocket: AutoSocket,
+    backoff: { initialMs: 5, maxMs: 20, factor: 2 },
+    pingIntervalMs: 3_600_000,
+    logger: () => undefined,
+  });
+  const queryClient = createQueryClient();
+  Object.assign(env, {
+    daemon,
+    api,
+    socket,
+    sockets,
+    queryClient,
+    daemonDown: false,
+    stopDaemon() {
+      env.daemonDown = true;
+      api.down = true;
+      daemon.dropAll(1001);
+    },
+    startDaemon() {
+      env.daemonDown = false;
+      api.down = false;
+      socket.reconnectNow();
+    },
+    wrapper({ children }: { children?: ReactNode }) {
+      const inner = (
+        <WebSocketProvider client={socket} liveSyncOptions={{ windowMs: options.windowMs ?? 20 }}>
+          {children}
+          <Toaster />
+        </WebSocketProvider>
+      );
+      if (options.storage === undefined) return <QueryClientProvider client={queryClient}>{inner}</QueryClientProvider>;
+      return (
+        <PersistQueryClientProvider
+          client={queryClient}
+          persistOptions={createPersistOptions(options.storage)}
+          onSuccess={() => queryClient.resumePausedMutations()}
+        >
+          {inner}
+        </PersistQueryClientProvider>
+      );
+    },
+  });
+  return env;
+}
