@@ -289,6 +289,10 @@ async def test_stdio_bridge_reports_an_unreachable_daemon(daemon_factory: Any) -
         stopped.start()
         task = await call(client, "create_task", title="t")
         assert task["title"] == "t"
+        # A daemon restart between calls is invisible to the agent (sessions are stateless).
+        stopped.restart()
+        again = await call(client, "get_task", task_id=task["id"])
+        assert again == task
 
 
 async def test_stdio_bridge_sends_the_token(daemon_factory: Any) -> None:
