@@ -95,6 +95,7 @@ class Walk:
     new: Side
     findings: list[Finding] = field(default_factory=list)
     seen: set[tuple[str, str, str, bool, bool]] = field(default_factory=set)
+    reached: set[str] = field(default_factory=set)  # old-side titles compared so far
 
     def report(self, frame: str, path: str, loc: tuple[str, str], message: str) -> None:
         title, pointer = loc
@@ -162,6 +163,7 @@ def compare(
     o_ref, n_ref = old.get("$ref"), new.get("$ref")
     if isinstance(o_ref, str) or isinstance(n_ref, str):
         o_target = w.old.resolve(o_ref) if isinstance(o_ref, str) else (loc[0], old)
+        w.reached.add(o_target[0])
         n_target = w.new.resolve(n_ref) if isinstance(n_ref, str) else (loc[0], new)
         target_loc = (n_target[0], "") if isinstance(n_ref, str) else loc
         compare(
@@ -325,6 +327,7 @@ def find_breaking(old: Side, new: Side) -> list[Finding]:
                 w.findings.append(Finding(name, "$", where, f"{kind} type {name!r} removed from {union}"))
                 continue
             n_title = n_frames[name]
+            w.reached.add(o_title)
             o_schema, n_schema = old.defs[o_title], new.defs[n_title]
             if not o_schema.get(HIGH_VOLUME_KEY, False) and n_schema.get(HIGH_VOLUME_KEY, False):
                 message = "event became high volume: `*` and `prefix.*` no longer match it"
@@ -339,6 +342,26 @@ def find_breaking(old: Side, new: Side) -> list[Finding]:
                 server_sends=server_sends,
                 client_sends=not server_sends,
             )
+    # Records no frame carries (REST-only ones, such as Project) are still part of the
+    # contract: the daemon sends them, so the server-side rules apply.
+    frame_titles = {t for u in ("ServerFrame", "ClientFrame") for t in old.frames(u).values()}
+    for title, o_schema in old.defs.items():
+        if title in w.reached or title in frame_titles or title in ("ServerFrame", "ClientFrame"):
+            continue
+        if title not in new.defs:
+            where = f"{old.files.get(title, title)}#"
+            w.findings.append(Finding(title, "$", where, f"record type {title!r} removed"))
+            continue
+        compare(
+            w,
+            o_schema,
+            new.defs[title],
+            frame=title,
+            path="$",
+            loc=(title, ""),
+            server_sends=True,
+            client_sends=False,
+        )
     # One definition is often reached from many frames: report each problem once.
     unique: dict[tuple[str, str], Finding] = {}
     for f in w.findings:

@@ -6,6 +6,7 @@ might, and compares it with the untouched schema/ as the baseline.
 
 from __future__ import annotations
 
+import copy
 import json
 import shutil
 import subprocess
@@ -15,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = ROOT / "schema"
@@ -351,3 +354,113 @@ def test_update_baseline_from_a_git_ref_ignores_the_working_tree(tmp_path: Path)
     assert "`HEAD`" in (snapshot / "README.md").read_text(encoding="utf-8")
     # The working tree's change is then reported against that snapshot.
     assert run("--root", str(repo), "--baseline", str(snapshot)).returncode == 1
+
+
+def test_records_no_frame_carries_are_checked_too(work: Path) -> None:
+    # Project travels only over REST; the daemon sends it, so dropping a field breaks clients.
+    edit(work, "entities/project.json", lambda d: d["properties"].pop("path"))
+    only_one(work, "Project $.path", "property 'path' removed", "schema/entities/project.json#")
+
+
+def test_removed_record_type_is_caught(work: Path) -> None:
+    (work / "entities" / "project.json").unlink()
+    only_one(work, "record type 'Project' removed")
+
+
+# ---------------------------------------------------------------- generated mutations anywhere in the schemas
+
+BASE = compat.Side.load(SCHEMA)
+
+
+def _object_nodes(node: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    """Paths (inside one definition) of every schema node that declares properties."""
+    found: list[tuple[str | int, ...]] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("properties"), dict) and node["properties"]:
+            found.append(path)
+        for key in ("properties",):
+            for name, child in node.get(key, {}).items():
+                found += _object_nodes(child, (*path, key, name))
+        if isinstance(node.get("items"), dict):
+            found += _object_nodes(node["items"], (*path, "items"))
+        for key in ("oneOf", "anyOf", "allOf"):
+            for i, child in enumerate(node.get(key, [])):
+                found += _object_nodes(child, (*path, key, i))
+    return found
+
+
+LOCATIONS = sorted(
+    (title, path)
+    for title, schema in BASE.defs.items()
+    if title not in ("ServerFrame", "ClientFrame")
+    for path in _object_nodes(schema)
+)
+
+
+def _at(defs: dict[str, Any], title: str, path: tuple[str | int, ...]) -> Any:
+    node = defs[title]
+    for part in path:
+        node = node[part]
+    return node
+
+
+def _mutated(st_data: Any) -> tuple[dict[str, Any], dict[str, Any], str]:
+    defs = copy.deepcopy(BASE.defs)
+    title, path = st_data.draw(st.sampled_from(LOCATIONS), label="location")
+    node = _at(defs, title, path)
+    prop = st_data.draw(st.sampled_from(sorted(node["properties"])), label="property")
+    return defs, node, prop
+
+
+def _findings(defs: dict[str, Any]) -> list[compat.Finding]:
+    return compat.find_breaking(BASE, compat.Side(defs=defs, files=BASE.files))
+
+
+@given(st.data())
+def test_any_removed_or_renamed_property_is_caught(data: st.DataObject) -> None:
+    defs, node, prop = _mutated(data)
+    renamed = data.draw(st.booleans(), label="rename")
+    schema = node["properties"].pop(prop)
+    if renamed:
+        node["properties"][prop + "_renamed"] = schema
+    found = _findings(defs)
+    expected = f"property {prop!r} removed"
+    if prop == "type" and not any(expected in f.message for f in found):
+        # A frame's `type` is its identity: without it the frame itself is gone.
+        expected = "removed from"
+    assert any(expected in f.message for f in found), found
+
+
+@given(st.data())
+def test_any_narrowed_property_is_caught(data: st.DataObject) -> None:
+    defs, node, prop = _mutated(data)
+    schema = node["properties"][prop]
+    assume(isinstance(schema, dict) and "$ref" not in schema)
+    kinds = []
+    types = schema.get("type")
+    if isinstance(types, list) and len(types) > 1:
+        kinds.append("drop_type")
+    if isinstance(schema.get("enum"), list) and len(schema["enum"]) > 1:
+        kinds.append("drop_enum")
+    if "string" in (types if isinstance(types, list) else [types]) and "maxLength" not in schema:
+        kinds.append("max_length")
+    if "const" not in schema and "enum" not in schema:
+        kinds.append("new_const")
+    assume(kinds)
+    kind = data.draw(st.sampled_from(kinds), label="kind")
+    if kind == "drop_type":
+        schema["type"] = types[1:]
+    elif kind == "drop_enum":
+        schema["enum"] = schema["enum"][1:]
+    elif kind == "max_length":
+        schema["maxLength"] = 1
+    else:
+        schema["const"] = "only-this"
+    assert _findings(defs), (kind, prop)
+
+
+@given(st.data())
+def test_any_new_optional_property_passes(data: st.DataObject) -> None:
+    defs, node, _prop = _mutated(data)
+    node["properties"]["zz_added_later"] = {"type": ["string", "null"], "description": "new"}
+    assert _findings(defs) == []
