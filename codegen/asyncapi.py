@@ -36,6 +36,20 @@ REPLIES: dict[str, list[str]] = {
 }
 
 
+# The ways the daemon accepts its token (see server/tidewire/security.py); any one will do.
+SECURITY: dict[str, Any] = {
+    "bearer": {"type": "http", "scheme": "bearer", "description": "`Authorization: Bearer <token>`."},
+    "tokenHeader": {"type": "httpApiKey", "in": "header", "name": "X-Tidewire-Token"},
+    "tokenQuery": {
+        "type": "httpApiKey",
+        "in": "query",
+        "name": "token",
+        "description": "What a browser's WebSocket can send: `/ws?token=<token>`.",
+    },
+    "tokenCookie": {"type": "httpApiKey", "in": "cookie", "name": "tidewire_token"},
+}
+
+
 def _ref(pointer: str) -> dict[str, str]:
     return {"$ref": pointer}
 
@@ -151,9 +165,9 @@ def build(bundle: dict[str, Any]) -> dict[str, Any]:
                 "protocol": "ws",
                 "description": (
                     "The daemon's default loopback address. Beyond loopback the daemon requires "
-                    "a token (`Authorization: Bearer <token>`)."
+                    "a token, presented in any one of the listed ways."
                 ),
-                "security": [_ref("#/components/securitySchemes/bearer")],
+                "security": [_ref(f"#/components/securitySchemes/{name}") for name in SECURITY],
             }
         },
         "channels": {
@@ -167,13 +181,7 @@ def build(bundle: dict[str, Any]) -> dict[str, Any]:
         "components": {
             "schemas": {title: _rewrite_refs(schema) for title, schema in defs.items()},
             "messages": messages,
-            "securitySchemes": {
-                "bearer": {
-                    "type": "http",
-                    "scheme": "bearer",
-                    "description": "Required only when the daemon binds beyond loopback.",
-                }
-            },
+            "securitySchemes": SECURITY,
         },
     }
 
