@@ -439,6 +439,10 @@ class TidewireClient:
             if code in FATAL_CLOSE_CODES:
                 return ConnectionFailed(f"the daemon closed the connection: {code} {reason}".strip())
             return None if self._welcome_seen else exc
+        except _Disconnected:
+            return None if self._welcome_seen else ConnectionError("the connection closed during setup")
+        except (OSError, TimeoutError) as exc:  # e.g. no welcome within open_timeout
+            return None if self._welcome_seen else exc
         finally:
             self._ws = None
             self._ready.clear()

@@ -107,6 +107,7 @@ class FakeDaemon:
         self.refuse: HTTPStatus | None = None
         self.answer_pings = True
         self.close_after_welcome: int | None = None
+        self.silent = False  # accept the socket but never send `welcome`
         self.port = 0
 
     @property
@@ -164,6 +165,9 @@ class FakeDaemon:
             await conn.ws.send(json.dumps(reply))
 
     async def _handler(self, ws: ServerConnection) -> None:
+        if self.silent:
+            await ws.wait_closed()
+            return
         conn = _Conn(ws, cursor=self.head)
         frames: list[dict[str, Any]] = []
         self.received.append(frames)
@@ -385,6 +389,15 @@ async def test_policy_close_is_not_retried(fake: FakeDaemon) -> None:
     with pytest.raises(ConnectionFailed, match="1008"):
         await client.start()
     assert fake.handshakes == 1
+    await client.close()
+
+
+async def test_a_server_that_never_says_welcome_is_retried(fake: FakeDaemon) -> None:
+    fake.silent = True
+    client = client_for(fake, max_attempts=2, open_timeout=0.2)
+    with pytest.raises(ConnectionFailed, match="after 2 attempts"):
+        await client.start()
+    assert fake.handshakes == 2
     await client.close()
 
 
