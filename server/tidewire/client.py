@@ -465,6 +465,14 @@ class TidewireClient:
         self._welcome = welcome
         self.stats.connects += 1
         resuming = self._epoch is not None and self._position is not None
+        if resuming and self._epoch == welcome.epoch and (self._position or 0) > welcome.seq:
+            # The daemon's log ends before our position (a store restored from an older
+            # copy): `resume` would be refused and our position would hide its new events.
+            log.warning("tidewire: the daemon's log ends before seq %s; starting over", self._position)
+            self._position = welcome.seq
+            lost = m.ResyncFrame(type="resync", reason="gap_too_old", epoch=welcome.epoch, seq=welcome.seq)
+            await self._enqueue(_ResyncMarker(lost))
+            resuming = False
         if resuming:
             # Resume first, then subscribe: the daemon rewinds this connection's cursor,
             # then the subscription decides which of the replayed events we get.

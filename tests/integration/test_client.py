@@ -350,6 +350,24 @@ async def test_new_epoch_calls_on_resync_and_skips_what_the_refetch_covered(fake
     assert client.epoch == "ep_2"
 
 
+async def test_a_log_that_went_backwards_is_a_resync_not_silence(fake: FakeDaemon) -> None:
+    resyncs: list[str] = []
+    async with client_for(fake, on_resync=lambda f: resyncs.append(f.reason)) as client:
+        fake.emit(5)
+        await take(client, 5)
+        fake.refuse = HTTPStatus.SERVICE_UNAVAILABLE
+        await fake.drop_all(1001)
+        await eventually(lambda: fake.handshakes >= 2)
+        fake.head = 2  # same epoch, but the log now ends before what we saw
+        fake.refuse = None
+        await eventually(lambda: client.stats.connects == 2)
+        fake.emit(1)
+        [event] = await take(client, 1)
+    assert resyncs == ["gap_too_old"]
+    assert event.seq == 3
+    assert not any(f["type"] == "resume" for f in fake.received[-1])
+
+
 async def test_overflow_resync_moves_the_position(fake: FakeDaemon) -> None:
     resyncs: list[str] = []
     async with client_for(fake, on_resync=lambda f: resyncs.append(f.reason)) as client:
