@@ -48,7 +48,7 @@ export function useSessionMessagesLive(sessionId: string): SessionMessagesLiveRe
   const query = useLiveQuery<LiveList<SessionMessage>>({
     queryKey: queryKeys.sessionMessages.list(sessionId),
     patterns: [`session.message:session_id=${sessionId}`],
-    fetch: (signal) => api.listSessionMessages(sessionId, undefined, signal),
+    fetch: (signal) => api.listAllSessionMessages(sessionId, signal),
     enabled: sessionId.length > 0,
   });
   return Object.assign(query, { messages: query.data?.items ?? [] });

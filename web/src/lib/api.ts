@@ -176,6 +176,33 @@ function queryString(query: Query | undefined): string {
 
 const enc = encodeURIComponent;
 
+/** The daemon serves a transcript in pages (at most 5000 messages each). */
+export const MESSAGE_PAGE = 1000;
+/** Stops paging at this many messages, so a runaway transcript cannot hang the tab. */
+export const MESSAGE_CAP = 100_000;
+
+/**
+ * A whole transcript, page after page. Messages are append-only, so pages read a
+ * moment apart still join up; the result claims the first page's seq, the
+ * conservative one (later events for messages already present are recognised by index).
+ */
+async function listAllMessages(id: string, signal?: AbortSignal): Promise<ListBody<SessionMessage>> {
+  const first = await list<SessionMessage>(`/api/sessions/${enc(id)}/messages`, { limit: MESSAGE_PAGE }, signal);
+  const items = [...first.items];
+  let page = first.items;
+  while (page.length >= MESSAGE_PAGE && items.length < MESSAGE_CAP) {
+    const last = page[page.length - 1] as SessionMessage;
+    const next = await list<SessionMessage>(
+      `/api/sessions/${enc(id)}/messages`,
+      { after_index: last.index, limit: MESSAGE_PAGE },
+      signal,
+    );
+    page = next.items;
+    items.push(...page);
+  }
+  return { items, seq: first.seq };
+}
+
 /** Lists come back as {items, seq}; the header wins when both are present (they agree). */
 async function list<T>(path: string, query?: Query, signal?: AbortSignal): Promise<ListBody<T>> {
   const { data, seq } = await apiFetch<ListBody<T>>(path, { query, signal });
@@ -200,8 +227,9 @@ export const api = {
 
   listSessions: (signal?: AbortSignal) => list<Session>("/api/sessions", undefined, signal),
   getSession: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/api/sessions/${enc(id)}`, { signal }),
-  listSessionMessages: (id: string, afterIndex?: number, signal?: AbortSignal) =>
-    list<SessionMessage>(`/api/sessions/${enc(id)}/messages`, { after_index: afterIndex }, signal),
+  listSessionMessages: (id: string, afterIndex?: number, signal?: AbortSignal, limit = MESSAGE_PAGE) =>
+    list<SessionMessage>(`/api/sessions/${enc(id)}/messages`, { after_index: afterIndex, limit }, signal),
+  listAllSessionMessages: (id: string, signal?: AbortSignal) => listAllMessages(id, signal),
 
   listAgents: (signal?: AbortSignal) => list<AgentRun>("/api/agents", undefined, signal),
   startAgent: (input: StartAgentInput) => apiFetch<AgentRun>("/api/agents", { method: "POST", body: input }),

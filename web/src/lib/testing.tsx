@@ -11,7 +11,7 @@ import { Toaster } from "sonner";
 import { createPersistOptions, createQueryClient } from "./queryClient";
 import { TidewireSocket } from "./ws/client";
 import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
-import type { Task } from "./ws/generated";
+import type { SessionMessage, Task } from "./ws/generated";
 import { SEQ_HEADER } from "./api";
 import { WebSocketProvider } from "../hooks/useWebSocket";
 
@@ -23,6 +23,8 @@ export interface ApiCall {
 
 export class FakeApi {
   readonly tasks = new Map<string, Task>();
+  /** Transcripts by session id. */
+  readonly messages = new Map<string, SessionMessage[]>();
   readonly calls: ApiCall[] = [];
   /** While true, every request fails as if the daemon were unreachable. */
   down = false;
@@ -34,6 +36,21 @@ export class FakeApi {
   #nextId = 1;
 
   constructor(readonly daemon: FakeDaemon) {}
+
+  /** Appends a message to a transcript and emits its session.message event. */
+  addMessage(sessionId: string, text = "hi"): SessionMessage {
+    const list = this.messages.get(sessionId) ?? [];
+    const message: SessionMessage = {
+      session_id: sessionId,
+      index: list.length,
+      role: "assistant",
+      content: [{ type: "text", text }],
+    };
+    list.push(message);
+    this.messages.set(sessionId, list);
+    this.daemon.emitData("session.message", message);
+    return message;
+  }
 
   addTask(id: string, overrides: Partial<Task> = {}): Task {
     const t = makeTask(id, overrides);
@@ -78,6 +95,13 @@ export class FakeApi {
     }
     if (method === "GET" && ["/api/sessions", "/api/agents", "/api/mcp-servers", "/api/worktrees"].includes(path)) {
       return list([]);
+    }
+    const transcript = /^\/api\/sessions\/([^/]+)\/messages$/u.exec(path);
+    if (method === "GET" && transcript !== null) {
+      const after = Number(url.searchParams.get("after_index") ?? "-1");
+      const limit = Number(url.searchParams.get("limit") ?? "1000");
+      const all = this.messages.get(decodeURIComponent(transcript[1] as string)) ?? [];
+      return list(all.filter((msg) => msg.index > after).slice(0, limit));
     }
     if (method === "POST" && path === "/api/tasks") {
       const input = body as { title: string };
