@@ -6,11 +6,13 @@ import asyncio
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sources_support import make_repo, next_event, write_config
 from support import Daemon, free_port, ws_connect
 
 pytestmark = pytest.mark.daemon
@@ -178,3 +180,69 @@ async def test_transcript_lines_become_messages_once_across_a_restart(daemon: Da
         stored = (await http.get(f"/api/sessions/{SESSION}/messages", params={"after_index": 2})).json()
         assert [m["index"] for m in stored["items"]] == [3, 4, 5, 6]
         assert (await http.get(f"/api/sessions/{SESSION}")).json()["message_count"] == 7
+
+
+async def test_other_clis_idle_timeout_and_project_match(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    config = write_config(tmp_path / "tidewire.toml", {"sessions": {"idle_timeout_seconds": 1}}, {})
+    daemon = daemon_factory("--config", str(config))
+    repo = make_repo(tmp_path / "repo")
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url) as http:
+        project = (await http.post("/api/projects", json={"path": str(repo)})).json()["id"]
+        await ws.subscribe(["hook.*", "session.*"])
+        gemini = {
+            "session_id": "gem-1",
+            "transcript_path": str(tmp_path / "g.json"),
+            "cwd": str(repo / "sub"),
+            "hook_event_name": "BeforeTool",
+            "timestamp": "2026-11-26T06:00:00Z",
+            "tool_name": "run_shell_command",
+            "tool_input": {"command": "ls"},
+        }
+        (repo / "sub").mkdir()
+        assert (await asyncio.to_thread(run_hook, daemon.base_url, gemini, "gemini")).returncode == 0
+        created = await next_event(ws, "session.created", session_id="gem-1")
+        session = created["data"]["session"]
+        assert session["source"] == "gemini" and session["project_id"] == project
+        assert session["git_branch"] == "main" and session["tool_count"] == 1
+        hook = await next_event(ws, "hook.pre_tool_use", session_id="gem-1")
+        assert hook["data"]["hook_type"] == "BeforeTool" and hook["data"]["source"] == "gemini"
+        # Codex's notify hands the payload over as the last argument instead of stdin.
+        codex = {
+            "type": "agent-turn-complete",
+            "thread-id": "cdx-1",
+            "turn-id": "1",
+            "cwd": str(repo),
+            "input-messages": ["fix it"],
+            "last-assistant-message": "Fixed.",
+        }
+        done = await asyncio.to_thread(
+            subprocess.run,
+            [
+                sys.executable,
+                "-m",
+                "tidewire",
+                "hook",
+                "--source",
+                "codex",
+                "--url",
+                daemon.base_url,
+                json.dumps(codex),
+            ],
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0 and done.stdout == b""
+        stop = await next_event(ws, "hook.stop", session_id="cdx-1")
+        assert stop["data"]["summary"] == "Fixed." and stop["data"]["source"] == "codex"
+
+        # Neither session hears from its CLI again: both end after the idle timeout.
+        def ended() -> set[str]:
+            return {f["data"]["session_id"] for f in ws.received if f["type"] == "session.ended"}
+
+        while ended() != {"gem-1", "cdx-1"}:
+            await ws.recv_events(1)
+        statuses = {s["id"]: s["status"] for s in (await http.get("/api/sessions")).json()["items"]}
+        assert statuses == {"gem-1": "ended", "cdx-1": "ended"}

@@ -198,10 +198,10 @@ def _apply_transcript(tx: Tx, session_id: str, expected: str | None, result: Rea
             row["git_branch"] = message.git_branch
     row["transcript_cursor"] = result.cursor.to_json()
     row["message_count"] = result.cursor.next_index
+    if result.messages:
+        row["updated_at"] = tx.now  # new messages are activity: they hold off the idle timeout
     _store_row(tx, row)
     if row["git_branch"] != before["git_branch"]:
-        row["updated_at"] = tx.now
-        _store_row(tx, row)
         _emit_session(tx, "session.updated", row, ["git_branch"])
     return len(result.messages)
 
