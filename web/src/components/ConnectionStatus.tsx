@@ -52,9 +52,11 @@ export function ReconnectingBanner({
   return (
     <div className="banner reconnecting" data-testid="reconnecting-indicator" role="alert">
       <span className="spinner" aria-hidden="true" />
-      {state === "reconnecting" ? "Connection lost, reconnecting" : "Disconnected from the daemon"}
-      {nextRetryInMs != null && nextRetryInMs > 0 ? ` (next try in ${Math.ceil(nextRetryInMs / 1000)} s)` : ""}
-      <span className="muted">. Showing the last known state; changes you make are queued.</span>
+      <span>
+        {state === "reconnecting" ? "Connection lost, reconnecting" : "Disconnected from the daemon"}
+        {nextRetryInMs != null && nextRetryInMs > 0 ? ` (next try in ${Math.ceil(nextRetryInMs / 1000)} s)` : ""}.
+      </span>
+      <span className="muted">Showing the last known state; changes you make are queued.</span>
     </div>
   );
 }

@@ -60,6 +60,7 @@ export function noticeFor(event: EventFrame): Notice | null {
  */
 export function EventToasts({ sink = sonnerSink }: { sink?: ToastSink }): null {
   const [coalescer] = useState(() => new ToastCoalescer(sink));
+  useEffect(() => () => coalescer.dispose(), [coalescer]);
   useEvents(TOAST_EVENTS, (event) => {
     const notice = noticeFor(event);
     if (notice) coalescer.notify(notice);

@@ -1,3 +1,4 @@
+import { useEffect } from "react";
 import { ConnectionStatus, StaleIndicator } from "../components/ConnectionStatus";
 import { useConnection } from "./data";
 
@@ -5,6 +6,11 @@ const QUALITY_TONE: Record<string, string> = { good: "ok", fair: "warn", poor: "
 
 export function ConnectionView(): React.JSX.Element {
   const c = useConnection();
+  const { pingNow, state } = c;
+  // Opening the panel measures latency at once rather than at the next periodic ping.
+  useEffect(() => {
+    if (state === "connected") pingNow();
+  }, [state, pingNow]);
   const log = [...c.log].reverse();
   return (
     <section aria-labelledby="conn-title">
@@ -49,6 +55,9 @@ export function ConnectionView(): React.JSX.Element {
           epoch <code>{c.epoch ?? "–"}</code> · server <code>{c.serverId ?? "–"}</code> · attempt {c.attempt}
         </span>
         <span className="spacer" />
+        <button onClick={c.pingNow} disabled={c.state !== "connected"}>
+          Ping now
+        </button>
         <button onClick={c.reconnectNow} disabled={c.state === "connected" || c.state === "connecting"}>
           Reconnect now
         </button>

@@ -36,7 +36,7 @@ export function DashboardView(): React.JSX.Element {
         <SkeletonCards count={6} />
       ) : (
         <div className="grid" data-testid="dashboard-counts">
-          <Stat label="open tasks" value={counts ? counts.open + counts.in_progress + counts.blocked : "–"} to="/tasks" />
+          <Stat label="unfinished tasks" value={counts ? counts.open + counts.in_progress + counts.blocked : "–"} to="/tasks" />
           <Stat label="in progress" value={counts?.in_progress ?? "–"} to="/tasks" />
           <Stat label="closed tasks" value={counts?.closed ?? "–"} to="/tasks" />
           <Stat label="running agents" value={agents.data ? running.length : "–"} to="/agents" />

@@ -137,12 +137,17 @@ export interface ConnectionView {
   /** Changes made here that the daemon has not confirmed yet (in flight or queued offline). */
   pendingMutations: number;
   reconnectNow: () => void;
+  /** Measure the round trip now instead of waiting for the next periodic ping. */
+  pingNow: () => void;
 }
 
 export function useConnection(): ConnectionView {
   const ws = useWebSocket();
   const stale = useIsStale();
   const pendingMutations = useIsMutating();
+  const { client } = ws;
+  // Stable identity: views run it from effects keyed on it.
+  const pingNow = useCallback(() => client.ping(), [client]);
   let lastLiveAt: number | null = null;
   for (let i = ws.log.length - 1; i >= 0; i--) {
     const entry = ws.log[i]!;
@@ -167,5 +172,6 @@ export function useConnection(): ConnectionView {
     lastLiveAt,
     pendingMutations,
     reconnectNow: ws.reconnect,
+    pingNow,
   };
 }
