@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import subprocess
 import sys
 from collections.abc import Callable
@@ -10,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sources_support import FIXTURES, make_repo, write_config
+from sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
 from support import Daemon, TapSocket, ws_connect
 
 pytestmark = pytest.mark.daemon
@@ -150,3 +151,30 @@ async def test_stop_request_cancels_the_running_agent(
         assert (
             await http.post("/api/autonomous", json={"project_id": project, "max_failures": 0})
         ).status_code == 422
+
+
+async def test_daemon_stopping_stops_the_loop(daemon_factory: Callable[..., Daemon], tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    daemon = _daemon(daemon_factory, tmp_path, [*AGENT, "sleep", str(tmp_path / "started")])
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
+        project, ids = await _setup(http, repo, [("a", 1)])
+        await ws.subscribe(WATCH)
+        loop = (await http.post("/api/autonomous", json={"project_id": project})).json()
+        while (await ws.recv_events(1))[0]["type"] != "agent.started":
+            pass
+    await asyncio.to_thread(daemon.restart)
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
+        await replay_and_subscribe(ws, ["autonomous.*", "agent.*"])
+        stopped = await next_event(ws, "autonomous.stopped", loop_id=loop["id"])
+        assert stopped["data"]["reason"] == "daemon_stopping"
+        kinds = [f["type"] for f in ws.received if "." in f["type"]]
+        assert "agent.cancelled" in kinds and kinds.index("agent.cancelled") < kinds.index(
+            "autonomous.stopped"
+        )
+        assert (await http.get(f"/api/autonomous/{loop['id']}")).json()["status"] == "stopped"
+        task = (await http.get(f"/api/tasks/{ids[0]}")).json()
+        assert task["status"] == "open"
+        # The project is free for a new loop after the restart.
+        assert (
+            await http.post("/api/autonomous", json={"project_id": project, "max_iterations": 1})
+        ).status_code == 201

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from sources_support import FIXTURES, next_event, replay_and_subscribe, write_config
-from support import Daemon, ws_connect
+from support import Daemon, free_port, ws_connect
 
 pytestmark = pytest.mark.daemon
 
@@ -129,3 +130,76 @@ async def test_servers_added_at_run_time_come_back_after_restart(daemon: Daemon,
         after = await next_event(ws, "mcp.server_connected", server_name="later")
         assert after["seq"] > before["seq"]
     assert "Traceback" not in daemon.log()
+
+
+def _serve_http(port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DOWNSTREAM_HTTP_PORT": str(port)}
+    return subprocess.Popen(
+        [sys.executable, str(FIXTURES / "downstream_mcp.py")],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+async def _until_listening(port: int) -> None:
+    for _ in range(600):
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+        except OSError:
+            await asyncio.sleep(0.05)
+            continue
+        writer.close()
+        return
+    raise AssertionError(f"nothing listens on {port}")
+
+
+async def test_streamable_http_server_drop_and_return(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    config = write_config(
+        tmp_path / "tidewire.toml",
+        {
+            "mcp": {
+                "backoff_base_seconds": 0.1,
+                "backoff_max_seconds": 0.5,
+                "health_interval_seconds": 0.3,
+                "max_failures": 1000,
+            }
+        },
+        {},
+    )
+    daemon = daemon_factory("--config", str(config))
+    port = free_port()
+    downstream = _serve_http(port)
+    try:
+        await _until_listening(port)
+        async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
+            await ws.subscribe(["mcp.*", "mcp.tool_called"])
+            url = f"http://127.0.0.1:{port}/mcp"
+            assert (await http.post("/api/mcp-servers", json={"name": "web", "url": url})).status_code == 201
+            connected = await next_event(ws, "mcp.server_connected", server_name="web")
+            assert connected["data"] == {
+                "server_name": "web",
+                "transport": "streamable_http",
+                "tool_count": 3,
+            }
+            r = await http.post(
+                "/api/mcp-servers/web/call", json={"tool_name": "add", "arguments": {"a": 1, "b": 1}}
+            )
+            assert r.status_code == 200 and r.json()["structuredContent"] == {"result": 2}
+            await next_event(ws, "mcp.tool_called", server_name="web")
+
+            downstream.kill()
+            downstream.wait()
+            dropped = await next_event(ws, "mcp.server_disconnected", server_name="web")
+            assert dropped["data"]["will_retry"] is True
+            assert (await http.get("/api/mcp-servers/web")).json()["state"] in ("disconnected", "connecting")
+
+            downstream = _serve_http(port)
+            back = await next_event(ws, "mcp.server_connected", server_name="web")
+            assert back["seq"] > dropped["seq"]
+    finally:
+        downstream.kill()
+        downstream.wait()
