@@ -157,6 +157,15 @@ describe("dashboard against a real daemon", { timeout: 180_000 }, () => {
     assert.ok(after <= Math.max(before, 1) + 1, `toasts on screen: ${after}`);
   });
 
+  test("opening /mcp in the browser gets the app, while MCP clients still reach the endpoint", async () => {
+    // `/mcp` is both a client route and the MCP endpoint; the service worker answers
+    // browser navigations with the app shell.
+    await page.goto(`${daemon.base}/mcp`);
+    await page.getByRole("heading", { name: "MCP servers" }).waitFor(WAIT);
+    const t = await mcpCall(daemon.base, "get_task", { task_id: ids.alpha });
+    assert.equal(t.id, ids.alpha);
+  });
+
   test("no uncaught error in the page along the way", () => {
     assert.deepEqual(pageErrors, []);
   });
