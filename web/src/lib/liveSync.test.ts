@@ -203,3 +203,40 @@ describe("LiveSync", () => {
     expect(q.data()).toMatchObject({ seq: 1, epoch: "ep2" });
   });
 });
+
+describe("LiveSync resync", () => {
+  it("an overflow resync refetches data older than the daemon's head, even from a fetch in flight", async () => {
+    const t = setup();
+    const q = t.observe();
+    cleanups.push(q.unsubscribe);
+    await settle();
+    t.endpoint.hold = true;
+    t.endpoint.seq = 4;
+    void q.observer.refetch();
+    await settle();
+    expect(t.endpoint.held).toHaveLength(1); // will answer with seq 4
+    t.endpoint.seq = 9;
+    const done = t.sync.handleResync({ reason: "overflow", epoch: "ep", seq: 9 });
+    t.endpoint.hold = false;
+    t.endpoint.releaseAll();
+    await done;
+    t.clock.advance(1_000);
+    await settle();
+    expect(q.data()?.seq).toBe(9);
+    expect(t.sync.isStale(queryKeys.tasks.list())).toBe(false);
+  });
+
+  it("a resync that finds the data current refetches nothing and confirms it", async () => {
+    const t = setup();
+    t.endpoint.seq = 5;
+    const q = t.observe();
+    cleanups.push(q.unsubscribe);
+    await settle();
+    t.sync.setConnected(false);
+    t.sync.setConnected(true);
+    const calls = t.endpoint.calls;
+    await t.sync.handleResync({ reason: "fresh", epoch: "ep", seq: 5 });
+    expect(t.endpoint.calls).toBe(calls);
+    expect(t.sync.isStale(queryKeys.tasks.list())).toBe(false);
+  });
+});

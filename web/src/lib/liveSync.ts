@@ -19,7 +19,7 @@ import {
   type QueryKey,
 } from "@tanstack/react-query";
 import { isLiveData, type LiveData } from "./liveData";
-import { keysForEvent } from "./queryKeys";
+import { FAMILIES, keysForEvent } from "./queryKeys";
 import type { ResyncNotice, Timers, TimerHandle } from "./ws/types";
 import { parsePattern } from "./ws/patterns";
 
@@ -155,15 +155,25 @@ export class LiveSync {
     for (const pattern of patterns) for (const key of keysForPattern(pattern)) this.#mark(key, seq);
   }
 
-  /** The daemon (or the handshake) says events were lost: refetch everything. */
+  /**
+   * The daemon (or the handshake) says events may have been lost: every family
+   * is treated as touched at `notice.seq`, so all data older than that (or from
+   * another epoch) is refetched, including data a fetch already in flight will
+   * bring (it is re-checked when it lands rather than cancelled).
+   */
   async handleResync(notice: ResyncNotice): Promise<void> {
     this.setEpoch(notice.epoch);
-    this.#marks.clear();
-    this.#dirty.clear();
     this.#confirmed.clear();
+    for (const family of FAMILIES) this.#mark([family], notice.seq);
     this.#notify();
     const session = this.#session;
-    await this.#client.invalidateQueries(undefined, { cancelRefetch: true });
+    // Plain (non-live) queries have no seq to compare: refresh them outright.
+    const plain = this.#client.invalidateQueries(
+      { predicate: (q) => q.state.data !== undefined && !isLiveData(q.state.data) },
+      { cancelRefetch: false },
+    );
+    await Promise.all([this.flushNow(), plain]);
+    this.#confirmObserved(session);
     this.#afterSync(session);
   }
 
@@ -171,13 +181,18 @@ export class LiveSync {
   async handleResumed(): Promise<void> {
     const session = this.#session;
     await this.flushNow();
+    this.#confirmObserved(session);
+    this.#afterSync(session);
+  }
+
+  /** Shown queries whose data nothing has overtaken are live as of now. */
+  #confirmObserved(session: number): void {
     if (session !== this.#session || !this.#connected) return;
     for (const query of this.#client.getQueryCache().getAll()) {
       if (query.getObserversCount() > 0 && query.state.status === "success" && !this.needsRefetch(query)) {
         this.#confirmed.set(query.queryHash, session);
       }
     }
-    this.#afterSync(session);
   }
 
   // ----------------------------------------------------------------- queries
