@@ -31,6 +31,7 @@ def component_name(factory: ComponentFactory, component: Any) -> str:
         return name
     return getattr(factory, "__name__", type(component).__name__)
 
+
 from .sources.factories import SOURCE_COMPONENTS  # noqa: E402 - after the list it extends
 
 COMPONENT_FACTORIES.extend(SOURCE_COMPONENTS)

@@ -17,7 +17,7 @@ from ..bus.base import EventBus
 from ..protocol import PROTOCOL
 from ..protocol import models as m
 from ..store.clock import utc_now
-from .frames import FrameError, dump, error_frame, parse_client_frame
+from .frames import FrameError, dump, error_frame, id_of, parse_client_frame, present
 from .subscriptions import SubscriptionError, SubscriptionSet
 
 SendText = Callable[[str], Awaitable[None]]
@@ -105,7 +105,10 @@ class Connection:
                 self._reply(
                     dump(
                         m.PongFrame(
-                            type="pong", id=frame.id, t=frame.t, server_time=utc_now(), seq=self.bus.head
+                            type="pong",
+                            **present(id=id_of(frame), t=frame.t),
+                            server_time=utc_now(),
+                            seq=self.bus.head,
                         )
                     )
                 )
@@ -121,45 +124,51 @@ class Connection:
         try:
             self.subs.add(e.root for e in frame.events)
         except SubscriptionError as exc:
-            raise FrameError("invalid_subscription", str(exc), frame.id) from None
+            raise FrameError("invalid_subscription", str(exc), id_of(frame)) from None
         self.active = True
         self._reply(
-            dump(m.SubscribedFrame(type="subscribed", events=self.subs.events, seq=self.cursor, id=frame.id))
+            dump(
+                m.SubscribedFrame(
+                    type="subscribed", events=self.subs.events, seq=self.cursor, **present(id=id_of(frame))
+                )
+            )
         )
 
     def _unsubscribe(self, frame: m.UnsubscribeFrame) -> None:
         try:
             self.subs.remove(e.root for e in frame.events)
         except SubscriptionError as exc:
-            raise FrameError("invalid_subscription", str(exc), frame.id) from None
+            raise FrameError("invalid_subscription", str(exc), id_of(frame)) from None
         self._reply(
             dump(
                 m.UnsubscribedFrame(
-                    type="unsubscribed", events=self.subs.events, seq=self.cursor, id=frame.id
+                    type="unsubscribed", events=self.subs.events, seq=self.cursor, **present(id=id_of(frame))
                 )
             )
         )
 
     def _resync(self, reason: str, frame_id: str | int | None) -> str:
         return dump(
-            m.ResyncFrame(type="resync", reason=reason, epoch=self.bus.epoch, seq=self.bus.head, id=frame_id)
+            m.ResyncFrame(
+                type="resync", reason=reason, epoch=self.bus.epoch, seq=self.bus.head, **present(id=frame_id)
+            )
         )
 
     def _resume_from(self, frame: m.ResumeFrame) -> None:
         head = self.bus.head
         if frame.epoch != self.bus.epoch:
-            self._reply(self._resync("epoch_changed", frame.id))
+            self._reply(self._resync("epoch_changed", id_of(frame)))
             return
         if frame.after_seq > head:
             raise FrameError(
-                "invalid_resume", f"after_seq {frame.after_seq} is beyond the head {head}", frame.id
+                "invalid_resume", f"after_seq {frame.after_seq} is beyond the head {head}", id_of(frame)
             )
         if frame.after_seq < self.bus.oldest - 1 or self.last_sent > frame.after_seq:
             # Older than the log, or rewinding would repeat an event this connection already sent.
-            self._reply(self._resync("gap_too_old", frame.id))
+            self._reply(self._resync("gap_too_old", id_of(frame)))
             return
         self.cursor = frame.after_seq
-        self._resume = _Resume(frame.after_seq, head, frame.id)
+        self._resume = _Resume(frame.after_seq, head, id_of(frame))
         self._maybe_finish_resume()
         self.wake.set()
 
@@ -174,7 +183,7 @@ class Connection:
                         after_seq=r.after_seq,
                         to_seq=r.to_seq,
                         replayed=r.replayed,
-                        id=r.frame_id,
+                        **present(id=r.frame_id),
                     )
                 )
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import MISSING, BaseModel, ValidationError
 
 from ..protocol import ClientFrame
 from ..protocol import models as m
@@ -27,6 +27,17 @@ class FrameError(Exception):
 
 def dump(frame: BaseModel) -> str:
     return frame.model_dump_json(exclude_defaults=True)
+
+
+def present(**fields: Any) -> dict[str, Any]:
+    """Only the fields that have a value: optional frame fields are left out, never null."""
+    return {k: v for k, v in fields.items() if v is not None and v is not MISSING}
+
+
+def id_of(frame: ClientMessage) -> str | int | None:
+    """The client's ``id`` for echoing, or None when it sent none."""
+    value = frame.id
+    return None if value is MISSING else value  # type: ignore[return-value]
 
 
 def _frame_id(obj: dict[str, Any]) -> str | int | None:
@@ -65,4 +76,4 @@ def parse_client_frame(text: str) -> ClientMessage:
 
 
 def error_frame(code: str, message: str, frame_id: str | int | None) -> str:
-    return dump(m.ErrorFrame(type="error", code=code, message=message[:1000], id=frame_id))
+    return dump(m.ErrorFrame(type="error", code=code, message=message[:1000], **present(id=frame_id)))
