@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TidewireSocket } from "./client";
+import { api, ApiError, setApiBase } from "../api";
 import type { ResyncNotice } from "./types";
 
 const TIDEWIRE = resolve(__dirname, "../../../../.venv/bin/tidewire");
@@ -151,6 +152,25 @@ describe("TidewireSocket against the daemon", () => {
     await until("all events", () => (c.seqs.length >= 101 ? true : undefined));
     expect(c.seqs).toEqual([...first, ...posted]);
     expect(c.resyncs.map((r) => r.reason)).toEqual(["fresh"]);
+  }, SLOW);
+
+  it("REST calls return the seq they reflect and the daemon's errors as ApiError", async () => {
+    setApiBase(shared.base);
+    try {
+      const created = await api.createTask({ title: "from the client test", priority: 1 });
+      expect(created.data.title).toBe("from the client test");
+      expect(created.seq).toEqual(expect.any(Number));
+      const listed = await api.listTasks();
+      expect(listed.seq).toBeGreaterThanOrEqual(created.seq ?? Number.NaN);
+      expect(listed.items.map((t) => t.id)).toContain(created.data.id);
+      const missing = await api.getTask("tsk_missing").catch((e: unknown) => e);
+      expect(missing).toBeInstanceOf(ApiError);
+      expect(missing).toMatchObject({ status: 404, code: "not_found" });
+      const invalid = await api.createTask({ title: "" }).catch((e: unknown) => e);
+      expect(invalid).toMatchObject({ status: 422 });
+    } finally {
+      setApiBase("");
+    }
   }, SLOW);
 
   it("a daemon restart (same data, same epoch) is resumed without loss or repeats", async () => {
