@@ -181,6 +181,15 @@ async def test_transcript_lines_become_messages_once_across_a_restart(daemon: Da
         assert [m["index"] for m in stored["items"]] == [3, 4, 5, 6]
         assert (await http.get(f"/api/sessions/{SESSION}")).json()["message_count"] == 7
 
+    # The CLI moved the session to another transcript file: its messages continue the numbering.
+    moved = tmp_path / "moved.jsonl"
+    moved.write_bytes(transcript_line(7) + transcript_line(8))
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url) as http:
+        await ws.subscribe([f"session.message:session_id={SESSION}"])
+        r = await http.post("/api/hooks/claude", json={**start, "transcript_path": str(moved)})
+        assert r.status_code == 200
+        assert [m["index"] for m in await _messages(ws, 2)] == [7, 8]
+
 
 async def test_other_clis_idle_timeout_and_project_match(
     daemon_factory: Callable[..., Daemon], tmp_path: Path

@@ -107,7 +107,8 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
             row["git_branch"] = git_branch
         if call.transcript_path and call.transcript_path != row["transcript_path"]:
             row["transcript_path"] = call.transcript_path
-            row["transcript_cursor"] = None
+            # A new file is read from its start; its messages continue the session's numbering.
+            row["transcript_cursor"] = TranscriptCursor(next_index=int(row["message_count"])).to_json()
     _store_row(tx, row)
     if before is None:
         _emit_session(tx, "session.created", row)
