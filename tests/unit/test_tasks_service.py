@@ -121,6 +121,11 @@ async def test_reopen_clears_close_fields(store: Store, events: Recorder) -> Non
         {"title": "ok", "labels": [1]},
         {"title": "ok", "description": 3},
         {"title": "ok", "project_id": "prj_missing"},
+        {"title": "nul\x00inside"},
+        {"title": "two\nlines"},
+        {"title": "lone \ud800 surrogate"},
+        {"title": "ok", "description": "nul\x00inside"},
+        {"title": "ok", "labels": ["tab\tlabel"]},
         {"title": "ok", "parent_id": "tsk_missing"},
     ],
 )
@@ -219,21 +224,31 @@ async def test_record_failure_counts(store: Store, events: Recorder) -> None:
     assert events.frames[-1]["data"]["changed"] == ["failure_count", "last_failure"]
 
 
+# Any text at all, surrogates included: each call either round-trips or is refused cleanly.
+any_text = st.text(alphabet=st.characters(exclude_categories=()), max_size=30)
+
+
 @given(
-    title=st.text(min_size=1, max_size=40).filter(lambda s: s.strip()),
-    priority=st.integers(0, 4),
-    labels=st.lists(st.text(min_size=1, max_size=8).filter(lambda s: s.strip()), max_size=4),
+    title=any_text, description=any_text, labels=st.lists(any_text, max_size=3), priority=st.integers(-1, 5)
 )
-async def test_any_valid_task_round_trips(tmp_path_factory: pytest.TempPathFactory, title: str, priority: int,
-                                          labels: list[str]) -> None:
+async def test_any_input_round_trips_or_is_refused(
+    tmp_path_factory: pytest.TempPathFactory, title: str, description: str, labels: list[str], priority: int
+) -> None:
     s = await Store.open(tmp_path_factory.mktemp("db") / "db.sqlite")
     try:
         rec = Recorder(s)
-        created, _ = await tasks.create_task(s, title=title, priority=priority, labels=labels)
+        try:
+            created, _ = await tasks.create_task(
+                s, title=title, description=description, priority=priority, labels=labels
+            )
+        except DomainError as err:
+            assert err.status == 422 and err.message
+            assert rec.entries == [] and await count_rows(s, "tasks") == 0
+            return
         got, _ = await tasks.get_task(s, created.id)
-        assert got == created and got.title == title.strip()
+        assert got == created and got.title == title.strip() and got.description == description
         frame = rec.frames[0]
         EVENT_MODELS["task.created"].model_validate(frame)
-        assert frame["data"]["task"]["labels"] == got.labels
+        assert frame["data"]["task"] == got.model_dump(mode="json")
     finally:
         await s.close()

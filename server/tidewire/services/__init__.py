@@ -11,6 +11,8 @@ import secrets
 from collections.abc import Callable
 from typing import TYPE_CHECKING, TypeVar
 
+from tidewire.errors import InvalidArgument
+
 if TYPE_CHECKING:
     from tidewire.store import Store, Tx
 
@@ -35,3 +37,24 @@ async def write_with_seq(store: Store, fn: Callable[[Tx], T]) -> tuple[T, int]:
         return value, (tx.outbox[-1].seq if tx.outbox else store.head)
 
     return await store.write(run)
+
+
+_CONTROL = {chr(c) for c in range(0x20)} | {"\x7f"}
+
+
+def clean_text(value: str, field: str, *, single_line: bool) -> str:
+    """Refuse text that cannot be stored and shown faithfully.
+
+    NUL cuts strings short in SQLite's and C tools' hands, a lone surrogate cannot be encoded
+    as UTF-8 at all, and control characters have no business in one-line fields (titles,
+    labels, names); multi-line fields keep newlines and tabs.
+    """
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidArgument(f"{field} is not valid Unicode text") from None
+    banned = _CONTROL if single_line else {"\x00"}
+    if any(ch in banned for ch in value):
+        kind = "control characters" if single_line else "NUL characters"
+        raise InvalidArgument(f"{field} must not contain {kind}")
+    return value

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from tidewire.errors import Conflict, InvalidArgument, NotFound
 from tidewire.protocol.models import Project
 
-from . import git, new_id, write_with_seq
+from . import clean_text, git, new_id, write_with_seq
 from .rows import fetch_all, fetch_one
 
 if TYPE_CHECKING:
@@ -62,6 +62,9 @@ async def register_project(store: Store, path: object, name: object = None) -> t
         raise InvalidArgument("path is required: the path of a git repository")
     if name is not None and (not isinstance(name, str) or not name.strip()):
         raise InvalidArgument("name, when given, must be a non-empty string")
+    clean_text(path, "path", single_line=True)
+    if name is not None:
+        clean_text(name, "name", single_line=True)
     if not (path.startswith("/") or path.startswith("~")):
         raise InvalidArgument(f"path must be absolute: {path!r}")
     try:

@@ -21,7 +21,7 @@ from tidewire.protocol.models import (
     TaskUpdatedData,
 )
 
-from . import new_id, write_with_seq
+from . import clean_text, new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
 
@@ -46,7 +46,7 @@ _COLUMNS = (
 def check_title(title: object, field: str = "title") -> str:
     if not isinstance(title, str) or not title.strip():
         raise InvalidArgument(f"{field} is required and must be a non-empty string")
-    title = title.strip()
+    title = clean_text(title.strip(), field, single_line=True)
     if len(title) > MAX_TITLE:
         raise InvalidArgument(f"{field} is longer than {MAX_TITLE} characters")
     return title
@@ -55,7 +55,7 @@ def check_title(title: object, field: str = "title") -> str:
 def check_description(description: object) -> str:
     if not isinstance(description, str):
         raise InvalidArgument("description must be a string")
-    return description
+    return clean_text(description, "description", single_line=False)
 
 
 def check_priority(priority: object) -> int:
@@ -68,7 +68,7 @@ def check_labels(labels: object) -> list[str]:
     if not isinstance(labels, list | tuple) or not all(isinstance(x, str) and x.strip() for x in labels):
         raise InvalidArgument("labels must be a list of non-empty strings")
     # Keep the caller's order, drop repeats: a label is a set member, not a count.
-    return list(dict.fromkeys(x.strip() for x in labels))
+    return list(dict.fromkeys(clean_text(x.strip(), "labels", single_line=True) for x in labels))
 
 
 def check_status(status: object, *, allow_closed: bool = True) -> str:
@@ -82,7 +82,7 @@ def check_status(status: object, *, allow_closed: bool = True) -> str:
 def check_id(value: object, field: str) -> str:
     if not isinstance(value, str) or not value:
         raise InvalidArgument(f"{field} must be a non-empty string")
-    return value
+    return clean_text(value, field, single_line=True)
 
 
 @dataclass(frozen=True)
@@ -335,6 +335,8 @@ async def close_task(store: Store, task_id: object, reason: object = None) -> tu
     tid = check_id(task_id, "task_id")
     if reason is not None and not isinstance(reason, str):
         raise InvalidArgument("reason must be a string")
+    if reason is not None:
+        clean_text(reason, "reason", single_line=False)
 
     def write(tx: Tx) -> Task:
         before = require_task(tx.conn, tid)

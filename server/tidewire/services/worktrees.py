@@ -24,7 +24,7 @@ import anyio
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import Project, Worktree, WorktreeEventData
 
-from . import git, new_id, write_with_seq
+from . import clean_text, git, new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
 from .tasks import check_id, require_task
@@ -111,7 +111,7 @@ def _change(tx: Tx, before: Worktree, event: str, action: str | None = None, **f
 def _check_string(value: object, field: str) -> str:
     if not isinstance(value, str) or not value.strip():
         raise InvalidArgument(f"{field} must be a non-empty string")
-    return value.strip()
+    return clean_text(value.strip(), field, single_line=True)
 
 
 # ---- operations ----
