@@ -60,9 +60,11 @@ export function shouldPersistQuery(query: Query): boolean {
 
 export function createPersistOptions(
   storage: Storage | undefined = safeLocalStorage(),
+  /** Writes are batched: at most one localStorage write per this many ms. */
+  throttleMs = 500,
 ): PersistOptions {
   // The sync persister is the one this project ships; localStorage is synchronous anyway.
-  const persister = createSyncStoragePersister({ storage, key: CACHE_STORAGE_KEY, throttleTime: 500 });
+  const persister = createSyncStoragePersister({ storage, key: CACHE_STORAGE_KEY, throttleTime: throttleMs });
   return {
     persister,
     maxAge: CACHE_MAX_AGE_MS,
