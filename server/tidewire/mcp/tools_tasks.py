@@ -73,7 +73,8 @@ Status = Annotated[str | None, Field(description="open, in_progress, blocked (cl
 
 def register(server: MCPServer[Any], ctx: AppContext) -> None:
     store = ctx.store
-    worktrees_dir = ctx.settings.data_dir / "worktrees"
+    # Absolute: git resolves a relative worktree path against the repository, not our cwd.
+    worktrees_dir = (ctx.settings.data_dir / "worktrees").expanduser().resolve()
 
     # ---- projects ----
 

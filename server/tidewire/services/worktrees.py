@@ -156,7 +156,8 @@ async def create_worktree(
         if await git.branch_commit(repo, clean_branch) is not None:
             raise Conflict(f"branch {clean_branch!r} already exists in {repo}")
         wt_id = new_id("wt")
-        path = worktrees_dir / project.id / wt_id
+        # Absolute: git would resolve a relative path against the repository, not the daemon's cwd.
+        path = Path(await anyio.Path(worktrees_dir).absolute()) / project.id / wt_id
         try:
             await git.add_worktree(repo, path, clean_branch, base)
         except git.GitError as exc:
