@@ -241,3 +241,12 @@ async def test_failed_write_removes_the_new_checkout(env: Env, monkeypatch: pyte
     assert "tw/orphan" not in sh(env.repo, "branch", "--list")
     assert sh(env.repo, "worktree", "list").count("\n") == 1
     assert list(env.wt_dir.glob("*/wt_*")) == []
+
+
+async def test_relative_worktrees_dir_is_taken_from_the_cwd(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    wt, _ = await worktrees.create_worktree(env.store, Path("rel"), branch="tw/rel")
+    assert Path(wt.path).is_absolute() and Path(wt.path).parent.parent == (tmp_path / "rel").resolve()
+    assert is_dir(wt.path) and not exists(env.repo / "rel")
