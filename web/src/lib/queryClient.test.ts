@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import { persistQueryClientRestore, persistQueryClientSave } from "@tanstack/query-persist-client-core";
+import { persistQueryClientRestore, persistQueryClientSave } from "@tanstack/react-query-persist-client";
 import { describe, expect, it } from "vitest";
 import { CACHE_BUSTER, CACHE_STORAGE_KEY, createPersistOptions, createQueryClient } from "./queryClient";
 import { mutationKeys } from "./mutations";
