@@ -18,13 +18,13 @@ import sys
 from typing import Any
 
 import anyio
+import httpx2
 import mcp_types as types
 from anyio.abc import TaskGroup, TaskStatus
 from mcp.client import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.server import Server
 from mcp.server.stdio import stdio_server
-from mcp.shared._httpx_utils import create_mcp_http_client
 from mcp.shared.exceptions import MCPError
 
 from tidewire import __version__
@@ -67,7 +67,10 @@ class Upstream:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else None
         started = False
         try:
-            async with create_mcp_http_client(headers=headers) as http:
+            # The SDK's documented way to send headers: hand it a configured client. A long read
+            # timeout: a tool call (a merge, say) may take a while.
+            timeout = httpx2.Timeout(30.0, read=300.0)
+            async with httpx2.AsyncClient(headers=headers, timeout=timeout) as http:
                 # cache=None: the daemon's tool list is fetched fresh each time, so tools it
                 # gains later are forwarded too.
                 async with Client(streamable_http_client(self.url, http_client=http), cache=None) as client:
