@@ -100,13 +100,17 @@ def produce(out: Path) -> list[Path]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if committed files differ")
+    parser.add_argument(
+        "--root", type=Path, default=ROOT, help="tree to check or update instead of this repository (tests)"
+    )
     args = parser.parse_args()
+    root: Path = args.root
 
     with tempfile.TemporaryDirectory(prefix="tidewire-gen-") as tmp:
         out = Path(tmp)
         produced = produce(out)
-        stale = [p for p in produced if not _same(out / p, ROOT / p)]
-        stray = stray_files(set(produced))
+        stale = [p for p in produced if not _same(out / p, root / p)]
+        stray = stray_files(set(produced), root)
         if args.check:
             if stale or stray:
                 print("check-gen: generated files differ from schema/ (run `make gen`):", file=sys.stderr)
@@ -117,7 +121,7 @@ def main() -> int:
                 return 1
             print(f"check-gen: {len(produced)} generated files match schema/")
             return 0
-        hand_made = [p for p in stray if not _is_generated(ROOT / p)]
+        hand_made = [p for p in stray if not _is_generated(root / p)]
         if hand_made:
             print(
                 "gen: these files sit in generated directories but were not generated; move them:",
@@ -127,10 +131,10 @@ def main() -> int:
                 print(f"  {p}", file=sys.stderr)
             return 1
         for p in stale:
-            (ROOT / p).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(out / p, ROOT / p)
+            (root / p).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(out / p, root / p)
         for p in stray:
-            (ROOT / p).unlink()
+            (root / p).unlink()
             print(f"gen: removed stale {p}")
         print(f"gen: {len(produced)} files, {len(stale)} updated")
     return 0

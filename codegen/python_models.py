@@ -98,12 +98,12 @@ def _run_codegen(bundle: dict[str, Any]) -> str:
 
 
 def _use_json_int(text: str) -> str:
-    """Swap pydantic's StrictInt for JsonInt (see JSON_INT_PREAMBLE)."""
+    """Swap pydantic's strict integers for JsonInt (see JSON_INT_PREAMBLE)."""
     import_block = re.search(r"^from pydantic import \(\n(?P<names>(?:    \w+,\n)+)\)\n", text, re.M)
     if import_block is None:
         raise RuntimeError("unexpected datamodel-codegen output: no `from pydantic import (...)` block")
     names = {n.strip().rstrip(",") for n in import_block["names"].splitlines()}
-    names.discard("StrictInt")
+    names -= {"StrictInt", "conint"}
     names |= {"BeforeValidator", "Strict"}
     # isort order, as the generator writes it: constants first, then classes, then the rest.
     ordered = sorted(names, key=lambda n: (not n.isupper(), not n[0].isupper(), n))
@@ -112,6 +112,11 @@ def _use_json_int(text: str) -> str:
     if "from typing import Annotated" not in head:
         raise RuntimeError("unexpected datamodel-codegen output: Annotated is not imported")
     tail = re.sub(r"\bStrictInt\b", "JsonInt", tail)
+    # A bounded integer inside a union comes out as conint(..., strict=True).
+    conint = r"\bconint\((?P<bounds>[^()]*), strict=True\)"
+    tail = re.sub(conint, r"Annotated[JsonInt, Field(\g<bounds>)]", tail)
+    if re.search(r"\b(conint|StrictInt)\b", tail):
+        raise RuntimeError("unexpected datamodel-codegen output: an integer type JsonInt does not replace")
     return head + new_import + JSON_INT_PREAMBLE + tail
 
 

@@ -86,7 +86,8 @@ class ErrorFrame(BaseModel):
     ]
     message: StrictStr
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -371,7 +372,8 @@ class PingFrame(BaseModel):
     )
     type: Literal["ping"]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
     t: Annotated[StrictFloat | MISSING, Field(ge=-9007199254740991.0, le=9007199254740991.0)] = MISSING
 
@@ -382,7 +384,8 @@ class PongFrame(BaseModel):
     )
     type: Literal["pong"]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
     t: Annotated[
         StrictFloat | MISSING,
@@ -422,7 +425,8 @@ class ResumeFrame(BaseModel):
     epoch: Annotated[StrictStr, Field(max_length=128, min_length=1)]
     after_seq: Annotated[JsonInt, Field(ge=0, le=9007199254740991)]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -435,7 +439,8 @@ class ResumedFrame(BaseModel):
     to_seq: Annotated[JsonInt, Field(ge=0, le=9007199254740991)]
     replayed: Annotated[JsonInt, Field(ge=0, le=9007199254740991)]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -448,7 +453,8 @@ class ResyncFrame(BaseModel):
     epoch: Annotated[StrictStr | MISSING, Field(max_length=128, min_length=1)] = MISSING
     seq: Annotated[JsonInt | MISSING, Field(ge=0, le=9007199254740991)] = MISSING
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -574,7 +580,8 @@ class SubscribeFrame(BaseModel):
         ),
     ]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -595,7 +602,8 @@ class SubscribedFrame(BaseModel):
         ),
     ] = MISSING
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -722,7 +730,8 @@ class UnsubscribeFrame(BaseModel):
         ),
     ]
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
@@ -743,7 +752,8 @@ class UnsubscribedFrame(BaseModel):
         ),
     ] = MISSING
     id: Annotated[
-        StrictStr | JsonInt | MISSING, Field(description="Chosen by the client, echoed in the reply.")
+        StrictStr | Annotated[JsonInt, Field(ge=-9007199254740991, le=9007199254740991)] | MISSING,
+        Field(description="Chosen by the client, echoed in the reply."),
     ] = MISSING
 
 
