@@ -18,6 +18,10 @@ NOT_BUILT = """<!doctype html>
 """
 
 
+# First path segments that belong to the server, never to client routes.
+SERVER_PREFIXES = frozenset({"api", "ws", "mcp", "docs", "redoc", "openapi.json"})
+
+
 class SpaFiles(StaticFiles):
     """Static files; a path without a file extension that does not exist gets index.html (a client route)."""
 
@@ -26,7 +30,8 @@ class SpaFiles(StaticFiles):
             return await super().get_response(path, scope)
         except HTTPException as exc:
             last = path.rstrip("/").rsplit("/", 1)[-1]
-            if exc.status_code != 404 or "." in last or scope["method"] not in ("GET", "HEAD"):
+            server_path = path.split("/", 1)[0] in SERVER_PREFIXES
+            if exc.status_code != 404 or "." in last or server_path or scope["method"] not in ("GET", "HEAD"):
                 raise
             return FileResponse(Path(str(self.directory)) / "index.html")
 

@@ -37,7 +37,7 @@ def present(**fields: Any) -> dict[str, Any]:
 def id_of(frame: ClientMessage) -> str | int | None:
     """The client's ``id`` for echoing, or None when it sent none."""
     value = frame.id
-    return None if value is MISSING else value  # type: ignore[return-value]
+    return None if value is MISSING else value
 
 
 def _frame_id(obj: dict[str, Any]) -> str | int | None:
