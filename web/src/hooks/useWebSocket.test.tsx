@@ -89,6 +89,26 @@ describe("useWebSocket", () => {
   });
 });
 
+describe("reconnect hints", () => {
+  it("the browser coming back online skips the remaining backoff", async () => {
+    env = createTestEnv({ backoff: { initialMs: 600_000, maxMs: 600_000, factor: 2 } });
+    vi.stubGlobal("fetch", env.api.fetch);
+    const { result } = renderHook(() => useConnectionState(), { wrapper: env.wrapper });
+    await waitFor(() => expect(result.current).toBe("connected"));
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(result.current).toBe("reconnecting"));
+    // Let the daemon come back without the test env's own reconnect nudge.
+    env.daemonDown = false;
+    env.api.down = false;
+    const sockets = env.sockets.length;
+    act(() => {
+      window.dispatchEvent(new Event("online"));
+    });
+    await waitFor(() => expect(result.current).toBe("connected"));
+    expect(env.sockets.length).toBeGreaterThan(sockets);
+  });
+});
+
 describe("useEvents", () => {
   it("calls back for matching events only, each once, with the latest callback", async () => {
     const seen: string[] = [];

@@ -78,6 +78,20 @@ export function WebSocketProvider({
 
   useEffect(() => () => liveSync.dispose(), [liveSync]);
 
+  useEffect(() => {
+    // The backoff may have grown long while the laptop slept or the network was gone; when the
+    // browser says it is back (or the tab is looked at again), try at once instead of waiting.
+    const retry = () => {
+      if (socket.state === "reconnecting" && document.visibilityState === "visible") socket.reconnectNow();
+    };
+    window.addEventListener("online", retry);
+    document.addEventListener("visibilitychange", retry);
+    return () => {
+      window.removeEventListener("online", retry);
+      document.removeEventListener("visibilitychange", retry);
+    };
+  }, [socket]);
+
   const value = useMemo(() => ({ socket, liveSync }), [socket, liveSync]);
   return createElement(DataContext.Provider, { value }, createElement(EventHandlerMount), children);
 }

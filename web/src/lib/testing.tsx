@@ -160,6 +160,8 @@ export interface TestEnvOptions {
   readonly daemon?: FakeDaemon;
   readonly api?: FakeApi;
   readonly windowMs?: number;
+  /** Reconnect backoff of the client (default: a few ms, so tests reconnect at once). */
+  readonly backoff?: { initialMs: number; maxMs: number; factor: number };
 }
 
 export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
@@ -182,7 +184,8 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
   const socket = new TidewireSocket({
     url: "ws://daemon.test/ws",
     WebSocket: AutoSocket,
-    backoff: { initialMs: 5, maxMs: 20, factor: 2 },
+    backoff: options.backoff ?? { initialMs: 5, maxMs: 20, factor: 2 },
+    random: () => 0.5,
     pingIntervalMs: 3_600_000,
     logger: () => undefined,
   });
