@@ -84,8 +84,20 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
         assert cancelled["data"]["status"] == "cancelled"
         assert (await http.post(f"/api/agents/{sleeper['id']}/cancel")).status_code == 409
 
+        # A child left behind holding stderr open does not keep the run from finishing.
+        r = await http.post(
+            "/api/agents", json={"prompt": "x", "project_id": project, "command": [*AGENT, "orphan", "30"]}
+        )
+        orphaned = await next_event(ws, "agent.completed", agent_id=r.json()["id"])
+        assert orphaned["data"]["stderr_tail"] == ["left a child behind"]
+
         listed = {a["id"]: a["status"] for a in (await http.get("/api/agents")).json()["items"]}
-        assert listed == {run["id"]: "completed", failing["id"]: "failed", sleeper["id"]: "cancelled"}
+        assert listed == {
+            run["id"]: "completed",
+            failing["id"]: "failed",
+            sleeper["id"]: "cancelled",
+            r.json()["id"]: "completed",
+        }
         assert (await http.get(f"/api/agents/{failing['id']}")).json()["exit_code"] == 3
 
 

@@ -210,6 +210,12 @@ class AutonomousLoops:
         row = _get(tx.conn, loop_id)
         if row["status"] == "stopped":
             return loop_from_row(row)
+        current = row["current_task_id"]
+        if current is not None:
+            # Stopped mid-task (e.g. the daemon died): the task is ready again, not stuck in progress.
+            task_row = fetch_one(tx.conn, "SELECT status FROM tasks WHERE id = ?", (current,))
+            if task_row is not None and task_row["status"] == "in_progress":
+                task_service.set_status(tx, current, "open")
         tx.conn.execute(
             """UPDATE autonomous_loops
                SET status = 'stopped', stopped_at = ?, stop_reason = ?, current_task_id = NULL

@@ -27,7 +27,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CONNECTION_CLOSED
 
-from tidewire.errors import Conflict, InvalidArgument, NotFound
+from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import (
     McpServer,
     McpServerConnectedData,
@@ -394,7 +394,6 @@ class McpProxy:
             ),
         )
         if result is None:
-            raise Conflict(
-                f"calling {tool_name} on {server.spec.name} failed: {error}", code="downstream_error"
-            )
+            message = f"calling {tool_name} on {server.spec.name} failed: {error}"
+            raise DomainError("downstream_error", message, 502)
         return result

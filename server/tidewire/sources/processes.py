@@ -12,6 +12,8 @@ from pathlib import Path
 
 STDERR_TAIL_LINES = 20
 _MAX_LINE = 2000
+_STDERR_DRAIN_S = 2.0
+_EXIT_POLL_S = 0.05
 
 
 @dataclass
@@ -41,19 +43,47 @@ async def spawn(argv: list[str], cwd: str, env: dict[str, str], log_path: Path) 
     return RunningProcess(proc=proc, log_path=log_path)
 
 
+async def _collect_stderr(running: RunningProcess) -> None:
+    stream = running.proc.stderr
+    if stream is None:
+        return
+    # Unbuffered: the log is readable while the agent runs, and complete if the daemon dies.
+    with running.log_path.open("ab", buffering=0) as log:
+        while True:
+            line = await stream.readline()
+            if not line:
+                break
+            log.write(line)
+            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
+            running.stderr_tail.append(text[:_MAX_LINE])
+
+
 async def wait(running: RunningProcess) -> int:
     """Collects stderr (tail kept, everything appended to the log) and returns the exit code."""
-    stream = running.proc.stderr
-    if stream is not None:
-        with running.log_path.open("ab") as log:
-            while True:
-                line = await stream.readline()
-                if not line:
-                    break
-                log.write(line)
-                text = line.decode("utf-8", errors="replace").rstrip("\r\n")
-                running.stderr_tail.append(text[:_MAX_LINE])
-    return await running.proc.wait()
+    reader = asyncio.create_task(_collect_stderr(running))
+    code = await exit_code(running.proc)
+    # The run is over: whatever it left running in its process group goes with it.
+    _signal_group(running.pid, signal.SIGTERM)
+    # A background child of the agent may hold stderr open after the agent itself exited;
+    # its output is not worth waiting for.
+    try:
+        await asyncio.wait_for(asyncio.shield(reader), timeout=_STDERR_DRAIN_S)
+    except TimeoutError:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await reader
+    return code
+
+
+async def exit_code(proc: asyncio.subprocess.Process) -> int:
+    """The exit code, as soon as the process has exited.
+
+    Not `Process.wait()`: asyncio also waits there for the pipes to close, which a child the
+    agent left behind can hold open indefinitely. The return code is set on exit alone.
+    """
+    while proc.returncode is None:  # noqa: ASYNC110 - no asyncio event fires on exit alone
+        await asyncio.sleep(_EXIT_POLL_S)
+    return proc.returncode
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> bool:
@@ -70,7 +100,7 @@ async def terminate(running: RunningProcess, grace_seconds: float) -> None:
         return
     _signal_group(running.pid, signal.SIGTERM)
     try:
-        await asyncio.wait_for(asyncio.shield(running.proc.wait()), timeout=grace_seconds)
+        await asyncio.wait_for(exit_code(running.proc), timeout=grace_seconds)
     except TimeoutError:
         _signal_group(running.pid, signal.SIGKILL)
 

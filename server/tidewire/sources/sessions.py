@@ -95,11 +95,10 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
             row["status"] = status
         elif row["status"] == "ended":
             row["status"] = "active"  # any hook after the end means the session was resumed
-        row["ended_at"] = (
-            tx.now
-            if row["status"] == "ended" and before["status"] != "ended"
-            else (row["ended_at"] if row["status"] == "ended" else None)
-        )
+        if row["status"] != "ended":
+            row["ended_at"] = None
+        elif before["status"] != "ended":
+            row["ended_at"] = tx.now
         if call.cwd and call.cwd != row["cwd"]:
             row["cwd"] = call.cwd
             row["project_id"] = _project_for(tx.conn, call.cwd)
