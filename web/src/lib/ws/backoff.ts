@@ -13,7 +13,8 @@ export interface BackoffOptions {
   readonly factor: number;
 }
 
-export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 30_000, factor: 2 };
+// A 10 s ceiling: the daemon is local, so a long wait after it comes back is pure delay for the user.
+export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000, factor: 2 };
 
 /** The cap for the given 0-based attempt: min(maxMs, initialMs * factor^attempt). */
 export function backoffCap(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
