@@ -1,3 +1,4 @@
+import { HIGH_VOLUME_EVENTS } from "../lib/ws/generated";
 import type { EventFrame } from "../lib/ws/types";
 
 export interface ActivityItem {
@@ -18,6 +19,7 @@ export interface ActivitySnapshot {
   callsByServer: Readonly<Record<string, number>>;
 }
 
+const HIGH_VOLUME: ReadonlySet<string> = new Set<string>(HIGH_VOLUME_EVENTS);
 const TOOL_CALL_TYPES = new Set(["mcp.tool_called", "hook.pre_tool_use"]);
 const RECENT_MAX = 50;
 
@@ -84,6 +86,26 @@ export class ActivityStore {
       if (this.#pending.length > RECENT_MAX) this.#pending.splice(0, this.#pending.length - RECENT_MAX);
     }
     this.#schedule();
+  }
+
+  /**
+   * Adds events that happened before the page opened (from the daemon's log) to the feed.
+   * They are history, not activity: counters and the pulse do not move. Live events with
+   * the same seq win; the feed stays ordered by seq and bounded.
+   */
+  seed(events: readonly EventFrame[]): void {
+    // The log also holds the high-volume events (transcript lines, proxied calls), which
+    // would crowd out everything else.
+    const items = events
+      .filter((e) => !HIGH_VOLUME.has(e.type))
+      .map((e) => ({ seq: e.seq, type: e.type, summary: summarize(e), ts: e.ts }));
+    if (items.length === 0) return;
+    const bySeq = new Map<number, ActivityItem>();
+    for (const item of [...items, ...this.#snapshot.recent, ...this.#pending]) bySeq.set(item.seq, item);
+    const merged = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, RECENT_MAX);
+    this.#pending = [];
+    this.#snapshot = { ...this.#snapshot, recent: merged };
+    for (const l of this.#listeners) l();
   }
 
   #schedule(): void {

@@ -198,6 +198,25 @@ describe("toast storm", () => {
   });
 });
 
+describe("agent toasts", () => {
+  test("completed and failed runs each get a toast", async () => {
+    renderApp("/agents");
+    await waitFor(() => expect(env.socket.activeSubscriptions).toContain("agent.failed"));
+    const run = agent("ag1", "completed", "Tidy imports");
+    const failed = agent("ag2", "failed", "Migrate tables");
+    act(() => {
+      env.daemon.emitData("agent.completed", {
+        agent_id: "ag1", task_id: null, worktree_id: null, status: "completed", exit_code: 0, duration_ms: 5, agent: run,
+      });
+      env.daemon.emitData("agent.failed", {
+        agent_id: "ag2", task_id: null, worktree_id: null, status: "failed", exit_code: 3, duration_ms: 5, agent: failed,
+      });
+    });
+    expect(await screen.findByText("Agent completed")).toBeInTheDocument();
+    expect(await screen.findByText("Agent failed (exit 3)")).toBeInTheDocument();
+  });
+});
+
 describe("other views", () => {
   test("dashboard counts tasks and agents, and the pulse counts live tool calls", async () => {
     env.api.addTask("a", { status: "in_progress" });
