@@ -384,6 +384,9 @@ export class TidewireSocket {
       this.#handshaken = false;
     }
     this.#pings.clear();
+    // Replies to frames sent on the old socket will never come.
+    this.#subscribeIds.clear();
+    this.#resumeId = null;
     this.#latencies = [];
     this.#missedPongs = 0;
     this.#quality = "unknown";
