@@ -79,7 +79,8 @@ class JudgedCorpus:
 
 @cache
 def bundle() -> dict[str, Any]:
-    return build_bundle()
+    doc: dict[str, Any] = build_bundle()
+    return doc
 
 
 def frames() -> list[tuple[str, str]]:
@@ -312,18 +313,17 @@ def jsonschema_verdict(entry: Entry) -> bool:
 def pydantic_verdicts(entry: Entry) -> tuple[bool, bool]:
     """(from JSON text, as the daemon reads frames; from Python objects)."""
     cls = model(entry.schema)
-    results = []
-    for parse in (
-        lambda: cls.model_validate_json(json.dumps(entry.instance)),
-        lambda: cls.model_validate(entry.instance),
-    ):
-        try:
-            parse()
-        except ValidationError:
-            results.append(False)
-        else:
-            results.append(True)
-    return results[0], results[1]
+    try:
+        cls.model_validate_json(json.dumps(entry.instance))
+        from_json = True
+    except ValidationError:
+        from_json = False
+    try:
+        cls.model_validate(entry.instance)
+        from_python = True
+    except ValidationError:
+        from_python = False
+    return from_json, from_python
 
 
 def json_equal(a: Json, b: Json) -> bool:
