@@ -135,7 +135,14 @@ def compare(
             if old != new and new is False:
                 w.report(frame, path, loc, "schema became `false`: nothing is accepted any more")
         return
-    key = (json.dumps(old, sort_keys=True), json.dumps(new, sort_keys=True), path, server_sends, client_sends)
+    # The location is part of the key: two identical nodes in different files are two findings.
+    key = (
+        json.dumps(old, sort_keys=True),
+        json.dumps(new, sort_keys=True),
+        f"{path}@{loc[0]}#{loc[1]}",
+        server_sends,
+        client_sends,
+    )
     if key in w.seen:
         return
     w.seen.add(key)

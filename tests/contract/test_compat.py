@@ -464,3 +464,12 @@ def test_any_new_optional_property_passes(data: st.DataObject) -> None:
     defs, node, _prop = _mutated(data)
     node["properties"]["zz_added_later"] = {"type": ["string", "null"], "description": "new"}
     assert _findings(defs) == []
+
+
+def test_the_same_change_in_several_files_is_reported_for_each(work: Path) -> None:
+    for rel in ("control/client/ping.json", "control/client/subscribe.json"):
+        edit(work, rel, lambda d: d["properties"]["id"].update(maxLength=8))
+    found = messages(work)
+    assert len(found) == 2, found
+    assert any("schema/control/client/ping.json#/properties/id" in f for f in found)
+    assert any("schema/control/client/subscribe.json#/properties/id" in f for f in found)
