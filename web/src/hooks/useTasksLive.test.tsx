@@ -74,6 +74,20 @@ describe("useTasksLive", () => {
     expect(result.current.live.tasks.map((x) => x.id).sort()).toEqual(["t1", "t2"]);
   });
 
+  it("an event storm costs a bounded number of list refetches", async () => {
+    env.api.addTask("t1");
+    const { result } = await mountTasks();
+    const gets = () => env.api.calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/tasks")).length;
+    const before = gets();
+    act(() => {
+      for (let i = 0; i < 1_000; i += 1) env.daemon.emit("task.updated", { id: "t1" });
+    });
+    await waitFor(() => expect(result.current.live.data?.seq).toBe(1_000));
+    // The whole burst lands between two timer turns: one coalesced refetch (two if a fetch was in flight).
+    expect(gets() - before).toBeGreaterThanOrEqual(1);
+    expect(gets() - before).toBeLessThanOrEqual(2);
+  });
+
   it("status change: optimistic and pending at once, confirmed by the daemon", async () => {
     env.api.addTask("t1");
     const { result } = await mountTasks();
