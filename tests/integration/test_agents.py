@@ -84,6 +84,21 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
         assert cancelled["data"]["status"] == "cancelled"
         assert (await http.post(f"/api/agents/{sleeper['id']}/cancel")).status_code == 409
 
+        # An agent that ignores SIGTERM is killed after the grace period.
+        stubborn_marker = tmp_path / "stubborn"
+        r = await http.post(
+            "/api/agents",
+            json={
+                "prompt": "x",
+                "project_id": project,
+                "command": [*AGENT, "stubborn", str(stubborn_marker)],
+            },
+        )
+        stubborn = r.json()
+        await _wait_for_file(stubborn_marker)
+        r = await http.post(f"/api/agents/{stubborn['id']}/cancel")
+        assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["exit_code"] == -9
+
         # A child left behind holding stderr open does not keep the run from finishing.
         r = await http.post(
             "/api/agents", json={"prompt": "x", "project_id": project, "command": [*AGENT, "orphan", "30"]}
@@ -96,6 +111,7 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
             run["id"]: "completed",
             failing["id"]: "failed",
             sleeper["id"]: "cancelled",
+            stubborn["id"]: "cancelled",
             r.json()["id"]: "completed",
         }
         assert (await http.get(f"/api/agents/{failing['id']}")).json()["exit_code"] == 3

@@ -6,8 +6,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from tidewire.errors import DomainError
-from tidewire.sources.hook_payloads import parse_hook
+from tidewire.protocol import EVENT_MODELS
+from tidewire.protocol.models import HookEvent
+from tidewire.sources.hook_payloads import parse_hook, stored_payload
 from tidewire.sources.install_hooks import CLAUDE_HOOKS, SettingsError, install, merge_hooks
 
 BASE = {"session_id": "s1", "transcript_path": "/t.jsonl", "cwd": "/repo"}
@@ -136,3 +140,53 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     text, added, backup = install(settings, "gemini", "tidewire hook --source gemini", dry_run=True)
     assert added > 0 and backup is None and not settings.exists()
     assert "BeforeTool" in json.loads(text)["hooks"]
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=10), inner, max_size=3),
+    max_leaves=10,
+)
+_hook_names = st.sampled_from(["SessionStart", "PreToolUse", "BeforeTool", "agent-turn-complete", "Whatever"])
+
+
+@given(
+    body=st.one_of(
+        _json,
+        st.fixed_dictionaries(
+            {"session_id": st.text(max_size=140), "hook_event_name": st.one_of(_hook_names, _json)},
+            optional={
+                "tool_name": _json,
+                "tool_input": _json,
+                "cwd": _json,
+                "prompt": _json,
+                "message": _json,
+            },
+        ),
+    )
+)
+def test_any_body_is_either_refused_cleanly_or_becomes_a_valid_event(body: object) -> None:
+    try:
+        call = parse_hook("claude", body)
+    except DomainError as exc:
+        assert exc.status == 422 and exc.code == "invalid_argument"
+        return
+    assert call.event in EVENT_MODELS
+    data = HookEvent(
+        session_id=call.session_id,
+        hook_type=call.hook_type,
+        source=call.source,
+        summary=call.summary,
+        tool_name=call.tool_name,
+        cwd=call.cwd,
+    )
+    EVENT_MODELS[call.event].model_validate(
+        {
+            "type": call.event,
+            "seq": 1,
+            "ts": "2026-11-26T06:00:00Z",
+            "data": data.model_dump(exclude_none=True),
+        }
+    )
+    assert "\n" not in call.summary and len(call.summary) <= 160
+    json.loads(stored_payload(call.payload, limit=200))
