@@ -354,7 +354,10 @@ async def close_task(store: Store, task_id: object, reason: object = None) -> tu
 async def expand_task(
     store: Store, task_id: object, subtasks: object
 ) -> tuple[tuple[Task, list[Task]], int]:
-    """Create subtasks under a task: one `task.created` each, then `task.expanded` with their ids."""
+    """Create subtasks under a task: one `task.created` each, then `task.expanded` with their ids.
+
+    Subtasks join the parent's project, inherit its labels, and its priority unless given one.
+    """
     tid = check_id(task_id, "task_id")
     specs = check_subtasks(subtasks)
 
