@@ -250,3 +250,30 @@ async def test_relative_worktrees_dir_is_taken_from_the_cwd(
     wt, _ = await worktrees.create_worktree(env.store, Path("rel"), branch="tw/rel")
     assert Path(wt.path).is_absolute() and Path(wt.path).parent.parent == (tmp_path / "rel").resolve()
     assert is_dir(wt.path) and not exists(env.repo / "rel")
+
+
+async def test_concurrent_merges_into_one_checkout_all_land(env: Env) -> None:
+    created = [
+        (await worktrees.create_worktree(env.store, env.wt_dir, branch=f"tw/par{i}"))[0] for i in range(3)
+    ]
+    for i, wt in enumerate(created):
+        commit_file(Path(wt.path), f"par{i}.txt", str(i))
+    results = await asyncio.gather(*(worktrees.merge_worktree(env.store, wt.id) for wt in created))
+    assert [r[0].status for r in results] == ["merged"] * 3
+    for i in range(3):
+        assert (env.repo / f"par{i}.txt").read_text() == str(i)
+    assert sh(env.repo, "status", "--porcelain") == ""
+    # Each recorded merge commit is on main's history.
+    history = sh(env.repo, "rev-list", "main").split()
+    assert all(r[0].merge_commit in history for r in results)
+
+
+async def test_concurrent_claims_have_one_winner(env: Env) -> None:
+    wt, _ = await worktrees.create_worktree(env.store, env.wt_dir, branch="tw/claim")
+    results = await asyncio.gather(
+        *(worktrees.claim_worktree(env.store, wt.id, f"agent-{i}") for i in range(5)), return_exceptions=True
+    )
+    winners = [r for r in results if not isinstance(r, BaseException)]
+    assert len(winners) == 1 and all(isinstance(r, DomainError) for r in results if r not in winners)
+    claims = [f for f in env.frames() if f["type"] == "worktree.updated"]
+    assert len(claims) == 1 and claims[0]["data"]["worktree"]["owner"] == winners[0][0].owner
