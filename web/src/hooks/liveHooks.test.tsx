@@ -39,22 +39,36 @@ const emitters: Record<string, (e: TestEnv) => void> = {
   tasks: (e) => e.daemon.emit("task.created"),
 };
 
-const cases = [
-  { name: "useAgentsLive", path: "/api/agents", hook: () => useAgentsLive(), patterns: ["agent.*"], own: ["agents"] },
-  { name: "useWorktreesLive", path: "/api/worktrees", hook: () => useWorktreesLive(), patterns: ["worktree.*"], own: ["worktrees"] },
+interface LiveSummary {
+  readonly isSuccess: boolean;
+  readonly isStale: boolean;
+  readonly data?: { readonly seq: number } | undefined;
+}
+
+interface Case {
+  readonly name: string;
+  readonly path: string;
+  readonly useHook: () => LiveSummary;
+  readonly patterns: string[];
+  readonly own: string[];
+}
+
+const cases: Case[] = [
+  { name: "useAgentsLive", path: "/api/agents", useHook: () => useAgentsLive(), patterns: ["agent.*"], own: ["agents"] },
+  { name: "useWorktreesLive", path: "/api/worktrees", useHook: () => useWorktreesLive(), patterns: ["worktree.*"], own: ["worktrees"] },
   {
     name: "useMCPServersLive",
     path: "/api/mcp-servers",
-    hook: () => useMCPServersLive(),
+    useHook: () => useMCPServersLive(),
     patterns: ["mcp.*", "mcp.tool_called"],
     own: ["mcp", "mcpCalls"],
   },
-  { name: "useSessionsLive", path: "/api/sessions", hook: () => useSessionsLive(), patterns: ["session.*", "hook.*"], own: [] },
+  { name: "useSessionsLive", path: "/api/sessions", useHook: () => useSessionsLive(), patterns: ["session.*", "hook.*"], own: [] },
 ];
 
-describe.each(cases)("$name", ({ path, hook, patterns, own }) => {
+describe.each(cases)("$name", ({ path, useHook, patterns, own }) => {
   it("subscribes to its events and refetches on them only", async () => {
-    const { result } = renderHook(hook, { wrapper: env.wrapper });
+    const { result } = renderHook(() => useHook(), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     await waitFor(() => expect(result.current.isStale).toBe(false));
     expect(env.socket.activeSubscriptions.sort()).toEqual([...patterns].sort());
