@@ -18,7 +18,8 @@ import random
 import re
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 import anyio
 from mcp import Client, StdioServerParameters
@@ -145,6 +146,17 @@ def _spec_from_row(row: dict[str, Any]) -> ServerSpec:
     return ServerSpec.parse(raw, "api")
 
 
+def _last_line(path: Path, since: int) -> str | None:
+    """The last line written to `path` after offset `since` (this attempt's stderr)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(max(since, path.stat().st_size - 2048))
+            lines = handle.read().decode("utf-8", errors="replace").strip().splitlines()
+    except OSError:
+        return None
+    return lines[-1][:300] if lines else None
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, BaseExceptionGroup) and exc.exceptions:
         return _describe(exc.exceptions[0])
@@ -170,21 +182,32 @@ class McpProxy:
         self.servers: dict[str, _Downstream] = {}
 
     async def start(self) -> None:
-        specs = [ServerSpec.parse(raw, "config") for raw in self.ctx.settings.mcp_servers]
+        # A bad or duplicate entry is reported and skipped: one misconfigured server must not
+        # keep the daemon (and every other server) from running.
+        specs: dict[str, ServerSpec] = {}
+        for index, raw in enumerate(self.ctx.settings.mcp_servers):
+            try:
+                spec = ServerSpec.parse(raw, "config")
+            except InvalidArgument as exc:
+                log.error("config: mcp_servers[%d] skipped: %s", index, exc.message)
+                continue
+            if spec.name in specs:
+                log.error("config: mcp_servers[%d] skipped: the name %s is used twice", index, spec.name)
+                continue
+            specs[spec.name] = spec
         rows, _ = await self.ctx.store.read(lambda conn: fetch_all(conn, "SELECT * FROM mcp_servers"))
-        configured = {s.name for s in specs}
         for row in rows:
-            if row["name"] in configured:
+            if row["name"] in specs:
                 log.warning(
                     "MCP server %s is defined in the config file and at run time; using the config",
                     row["name"],
                 )
                 continue
             try:
-                specs.append(_spec_from_row(row))
+                specs[row["name"]] = _spec_from_row(row)
             except InvalidArgument as exc:
                 log.warning("skipping stored MCP server %s: %s", row["name"], exc.message)
-        for spec in specs:
+        for spec in specs.values():
             self._launch(spec)
 
     async def stop(self) -> None:
@@ -206,15 +229,21 @@ class McpProxy:
 
     # -- supervision -----------------------------------------------------------------------
 
-    def _transport(self, spec: ServerSpec) -> WatchedTransport:
+    def _transport(self, spec: ServerSpec, errlog: TextIO | None) -> WatchedTransport:
         if spec.transport == "stdio":
-            assert spec.command is not None
+            assert spec.command is not None and errlog is not None
             params = StdioServerParameters(
                 command=spec.command, args=list(spec.args), env=dict(spec.env) or None
             )
-            return WatchedTransport(stdio_client(params))
+            return WatchedTransport(stdio_client(params, errlog=errlog))
         assert spec.url is not None
         return WatchedTransport(streamable_http_client(spec.url))
+
+    def _open_stderr_log(self, spec: ServerSpec) -> TextIO:
+        """The server's stderr goes to `<data dir>/mcp/<name>.log` rather than the daemon's own."""
+        folder = Path(self.ctx.settings.data_dir) / "mcp"
+        folder.mkdir(parents=True, exist_ok=True)
+        return (folder / f"{spec.name}.log").open("a", encoding="utf-8")
 
     async def _list_tools(self, client: Client) -> list[str]:
         names: list[str] = []
@@ -239,8 +268,12 @@ class McpProxy:
             server.dead_reason = None
             connected = False
             reason = "connection closed"
+            errlog = None
+            if spec.transport == "stdio":
+                errlog = await asyncio.to_thread(self._open_stderr_log, spec)
+            log_start = errlog.tell() if errlog is not None else 0
             try:
-                transport = self._transport(spec)
+                transport = self._transport(spec, errlog)
                 async with contextlib.AsyncExitStack() as stack:
                     # No cancel scope around this: the client opens task groups that must
                     # stay nested in this task's scopes; the read timeout bounds the handshake.
@@ -263,6 +296,13 @@ class McpProxy:
                 raise
             except Exception as exc:
                 reason = _describe(exc)
+            finally:
+                if errlog is not None:
+                    errlog.close()
+            if errlog is not None and not connected:
+                last = await asyncio.to_thread(_last_line, Path(errlog.name), log_start)
+                if last:
+                    reason = f"{reason} (stderr: {last})"
             server.client = None
             failures += 1
             server.last_error = reason

@@ -1,16 +1,13 @@
-"""Timestamps in the protocol's form: RFC 3339, UTC, `Z`, millisecond precision."""
+"""Timestamps in the protocol's form (RFC 3339, UTC, `Z`, milliseconds), as the store writes them."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from tidewire.store.clock import format_ts as format_utc
+from tidewire.store.clock import utc_now as now_utc
 
-def format_utc(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
-
-
-def now_utc() -> str:
-    return format_utc(datetime.now(UTC))
+__all__ = ["format_utc", "now_utc", "parse_utc", "to_utc_z"]
 
 
 def to_utc_z(value: str) -> str | None:
@@ -25,4 +22,4 @@ def to_utc_z(value: str) -> str | None:
 
 
 def parse_utc(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
