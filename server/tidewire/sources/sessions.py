@@ -228,12 +228,15 @@ class FollowTarget:
 
 
 async def follow_targets(store: StoreLike, ended_after: str) -> list[FollowTarget]:
-    """Sessions whose transcript is followed: live ones, and ones that ended recently (final lines)."""
+    """Sessions whose transcript is followed: live ones, and ones that ended recently (final lines).
+
+    Only JSONL transcripts (Claude Code's format) are read; other CLIs' files are left alone.
+    """
     rows, _ = await store.read(
         lambda conn: fetch_all(
             conn,
             """SELECT id, transcript_path, transcript_cursor FROM sessions
-               WHERE transcript_path IS NOT NULL AND (status <> 'ended' OR ended_at > ?)""",
+               WHERE transcript_path LIKE '%.jsonl' AND (status <> 'ended' OR ended_at > ?)""",
             (ended_after,),
         )
     )
