@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import json
+from pathlib import Path
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.examples import example_data
+from tidewire.bus import SqliteEventBus
 from tidewire.protocol import EVENT_MODELS, HIGH_VOLUME
+from tidewire.store import Store
+from tidewire.ws.connection import Connection, ConnectionClosing
 from tidewire.ws.subscriptions import SubscriptionError, SubscriptionSet, parse_pattern
 
 
@@ -106,3 +116,85 @@ def test_matching_agrees_with_a_direct_reading_of_the_rules(
     assert s.matches(name, data) == any(one(p) for p in patterns)
     # The per-type cache gives the same answer the second time.
     assert s.matches(name, data) == any(one(p) for p in patterns)
+
+
+# -- one connection's cursor, over a real store and bus ------------------------------------------
+
+
+class _Gate:
+    """A send function that completes only as many sends as it has been given permits."""
+
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+        self.permits = asyncio.Semaphore(0)
+
+    async def send(self, text: str) -> None:
+        await self.permits.acquire()
+        self.sent.append(json.loads(text))
+
+    def allow(self, n: int) -> None:
+        for _ in range(n):
+            self.permits.release()
+
+
+async def _settle() -> None:
+    for _ in range(20):
+        await asyncio.sleep(0)
+
+
+async def test_a_connection_whose_overflow_notice_is_stuck_is_closed_with_1013(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db", retain=100)
+    bus = SqliteEventBus(store)
+    gate = _Gate()
+    conn = Connection(bus, gate.send, server_id="srv", heartbeat_ms=1000, max_frame_bytes=1024, max_lag=3)
+    closes: list[int] = []
+    conn.on_close_request = lambda req: closes.append(req.code)
+    writer = asyncio.create_task(conn.run_writer())
+
+    async def emit(n: int) -> None:
+        for _ in range(n):
+            await store.write(lambda tx: tx.emit("hook.generic", example_data("hook.generic")))
+
+    try:
+        gate.allow(2)  # welcome, subscribed
+        conn.handle_text('{"type": "subscribe", "events": ["*"]}')
+        await emit(1)
+        await _settle()
+        assert [f["type"] for f in gate.sent] == ["welcome", "subscribed"]  # event 1 is in flight
+        await emit(10)
+        gate.allow(1)  # event 1 goes out; the writer is now 10 behind: overflow notice, stuck
+        await _settle()
+        assert conn.cursor == 11 and closes == []
+        await emit(4)  # more than max_lag past the stuck notice
+        await _settle()
+        assert closes == [1013]
+        gate.allow(1)
+        await _settle()
+        assert gate.sent[-1] == {"type": "resync", "reason": "overflow", "epoch": bus.epoch, "seq": 11}
+    finally:
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError, ConnectionClosing):
+            await writer
+        await store.close()
+
+
+async def test_cursor_moves_only_after_the_first_subscribe(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db", retain=100)
+    bus = SqliteEventBus(store)
+    gate = _Gate()
+    gate.allow(100)
+    conn = Connection(bus, gate.send, server_id="srv", heartbeat_ms=1000, max_frame_bytes=1024, max_lag=50)
+    writer = asyncio.create_task(conn.run_writer())
+    try:
+        await store.write(lambda tx: tx.emit("hook.generic", example_data("hook.generic")))
+        await _settle()
+        assert conn.cursor == 0 and [f["type"] for f in gate.sent] == ["welcome"]
+        conn.handle_text('{"type": "subscribe", "events": ["hook.generic"], "id": 1}')
+        await _settle()
+        assert [f["type"] for f in gate.sent] == ["welcome", "subscribed", "hook.generic"]
+        assert gate.sent[1]["seq"] == 0 and conn.cursor == 1 and conn.last_sent == 1
+    finally:
+        writer.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await writer
+        await store.close()

@@ -33,6 +33,19 @@ class ConnectionClosing(Exception):
         self.reason = reason
 
 
+class _Waker(asyncio.Event):
+    """The bus sets it on every publish; it also lets the connection look at its lag while
+    its writer is stuck in a send."""
+
+    def __init__(self, on_set: Callable[[], None]) -> None:
+        super().__init__()
+        self._on_set = on_set
+
+    def set(self) -> None:
+        super().set()
+        self._on_set()
+
+
 @dataclass
 class _Resume:
     after_seq: int
@@ -63,7 +76,11 @@ class Connection:
         self.active = False  # the cursor moves only after the first subscribe
         self.last_sent = 0
         self.replies: deque[str] = deque()
-        self.wake = asyncio.Event()
+        self.wake: asyncio.Event = _Waker(self._check_stuck_overflow)
+        # The head when an overflow `resync` started sending; None when none is in flight.
+        self._overflow_sending_at: int | None = None
+        # Set by the endpoint: close the connection now (the writer may be blocked).
+        self.on_close_request: Callable[[ConnectionClosing], None] | None = None
         self._resume: _Resume | None = None
         self.close_request: ConnectionClosing | None = None
 
@@ -188,6 +205,15 @@ class Connection:
                 )
             )
 
+    def _check_stuck_overflow(self) -> None:
+        at = self._overflow_sending_at
+        if at is None or self.close_request is not None or self.bus.head - at <= self.max_lag:
+            return
+        # The peer has not even taken the previous overflow notice: give up on it.
+        self.close_request = ConnectionClosing(1013, "overflow: the client is not reading")
+        if self.on_close_request is not None:
+            self.on_close_request(self.close_request)
+
     # -- outgoing --------------------------------------------------------------------------
 
     async def run_writer(self) -> None:
@@ -220,7 +246,9 @@ class Connection:
                 # Fell out of the ring (or too far behind): the client must refetch.
                 self.cursor = bus.head
                 self._resume = None
+                self._overflow_sending_at = bus.head
                 await self._send_text(self._resync("overflow", None))
+                self._overflow_sending_at = None
                 return True
             self.cursor = nxt
             matched = self.subs.matches(entry.type, entry.data)

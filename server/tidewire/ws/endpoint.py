@@ -89,6 +89,14 @@ class SocketEndpoint:
                 log.debug("socket writer stopped", exc_info=True)
                 await close(1011, "internal error")
 
+        closers: set[asyncio.Task[None]] = set()
+
+        def close_soon(request: ConnectionClosing) -> None:
+            task = asyncio.create_task(close(request.code, request.reason))
+            closers.add(task)
+            task.add_done_callback(closers.discard)
+
+        conn.on_close_request = close_soon
         writer = asyncio.create_task(write())
         self.hub.add(conn, close)
         try:
