@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
+from fixtures.sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
 from support import Daemon, TapSocket, ws_connect
 
 pytestmark = pytest.mark.daemon

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from sources_support import make_repo, next_event, write_config
+from fixtures.sources_support import make_repo, next_event, write_config
 from support import Daemon, free_port, ws_connect
 
 pytestmark = pytest.mark.daemon

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sources_support import FIXTURES, next_event, replay_and_subscribe, write_config
+from fixtures.sources_support import FIXTURES, next_event, replay_and_subscribe, write_config
 from support import Daemon, free_port, ws_connect
 
 pytestmark = pytest.mark.daemon

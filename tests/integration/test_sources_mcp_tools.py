@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fixtures.sources_support import FIXTURES, make_repo, next_event
 from mcp import Client
-from sources_support import FIXTURES, make_repo, next_event
 from support import Daemon, ws_connect
 
 pytestmark = pytest.mark.daemon
