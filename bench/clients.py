@@ -51,6 +51,7 @@ class ClientConfig:
     resume_epoch: str | None = None
     connect_concurrency: int = 64
     small_rcvbuf: bool = True  # stalled clients: a small kernel receive buffer so the stall bites soon
+    window_s: float = 0.0  # when > 0, snapshot every client's count this long after `ready`
 
 
 @dataclass
@@ -71,6 +72,7 @@ class ClientState:
     error: str | None = None
     welcome: dict[str, Any] | None = None
     records: list[tuple[str, int]] = field(default_factory=list)
+    window_count: int | None = None
     done: asyncio.Event = field(default_factory=asyncio.Event)
 
     def summary(self) -> dict[str, Any]:
@@ -89,6 +91,7 @@ class ClientState:
             "close_reason": self.close_reason,
             "error": self.error,
             "records": self.records,
+            "window_count": self.window_count,
         }
 
 
@@ -272,6 +275,13 @@ async def main_async(cfg: ClientConfig) -> None:
     welcome = opened[0].state.welcome if opened else None
     _emit({"ready": {"connected": len(opened), "errors": errors[:5], "welcome": welcome}})
     t_ready = time.monotonic()
+    if cfg.window_s > 0:
+
+        def snapshot() -> None:
+            for c in clients:
+                c.state.window_count = c.state.count
+
+        asyncio.get_running_loop().call_later(cfg.window_s, snapshot)
     tasks = [asyncio.create_task(c.run(t_ready)) for c in opened]
     stop_line = asyncio.create_task(_read_stdin_line())
     waiters: list[asyncio.Future[Any]] = [stop_line]
@@ -288,6 +298,9 @@ async def main_async(cfg: ClientConfig) -> None:
                 asyncio.gather(*(c.state.done.wait() for c in stalled)),
                 max(1.0, t_ready + cfg.timeout_s - time.monotonic()),
             )
+    for c in clients:
+        if cfg.window_s > 0 and c.state.window_count is None:
+            c.state.window_count = c.state.count  # finished before the window closed
     _emit({"result": {"clients": [c.state.summary() for c in clients], "t_ready": int(t_ready * 1e9)}})
     for t in tasks:
         t.cancel()

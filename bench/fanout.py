@@ -26,6 +26,7 @@ async def measure(
     subscribe: list[str] | None = None,
     sampler: RssSampler | None = None,
     pad: int = 0,
+    window_s: float = 0.0,
 ) -> dict[str, Any]:
     """Emit `count` events to `n` clients of a started server; return delivery counts and rates.
 
@@ -43,6 +44,7 @@ async def measure(
         timeout_s=timeout_s,
         stall=stall or [],
         stall_s=stall_s,
+        window_s=window_s,
     )
     async with ClientProcess(cfg) as clients:
         connected = int(clients.ready["connected"])
@@ -96,6 +98,7 @@ def summarise(
         "emit_seconds": emit_s,
         "frames_per_s": ratio(frames, seconds),
         "per_client_rate_mean": (sum(per_client_rates) / len(per_client_rates)) if per_client_rates else None,
+        "window_frames": sum(c.get("window_count") or 0 for c in readers),
     }
     if stalled:
         out["stalled"] = [

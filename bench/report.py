@@ -122,9 +122,9 @@ def slow_consumer(s: dict[str, Any]) -> str:
     lines = [
         f"{s['clients']} clients, {s['events']:,} events of about {s.get('frame_bytes', 0):,} bytes; "
         f"client 0 stops reading for {s['stall_s']} s.\n",
-        "| server | others' rate, stalled / all reading | RSS growth from the stall, MiB "
-        "| stalled client's outcome |",
-        "|:--|---:|---:|:--|",
+        "| server | others' frames during the stall, stalled / all reading | others' rate, whole run "
+        "| RSS growth from the stall, MiB | stalled client's outcome |",
+        "|:--|---:|---:|---:|:--|",
     ]
     names = {"a": "(a) daemon", "b": "(b) broadcast", "c": "(c) send in turn"}
     for key, label in names.items():
@@ -132,7 +132,7 @@ def slow_consumer(s: dict[str, Any]) -> str:
         if not isinstance(r, dict):
             continue
         if "error" in r:
-            lines.append(f"| {label} | error: `{r['error']}` | | |")
+            lines.append(f"| {label} | error: `{r['error']}` | | | |")
             continue
         outcome = (r.get("stalled_outcome") or [{}])[0]
         text = (
@@ -140,7 +140,8 @@ def slow_consumer(s: dict[str, Any]) -> str:
             f"close code {outcome.get('close_code')} {outcome.get('close_reason') or ''}".rstrip()
         )
         lines.append(
-            f"| {label} | {_x(r.get('others_rate_ratio'))} | {_num(r.get('rss_growth_mib'), 1)} | {text} |"
+            f"| {label} | {_x(r.get('others_rate_during_stall_ratio'))} | {_x(r.get('others_rate_ratio'))} "
+            f"| {_num(r.get('rss_growth_mib'), 1)} | {text} |"
         )
     return "\n".join(lines) + "\n" + _goal(s)
 

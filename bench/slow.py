@@ -40,7 +40,9 @@ async def run_one(
     await server.start()
     try:
         free_rss = RssSampler()
-        free = await fanout.measure(server, clients, events, timeout_s=timeout_s, sampler=free_rss, pad=PAD)
+        free = await fanout.measure(
+            server, clients, events, timeout_s=timeout_s, sampler=free_rss, pad=PAD, window_s=stall_s
+        )
         stalled_rss = RssSampler()
         stalled = await fanout.measure(
             server,
@@ -51,14 +53,20 @@ async def run_one(
             stall_s=stall_s,
             sampler=stalled_rss,
             pad=PAD,
+            window_s=stall_s,
         )
     finally:
         await server.stop()
     others = ratio(stalled.get("per_client_rate_mean"), free.get("per_client_rate_mean"))
+    # Frames the other clients received while client 0 was stalled, against the same window with
+    # every client reading (per reader, since the stalled run has one reader fewer).
+    free_window = ratio(free.get("window_frames"), clients)
+    stalled_window = ratio(stalled.get("window_frames"), clients - 1)
     return {
         "all_reading": free,
         "one_stalled": stalled,
         "others_rate_ratio": others,
+        "others_rate_during_stall_ratio": ratio(stalled_window, free_window),
         "rss_growth_all_reading_mib": free_rss.growth_mib,
         "rss_growth_stalled_mib": stalled_rss.growth_mib,
         "rss_growth_mib": round(stalled_rss.growth_mib - free_rss.growth_mib, 2),
@@ -91,7 +99,8 @@ async def run_suite(
         # well under what (b) buffers for the same stall (one copy of every frame).
         bounded = a["rss_growth_mib"] < MEMORY_BOUND_MIB
         out["goal"] = {
-            "text": "others keep >= 0.9 of their rate; RSS growth bounded; stalled client gets its outcome",
-            "met": bool((a["others_rate_ratio"] or 0) >= 0.9 and got_outcome and bounded),
+            "text": "others keep >= 0.9 of their rate during the stall; RSS bounded; "
+            "the stalled client gets its outcome",
+            "met": bool((a["others_rate_during_stall_ratio"] or 0) >= 0.9 and got_outcome and bounded),
         }
     return out
