@@ -1,17 +1,25 @@
 import { useState } from "react";
-import type { Task } from "../views/data";
+import type { Project, Task } from "../views/data";
 
 export interface NewTaskInput {
   title: string;
   priority: number;
+  project_id?: string;
   description?: string;
   parent_id?: string;
 }
 
 /** Create a task. Title is required (the daemon rejects an empty one, so we never send it). */
-export function TaskCreateForm({ onCreate }: { onCreate: (input: NewTaskInput) => void }): React.JSX.Element {
+export function TaskCreateForm({
+  onCreate,
+  projects = [],
+}: {
+  onCreate: (input: NewTaskInput) => void;
+  projects?: readonly Project[];
+}): React.JSX.Element {
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState(2);
+  const [projectId, setProjectId] = useState("");
   const trimmed = title.trim();
   return (
     <form
@@ -20,7 +28,7 @@ export function TaskCreateForm({ onCreate }: { onCreate: (input: NewTaskInput) =
       onSubmit={(e) => {
         e.preventDefault();
         if (!trimmed) return;
-        onCreate({ title: trimmed, priority });
+        onCreate(projectId ? { title: trimmed, priority, project_id: projectId } : { title: trimmed, priority });
         setTitle("");
       }}
     >
@@ -31,6 +39,16 @@ export function TaskCreateForm({ onCreate }: { onCreate: (input: NewTaskInput) =
         maxLength={500}
         onChange={(e) => setTitle(e.target.value)}
       />
+      {projects.length > 0 ? (
+        <select aria-label="Project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
+          <option value="">No project</option>
+          {projects.map((p) => (
+            <option key={p.id} value={p.id}>
+              {p.name}
+            </option>
+          ))}
+        </select>
+      ) : null}
       <select aria-label="Priority" value={priority} onChange={(e) => setPriority(Number(e.target.value))}>
         {[0, 1, 2, 3, 4].map((p) => (
           <option key={p} value={p}>

@@ -4,11 +4,12 @@ import { TaskList } from "../components/TaskList";
 import { ExpandTaskForm, TaskCreateForm } from "../components/TaskForms";
 import { countByStatus, visibleRows, type TaskFilter, type TaskSort } from "../components/taskTree";
 import { QueryError } from "../components/QueryError";
-import { useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
+import { useProjectsList, useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
 
 export function TasksView(): React.JSX.Element {
   const tasks = useTasksData();
   const actions = useTaskActions();
+  const projects = useProjectsList();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   const [filter, setFilter] = useState<TaskFilter>({ status: "all", text: "" });
   const [sort, setSort] = useState<TaskSort>("priority");
@@ -29,7 +30,7 @@ export function TasksView(): React.JSX.Element {
   return (
     <section aria-labelledby="tasks-title">
       <h1 id="tasks-title">Tasks</h1>
-      <TaskCreateForm onCreate={actions.create} />
+      <TaskCreateForm onCreate={actions.create} projects={projects} />
       {expanding ? (
         <ExpandTaskForm
           task={expanding}

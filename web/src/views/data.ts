@@ -3,7 +3,8 @@
 import { useCallback, useMemo } from "react";
 import { useIsMutating } from "@tanstack/react-query";
 import type { ConnectionLogEntry, ConnectionQuality, ConnectionState } from "../lib/ws/types";
-import type { AgentRun, McpServer, Session, SessionMessage, Task, Worktree } from "../lib/ws/generated";
+import type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree } from "../lib/ws/generated";
+import { useProjects } from "../hooks/useProjects";
 import { useAgentsLive } from "../hooks/useAgentsLive";
 import { useCancelAgent, useStartAgent } from "../hooks/useAgentMutations";
 import { useIsStale } from "../hooks/useLiveQuery";
@@ -18,7 +19,7 @@ import type { NewTaskInput } from "../components/TaskForms";
 export { useActivity } from "../components/ActivityProvider";
 export type { ActivityItem, ActivitySnapshot } from "../components/activityStore";
 export type { ConnectionState, ConnectionQuality, ConnectionLogEntry };
-export type { AgentRun, McpServer, Session, SessionMessage, Task, Worktree };
+export type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree };
 export type TaskStatus = Task["status"];
 
 export interface QueryView<T> {
@@ -38,6 +39,12 @@ export function useTasksData(): QueryView<Task[]> {
   const q = useTasksLive();
   return view(q, q.tasks);
 }
+
+/** Projects change rarely and emit no events; an empty list until they load (or if they fail). */
+export function useProjectsList(): readonly Project[] {
+  return useProjects().data?.items ?? NO_PROJECTS;
+}
+const NO_PROJECTS: readonly Project[] = [];
 
 export function useSessionsData(): QueryView<Session[]> {
   const q = useSessionsLive();
