@@ -52,6 +52,15 @@ describe("useTasksLive", () => {
     expect(result.current.live.data?.seq).toBe(1);
   });
 
+  it("loads once on start-up", async () => {
+    env.api.addTask("t1");
+    env.daemon.emit("task.created", { id: "t1" });
+    const { result } = await mountTasks();
+    await act(() => new Promise((r) => setTimeout(r, 100)));
+    expect(env.api.calls.filter((c) => c.path.startsWith("/api/tasks"))).toHaveLength(1);
+    expect(result.current.live.data).toMatchObject({ seq: 1, epoch: "ep_1" });
+  });
+
   it("does not refetch for an event the fetched list already reflects", async () => {
     env.api.addTask("t1");
     const { result } = await mountTasks();

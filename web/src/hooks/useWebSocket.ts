@@ -56,21 +56,6 @@ export function WebSocketProvider({
   });
 
   useEffect(() => {
-    // React Query's idea of "online" is the daemon socket, not navigator.onLine: queries and
-    // mutations pause while it is down and resume (in order) when it is back.
-    onlineManager.setEventListener((setOnline) => {
-      setOnline(socket.state === "connected");
-      return socket.on("state", (state) => setOnline(state === "connected"));
-    });
-    return () => {
-      onlineManager.setEventListener((setOnline) => {
-        setOnline(true);
-        return undefined;
-      });
-    };
-  }, [socket]);
-
-  useEffect(() => {
     if (!autoStart) return undefined;
     socket.start();
     return () => socket.stop();
@@ -93,12 +78,29 @@ export function WebSocketProvider({
   }, [socket]);
 
   const value = useMemo(() => ({ socket, liveSync }), [socket, liveSync]);
-  return createElement(DataContext.Provider, { value }, createElement(EventHandlerMount), children);
+  // Bindings comes before the children: effects of earlier siblings run first, so React Query
+  // is already offline (and the cache wiring in place) when the children's queries mount.
+  return createElement(DataContext.Provider, { value }, createElement(Bindings), children);
 }
 
-/** Mounts the event -> cache wiring once per provider. */
-function EventHandlerMount(): null {
+/** The provider's wiring, mounted ahead of the children. */
+function Bindings(): null {
+  const { socket } = useDataContext();
   useEventHandler();
+  useEffect(() => {
+    // React Query's idea of "online" is the daemon socket, not navigator.onLine: queries and
+    // mutations pause while it is down and resume (in order) when it is back.
+    onlineManager.setEventListener((setOnline) => {
+      setOnline(socket.state === "connected");
+      return socket.on("state", (state) => setOnline(state === "connected"));
+    });
+    return () => {
+      onlineManager.setEventListener((setOnline) => {
+        setOnline(true);
+        return undefined;
+      });
+    };
+  }, [socket]);
   return null;
 }
 

@@ -20,10 +20,11 @@ export function attachLiveSync(socket: TidewireSocket, sync: LiveSync): () => vo
   sync.setConnected(socket.state === "connected");
   if (socket.epoch !== null) sync.setEpoch(socket.epoch);
   const offs = [
-    socket.on("state", (state) => sync.setConnected(state === "connected")),
-    socket.on("welcome", (frame) => {
-      // A changed epoch is announced through "resync" right after; same epoch keeps the marks.
-      if (sync.epoch === null) sync.setEpoch(frame.epoch);
+    socket.on("state", (state) => {
+      // The client has taken the handshake's epoch before it reports "connected"; adopting it
+      // here, ahead of React Query going online, stamps the first fetches with the right epoch.
+      if (state === "connected" && socket.epoch !== null) sync.setEpoch(socket.epoch);
+      sync.setConnected(state === "connected");
     }),
     socket.on("event", (event) => sync.handleEvent(event)),
     socket.on("subscribed", ({ events, seq }) => sync.handleSubscribed(events, seq)),

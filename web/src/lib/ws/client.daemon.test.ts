@@ -65,7 +65,7 @@ class Daemon {
       } catch {
         return undefined;
       }
-    });
+    }, 900); // a cold Python start on a loaded machine can take many seconds
   }
 
   async stop(): Promise<void> {
