@@ -61,7 +61,11 @@ async def _collect_stderr(running: RunningProcess) -> None:
 async def wait(running: RunningProcess) -> int:
     """Collects stderr (tail kept, everything appended to the log) and returns the exit code."""
     reader = asyncio.create_task(_collect_stderr(running))
-    code = await exit_code(running.proc)
+    try:
+        code = await exit_code(running.proc)
+    except asyncio.CancelledError:
+        reader.cancel()
+        raise
     # The run is over: whatever it left running in its process group goes with it.
     _signal_group(running.pid, signal.SIGTERM)
     # A background child of the agent may hold stderr open after the agent itself exited;
