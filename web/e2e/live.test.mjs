@@ -6,6 +6,12 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { freePort, launchBrowser, mcpCall, rest, startDaemon, tempDir } from "./harness.mjs";
 
+async function must(pending) {
+  const res = await pending;
+  if (res.status >= 300) throw new Error(`HTTP ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
 const WAIT = { timeout: 20_000 };
 
 describe("dashboard against a real daemon", { timeout: 180_000 }, () => {
@@ -164,6 +170,41 @@ describe("dashboard against a real daemon", { timeout: 180_000 }, () => {
     await page.getByRole("heading", { name: "MCP servers" }).waitFor(WAIT);
     const t = await mcpCall(daemon.base, "get_task", { task_id: ids.alpha });
     assert.equal(t.id, ids.alpha);
+  });
+
+  test("10,000 tasks: the list stays virtualised and usable", async () => {
+    await page.goto(`${daemon.base}/tasks`);
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor(WAIT);
+    // 100 parents expanded into 99 subtasks each, a few requests at a time: 10,000 tasks
+    // and as many live events while the page watches.
+    let next = 0;
+    let lastSub;
+    const worker = async () => {
+      while (next < 100) {
+        const k = next++;
+        const parent = await must(rest(daemon.base, "POST", "/api/tasks", { title: `Group ${k}` }));
+        const subtasks = Array.from({ length: 99 }, (_, i) => ({ title: `Item ${k}.${i}` }));
+        const expanded = await must(rest(daemon.base, "POST", `/api/tasks/${parent.id}/expand`, { subtasks }));
+        if (k === 42) lastSub = expanded.subtasks[7];
+      }
+    };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+    const total = (await rest(daemon.base, "GET", "/api/tasks")).body.items.length;
+    assert.ok(total >= 10_000);
+
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="task-counts"]')?.textContent?.startsWith(`${n} tasks`),
+      total,
+      { timeout: 60_000 },
+    );
+    const inDom = await page.locator('[data-testid="task-row"]').count();
+    assert.ok(inDom > 0 && inDom < 200, `rows in the DOM: ${inDom}`);
+
+    await page.getByLabel("Filter tasks").fill("Item 42.7");
+    await row(lastSub.id).waitFor(WAIT);
+    await row(lastSub.id).locator('[data-testid="task-status"]').selectOption("blocked");
+    await waitRow(lastSub.id, { status: "blocked", pending: "false" });
+    assert.equal((await rest(daemon.base, "GET", `/api/tasks/${lastSub.id}`)).body.status, "blocked");
   });
 
   test("no uncaught error in the page along the way", () => {
