@@ -1,5 +1,5 @@
 /**
- * Pure helpers for optimistic task rows: applying a change to every cached task
+ * Pure functions for optimistic task rows: applying a change to every cached task
  * list, remembering what it replaced, and putting it back on failure.
  */
 import type { QueryClient, QueryKey } from "@tanstack/react-query";
