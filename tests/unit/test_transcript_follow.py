@@ -147,3 +147,46 @@ def test_any_sequence_of_partial_appends_yields_each_message_once_in_order(
                     break
                 result = read_new(str(path), cursor, limit=3)
     assert seen == [(i, t) for i, t in enumerate(texts)]
+
+
+_operations = st.lists(
+    st.one_of(
+        st.tuples(st.just("append"), st.integers(min_value=1, max_value=4)),
+        st.tuples(st.just("partial"), st.integers(min_value=1, max_value=30)),
+        st.tuples(st.just("truncate"), st.integers(min_value=0, max_value=2)),
+        st.tuples(st.just("rewrite"), st.integers(min_value=0, max_value=0)),
+        st.tuples(st.just("read"), st.integers(min_value=1, max_value=5)),
+    ),
+    max_size=25,
+)
+
+
+@given(operations=_operations)
+def test_indices_stay_contiguous_through_truncation_and_rewrites(operations: list[tuple[str, int]]) -> None:
+    """Whatever happens to the file, emitted indices are 0, 1, 2, ... with no gap and no repeat."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.jsonl"
+        path.write_bytes(b"")
+        cursor = TranscriptCursor()
+        emitted: list[int] = []
+        counter = 0
+        for op, n in operations:
+            data = path.read_bytes()
+            if op == "append":
+                for _ in range(n):
+                    data += _line(_user(f"m{counter}"))
+                    counter += 1
+            elif op == "partial":
+                data += _line(_user(f"m{counter}"))[:n]
+            elif op == "truncate":
+                data = b"".join(_line(_user(f"t{counter}-{i}")) for i in range(n))
+                counter += 1
+            elif op == "rewrite":
+                data = b"\n" + data  # same messages, different head
+            path.write_bytes(data)
+            limit = n if op == "read" else 500
+            result = read_new(str(path), cursor, limit=limit)
+            emitted.extend(m.index for m in result.messages)
+            cursor = result.cursor
+        assert emitted == list(range(len(emitted)))
+        assert cursor.next_index == len(emitted)
