@@ -35,4 +35,10 @@ if (!source.includes(rootDecl)) {
   console.error(`types.mjs: expected a placeholder declaration for the root ${bundle.title}`);
   process.exit(1);
 }
-writeFileSync(outPath, source.replace(rootDecl, ""));
+// Every $defs entry also gets a note that the root refers to it; the root is only a container.
+const note = String.raw` \* This interface was referenced by \`${bundle.title}\`'s JSON-Schema\n \* via the \`definition\` "\w+"\.\n`;
+const cleaned = source
+  .replace(rootDecl, "")
+  .replace(new RegExp(String.raw`/\*\*\n${note} \*/\n`, "g"), "")
+  .replace(new RegExp(String.raw` \*\n${note}`, "g"), "");
+writeFileSync(outPath, cleaned);

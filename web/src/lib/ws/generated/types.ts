@@ -2,24 +2,15 @@
 
 /**
  * Why an autonomous loop stopped.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "StopReason".
  */
 export type StopReason =
   "no_ready_tasks" | "max_iterations" | "too_many_failures" | "stop_requested" | "daemon_stopping" | "error";
 /**
  * Every frame a client may send, keyed on `type`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ClientFrame".
  */
 export type ClientFrame = SubscribeFrame | UnsubscribeFrame | PingFrame | ResumeFrame;
 /**
  * Every frame the daemon sends, keyed on `type`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ServerFrame".
  */
 export type ServerFrame =
   | WelcomeFrame
@@ -64,9 +55,6 @@ export type ServerFrame =
 
 /**
  * An agent run was cancelled.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentCancelledEvent".
  */
 export interface AgentCancelledEvent {
   type: "agent.cancelled";
@@ -83,9 +71,6 @@ export interface AgentCancelledEvent {
 }
 /**
  * Data of every `agent.*` event.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentEvent".
  */
 export interface AgentEvent {
   agent_id: string;
@@ -104,9 +89,6 @@ export interface AgentEvent {
 }
 /**
  * One run of an agent CLI as a subprocess.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentRun".
  */
 export interface AgentRun {
   id: string;
@@ -136,9 +118,6 @@ export interface AgentRun {
 }
 /**
  * An agent run exited with status 0.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentCompletedEvent".
  */
 export interface AgentCompletedEvent {
   type: "agent.completed";
@@ -155,9 +134,6 @@ export interface AgentCompletedEvent {
 }
 /**
  * An agent run exited with a non-zero status, or could not start.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentFailedEvent".
  */
 export interface AgentFailedEvent {
   type: "agent.failed";
@@ -174,9 +150,6 @@ export interface AgentFailedEvent {
 }
 /**
  * An agent run started.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AgentStartedEvent".
  */
 export interface AgentStartedEvent {
   type: "agent.started";
@@ -193,9 +166,6 @@ export interface AgentStartedEvent {
 }
 /**
  * Data of every `autonomous.*` event.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AutonomousEvent".
  */
 export interface AutonomousEvent {
   loop_id: string;
@@ -213,9 +183,6 @@ export interface AutonomousEvent {
 }
 /**
  * A loop that works through a project's ready tasks.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AutonomousLoop".
  */
 export interface AutonomousLoop {
   id: string;
@@ -239,9 +206,6 @@ export interface AutonomousLoop {
 }
 /**
  * An autonomous loop finished one task.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AutonomousIterationEvent".
  */
 export interface AutonomousIterationEvent {
   type: "autonomous.iteration";
@@ -258,9 +222,6 @@ export interface AutonomousIterationEvent {
 }
 /**
  * An autonomous loop started.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AutonomousStartedEvent".
  */
 export interface AutonomousStartedEvent {
   type: "autonomous.started";
@@ -277,9 +238,6 @@ export interface AutonomousStartedEvent {
 }
 /**
  * An autonomous loop stopped.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "AutonomousStoppedEvent".
  */
 export interface AutonomousStoppedEvent {
   type: "autonomous.stopped";
@@ -296,9 +254,6 @@ export interface AutonomousStoppedEvent {
 }
 /**
  * Add to the connection's subscriptions.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SubscribeFrame".
  */
 export interface SubscribeFrame {
   type: "subscribe";
@@ -317,9 +272,6 @@ export interface SubscribeFrame {
 }
 /**
  * Remove from the connection's subscriptions.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "UnsubscribeFrame".
  */
 export interface UnsubscribeFrame {
   type: "unsubscribe";
@@ -338,9 +290,6 @@ export interface UnsubscribeFrame {
 }
 /**
  * Ask for a `pong`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "PingFrame".
  */
 export interface PingFrame {
   type: "ping";
@@ -353,9 +302,6 @@ export interface PingFrame {
 }
 /**
  * Replay missed events after a reconnect.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ResumeFrame".
  */
 export interface ResumeFrame {
   type: "resume";
@@ -369,9 +315,6 @@ export interface ResumeFrame {
 }
 /**
  * One block of a message's content.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ContentBlock".
  */
 export interface ContentBlock {
   /**
@@ -384,9 +327,6 @@ export interface ContentBlock {
 }
 /**
  * A frame from the client was refused; the connection stays open.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ErrorFrame".
  */
 export interface ErrorFrame {
   type: "error";
@@ -403,9 +343,6 @@ export interface ErrorFrame {
 }
 /**
  * Data of every `hook.*` event: one hook call from an agent CLI.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookEvent".
  */
 export interface HookEvent {
   session_id: string;
@@ -427,9 +364,6 @@ export interface HookEvent {
 }
 /**
  * An agent CLI called a hook this protocol has no dedicated event for; `data.hook_type` names it.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookGenericEvent".
  */
 export interface HookGenericEvent {
   type: "hook.generic";
@@ -446,9 +380,6 @@ export interface HookGenericEvent {
 }
 /**
  * An agent CLI called its `Notification` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookNotificationEvent".
  */
 export interface HookNotificationEvent {
   type: "hook.notification";
@@ -465,9 +396,6 @@ export interface HookNotificationEvent {
 }
 /**
  * An agent CLI called its `PostToolUse` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookPostToolUseEvent".
  */
 export interface HookPostToolUseEvent {
   type: "hook.post_tool_use";
@@ -484,9 +412,6 @@ export interface HookPostToolUseEvent {
 }
 /**
  * An agent CLI called its `PreCompact` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookPreCompactEvent".
  */
 export interface HookPreCompactEvent {
   type: "hook.pre_compact";
@@ -503,9 +428,6 @@ export interface HookPreCompactEvent {
 }
 /**
  * An agent CLI called its `PreToolUse` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookPreToolUseEvent".
  */
 export interface HookPreToolUseEvent {
   type: "hook.pre_tool_use";
@@ -522,9 +444,6 @@ export interface HookPreToolUseEvent {
 }
 /**
  * An agent CLI called its `SessionEnd` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookSessionEndEvent".
  */
 export interface HookSessionEndEvent {
   type: "hook.session_end";
@@ -541,9 +460,6 @@ export interface HookSessionEndEvent {
 }
 /**
  * An agent CLI called its `SessionStart` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookSessionStartEvent".
  */
 export interface HookSessionStartEvent {
   type: "hook.session_start";
@@ -560,9 +476,6 @@ export interface HookSessionStartEvent {
 }
 /**
  * An agent CLI called its `Stop` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookStopEvent".
  */
 export interface HookStopEvent {
   type: "hook.stop";
@@ -579,9 +492,6 @@ export interface HookStopEvent {
 }
 /**
  * An agent CLI called its `SubagentStop` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookSubagentStopEvent".
  */
 export interface HookSubagentStopEvent {
   type: "hook.subagent_stop";
@@ -598,9 +508,6 @@ export interface HookSubagentStopEvent {
 }
 /**
  * An agent CLI called its `UserPromptSubmit` hook.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "HookUserPromptSubmitEvent".
  */
 export interface HookUserPromptSubmitEvent {
   type: "hook.user_prompt_submit";
@@ -617,9 +524,6 @@ export interface HookUserPromptSubmitEvent {
 }
 /**
  * A downstream MCP server the daemon proxies.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpServer".
  */
 export interface McpServer {
   name: string;
@@ -637,9 +541,6 @@ export interface McpServer {
 }
 /**
  * Data of `mcp.server_connected`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpServerConnectedData".
  */
 export interface McpServerConnectedData {
   server_name: string;
@@ -649,9 +550,6 @@ export interface McpServerConnectedData {
 }
 /**
  * A downstream MCP server connected.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpServerConnectedEvent".
  */
 export interface McpServerConnectedEvent {
   type: "mcp.server_connected";
@@ -668,9 +566,6 @@ export interface McpServerConnectedEvent {
 }
 /**
  * Data of `mcp.server_disconnected`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpServerDisconnectedData".
  */
 export interface McpServerDisconnectedData {
   server_name: string;
@@ -683,9 +578,6 @@ export interface McpServerDisconnectedData {
 }
 /**
  * A downstream MCP server went away.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpServerDisconnectedEvent".
  */
 export interface McpServerDisconnectedEvent {
   type: "mcp.server_disconnected";
@@ -702,9 +594,6 @@ export interface McpServerDisconnectedEvent {
 }
 /**
  * Data of `mcp.tool_called`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpToolCalledData".
  */
 export interface McpToolCalledData {
   server_name: string;
@@ -716,9 +605,6 @@ export interface McpToolCalledData {
 }
 /**
  * A proxied tool call finished.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "McpToolCalledEvent".
  */
 export interface McpToolCalledEvent {
   type: "mcp.tool_called";
@@ -735,9 +621,6 @@ export interface McpToolCalledEvent {
 }
 /**
  * Reply to `ping`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "PongFrame".
  */
 export interface PongFrame {
   type: "pong";
@@ -758,9 +641,6 @@ export interface PongFrame {
 }
 /**
  * A git repository that tasks and worktrees belong to.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "Project".
  */
 export interface Project {
   id: string;
@@ -777,9 +657,6 @@ export interface Project {
 }
 /**
  * Replay after `resume` finished; live delivery continues.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ResumedFrame".
  */
 export interface ResumedFrame {
   type: "resumed";
@@ -794,9 +671,6 @@ export interface ResumedFrame {
 }
 /**
  * The client must refetch its state: events were or may be lost to it.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "ResyncFrame".
  */
 export interface ResyncFrame {
   type: "resync";
@@ -811,9 +685,6 @@ export interface ResyncFrame {
 }
 /**
  * First frame after the handshake.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WelcomeFrame".
  */
 export interface WelcomeFrame {
   type: "welcome";
@@ -840,9 +711,6 @@ export interface WelcomeFrame {
 }
 /**
  * Reply to `subscribe`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SubscribedFrame".
  */
 export interface SubscribedFrame {
   type: "subscribed";
@@ -862,9 +730,6 @@ export interface SubscribedFrame {
 }
 /**
  * Reply to `unsubscribe`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "UnsubscribedFrame".
  */
 export interface UnsubscribedFrame {
   type: "unsubscribed";
@@ -884,9 +749,6 @@ export interface UnsubscribedFrame {
 }
 /**
  * A task was created.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskCreatedEvent".
  */
 export interface TaskCreatedEvent {
   type: "task.created";
@@ -903,9 +765,6 @@ export interface TaskCreatedEvent {
 }
 /**
  * Data of `task.created` and `task.closed`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskEventData".
  */
 export interface TaskEventData {
   task_id: string;
@@ -915,9 +774,6 @@ export interface TaskEventData {
 }
 /**
  * A unit of work.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "Task".
  */
 export interface Task {
   id: string;
@@ -953,9 +809,6 @@ export interface Task {
 }
 /**
  * A task changed.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskUpdatedEvent".
  */
 export interface TaskUpdatedEvent {
   type: "task.updated";
@@ -972,9 +825,6 @@ export interface TaskUpdatedEvent {
 }
 /**
  * Data of `task.updated`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskUpdatedData".
  */
 export interface TaskUpdatedData {
   task_id: string;
@@ -994,9 +844,6 @@ export interface TaskUpdatedData {
 }
 /**
  * A task was closed.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskClosedEvent".
  */
 export interface TaskClosedEvent {
   type: "task.closed";
@@ -1013,9 +860,6 @@ export interface TaskClosedEvent {
 }
 /**
  * Subtasks were added to a task.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskExpandedEvent".
  */
 export interface TaskExpandedEvent {
   type: "task.expanded";
@@ -1032,9 +876,6 @@ export interface TaskExpandedEvent {
 }
 /**
  * Data of `task.expanded`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "TaskExpandedData".
  */
 export interface TaskExpandedData {
   task_id: string;
@@ -1048,9 +889,6 @@ export interface TaskExpandedData {
 }
 /**
  * A worktree was created.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WorktreeCreatedEvent".
  */
 export interface WorktreeCreatedEvent {
   type: "worktree.created";
@@ -1067,9 +905,6 @@ export interface WorktreeCreatedEvent {
 }
 /**
  * Data of every `worktree.*` event.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WorktreeEventData".
  */
 export interface WorktreeEventData {
   worktree_id: string;
@@ -1083,9 +918,6 @@ export interface WorktreeEventData {
 }
 /**
  * A `git worktree` checkout managed by the daemon.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "Worktree".
  */
 export interface Worktree {
   id: string;
@@ -1110,9 +942,6 @@ export interface Worktree {
 }
 /**
  * A worktree was claimed or released.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WorktreeUpdatedEvent".
  */
 export interface WorktreeUpdatedEvent {
   type: "worktree.updated";
@@ -1129,9 +958,6 @@ export interface WorktreeUpdatedEvent {
 }
 /**
  * A worktree's branch was merged.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WorktreeMergedEvent".
  */
 export interface WorktreeMergedEvent {
   type: "worktree.merged";
@@ -1148,9 +974,6 @@ export interface WorktreeMergedEvent {
 }
 /**
  * A worktree was removed.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "WorktreeDeletedEvent".
  */
 export interface WorktreeDeletedEvent {
   type: "worktree.deleted";
@@ -1167,9 +990,6 @@ export interface WorktreeDeletedEvent {
 }
 /**
  * A session was first seen.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionCreatedEvent".
  */
 export interface SessionCreatedEvent {
   type: "session.created";
@@ -1186,9 +1006,6 @@ export interface SessionCreatedEvent {
 }
 /**
  * Data of `session.created`, `session.updated` and `session.ended`.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionEventData".
  */
 export interface SessionEventData {
   session_id: string;
@@ -1201,9 +1018,6 @@ export interface SessionEventData {
 }
 /**
  * An agent CLI session seen through its hooks.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "Session".
  */
 export interface Session {
   id: string;
@@ -1235,9 +1049,6 @@ export interface Session {
 }
 /**
  * A session changed.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionUpdatedEvent".
  */
 export interface SessionUpdatedEvent {
   type: "session.updated";
@@ -1254,9 +1065,6 @@ export interface SessionUpdatedEvent {
 }
 /**
  * A session ended.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionEndedEvent".
  */
 export interface SessionEndedEvent {
   type: "session.ended";
@@ -1273,9 +1081,6 @@ export interface SessionEndedEvent {
 }
 /**
  * A new message in a session's transcript.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionMessageEvent".
  */
 export interface SessionMessageEvent {
   type: "session.message";
@@ -1292,9 +1097,6 @@ export interface SessionMessageEvent {
 }
 /**
  * One message of a session's transcript.
- *
- * This interface was referenced by `Tidewire`'s JSON-Schema
- * via the `definition` "SessionMessage".
  */
 export interface SessionMessage {
   session_id: string;
