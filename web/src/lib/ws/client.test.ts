@@ -82,10 +82,12 @@ describe("TidewireSocket", () => {
     sock.serverSend({ type: "task.created", seq: 5, ts: "yesterday", data: {} });
     sock.serverSend({ type: "welcome" });
     sock.serverSend({ type: "task.teleported", seq: 6, ts: "2026-11-26T06:05:00Z", data: {} });
+    sock.serverSend({ type: "announcement", text: "from a newer daemon" });
+    sock.serverSend({ seq: 7 });
     expect(t.events).toEqual([]);
     const invalid = t.client.getLog().filter((e) => e.kind === "invalid-frame");
-    expect(invalid).toHaveLength(4);
-    expect(t.logs).toHaveLength(4);
+    expect(invalid).toHaveLength(5);
+    expect(t.logs).toHaveLength(5);
     t.daemon.emit("task.created");
     expect(t.events).toHaveLength(1);
     expect(t.client.state).toBe("connected");

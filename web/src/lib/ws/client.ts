@@ -8,7 +8,7 @@
  * active set, then the queued frames. Every incoming frame is checked with the
  * generated guards; an event whose seq is not above `lastSeq` is dropped.
  */
-import { isClientFrame, isServerFrame, EVENT_TYPES } from "./generated";
+import { isClientFrame, isServerFrame, EVENT_TYPES, SERVER_CONTROL_TYPES } from "./generated";
 import type { ClientFrame, PongFrame, ResumedFrame, ResyncFrame, WelcomeFrame } from "./generated";
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { RingBuffer } from "./ringBuffer";
@@ -54,6 +54,7 @@ const QUALITY_FAIR_MS = 600;
 const LATENCY_SAMPLES = 5;
 
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
+const KNOWN_CONTROL_TYPES: ReadonlySet<string> = new Set<string>(SERVER_CONTROL_TYPES);
 
 type Listener<T> = (value: T) => void;
 
@@ -431,9 +432,11 @@ export class TidewireSocket {
       return;
     }
     const type = (parsed as { type?: unknown }).type;
-    if (typeof type === "string" && type.includes(".") && !KNOWN_EVENT_TYPES.has(type)) {
-      // A newer daemon may emit events this build does not know: ignore them quietly.
-      return;
+    if (typeof type === "string" && type.length > 0) {
+      const known = type.includes(".") ? KNOWN_EVENT_TYPES.has(type) : KNOWN_CONTROL_TYPES.has(type);
+      // A newer daemon may send event or control types this build does not know (the
+      // protocol's evolution rules allow it): ignore them quietly.
+      if (!known) return;
     }
     if (!isServerFrame(parsed)) {
       this.#drop(`frame failed validation (type ${String(type)})`, parsed);
