@@ -60,9 +60,9 @@ class SessionTracker:
 
     async def handle_hook(self, source: str, body: Any) -> sessions.HookOutcome:
         call = parse_hook(source, body)
-        known = await sessions.known_cwd(self.ctx.store, call.session_id)
         branch: str | None = None
-        if call.cwd and (known is False or known != call.cwd):
+        # Asking git costs a subprocess: only for a new session or one that changed directory.
+        if call.cwd and call.cwd != await sessions.known_cwd(self.ctx.store, call.session_id):
             branch = await self._branch_of(call.cwd)
         outcome = await sessions.record_hook(self.ctx.store, call, branch)
         self.nudge()

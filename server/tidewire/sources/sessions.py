@@ -155,14 +155,11 @@ async def record_hook(store: StoreLike, call: HookCall, git_branch: str | None) 
     return await store.write(lambda tx: _record_hook(tx, call, git_branch))
 
 
-async def known_cwd(store: StoreLike, session_id: str) -> str | bool | None:
-    """The session's stored cwd, or False when the session is new."""
+async def known_cwd(store: StoreLike, session_id: str) -> str | None:
+    """The session's stored cwd (None for a session not seen yet)."""
     sql = "SELECT cwd FROM sessions WHERE id = ?"
     row, _ = await store.read(lambda conn: fetch_one(conn, sql, (session_id,)))
-    if row is None:
-        return False
-    cwd: str | None = row["cwd"]
-    return cwd
+    return None if row is None else row["cwd"]
 
 
 def _apply_transcript(tx: Tx, session_id: str, expected: str | None, result: ReadResult) -> int:
