@@ -125,6 +125,7 @@ BAD_REQUESTS: list[tuple[dict[str, Any], int]] = [
     ({"prompt": "x", "project_id": "PROJECT", "command": "claude -p x"}, 422),
     ({"prompt": "x", "project_id": "PROJECT", "command": []}, 422),
     ({"prompt": "x", "project_id": "PROJECT", "command": ["/nonexistent/agent-cli"]}, 422),
+    ({"prompt": "nul \u0000 inside", "project_id": "PROJECT"}, 422),
 ]
 
 

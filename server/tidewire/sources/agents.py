@@ -200,7 +200,9 @@ class AgentRunner:
                 await asyncio.to_thread(
                     processes.kill_leftover, int(row["pid"]), f"{_ENV_MARKER}={row['id']}"
                 )
-            tail = processes.read_tail(Path(row["log_path"])) if row["log_path"] else []
+            tail = (
+                await asyncio.to_thread(processes.read_tail, Path(row["log_path"])) if row["log_path"] else []
+            )
             tail = [*tail, "the daemon stopped while this agent was running"][-processes.STDERR_TAIL_LINES :]
             await self.ctx.store.write(_finisher(row["id"], tail))
 
@@ -248,6 +250,8 @@ class AgentRunner:
             running = await processes.spawn(argv, placement.cwd, self._env(agent_id, placement), log_path)
         except OSError as exc:
             raise InvalidArgument(f"cannot run {argv[0]!r}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # e.g. a NUL character, which no argv can carry
+            raise InvalidArgument(f"cannot run the command: {exc}") from None
         entry = _Live(running=running, started=time.monotonic())
         self.live[agent_id] = entry
         row = {

@@ -96,14 +96,14 @@ def _summary(event: str, hook_type: str, payload: dict[str, Any], tool_name: str
         return _one_line(f"{tool_name}: {detail}" if detail else tool_name)
     if event == "hook.user_prompt_submit":
         prompt = _str(payload, "prompt")
-        return _one_line(prompt) if prompt else hook_type
+        return _one_line(prompt if prompt else hook_type)
     if event == "hook.notification":
         message = _str(payload, "message")
-        return _one_line(message) if message else hook_type
+        return _one_line(message if message else hook_type)
     if event == "hook.stop" and _str(payload, "last-assistant-message"):
         return _one_line(str(payload["last-assistant-message"]))
     qualifier = _str(payload, "source", "reason", "trigger")
-    return f"{hook_type} ({qualifier})" if qualifier else hook_type
+    return _one_line(f"{hook_type} ({qualifier})" if qualifier else hook_type)
 
 
 def _codex_notify(payload: dict[str, Any]) -> dict[str, Any]:

@@ -96,21 +96,30 @@ class SessionTracker:
             cutoff = format_utc(datetime.now(UTC) - _TAIL_AFTER_END)
             emitted = 0
             for target in await sessions.follow_targets(self.ctx.store, cutoff):
-                while True:
-                    result = await asyncio.to_thread(read_new, target.path, target.cursor)
-                    new_json = result.cursor.to_json()
-                    if new_json == (target.cursor_json or sessions.empty_cursor_json()):
-                        break
-                    applied = await sessions.apply_transcript(
-                        self.ctx.store, target.session_id, target.cursor_json, result
-                    )
-                    if applied < 0:
-                        break
-                    emitted += applied
-                    target = sessions.FollowTarget(target.session_id, target.path, new_json)
-                    if not result.messages:
-                        break
+                try:
+                    emitted += await self._follow(target)
+                except Exception:
+                    # One unreadable transcript must not hold up the others.
+                    log.exception("following the transcript of session %s failed", target.session_id)
             return emitted
+
+    async def _follow(self, target: sessions.FollowTarget) -> int:
+        """Reads one transcript until it has nothing new; returns how many messages were emitted."""
+        emitted = 0
+        while True:
+            result = await asyncio.to_thread(read_new, target.path, target.cursor)
+            new_json = result.cursor.to_json()
+            if new_json == (target.cursor_json or sessions.empty_cursor_json()):
+                return emitted
+            applied = await sessions.apply_transcript(
+                self.ctx.store, target.session_id, target.cursor_json, result
+            )
+            if applied < 0:
+                return emitted
+            emitted += applied
+            target = sessions.FollowTarget(target.session_id, target.path, new_json)
+            if not result.messages:
+                return emitted
 
     async def end_idle(self) -> None:
         cutoff = format_utc(datetime.now(UTC) - timedelta(seconds=self.idle_timeout))

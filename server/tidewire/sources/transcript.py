@@ -229,7 +229,7 @@ def read_new(path: str, cursor: TranscriptCursor, limit: int = 500) -> ReadResul
     """
     try:
         handle = open(path, "rb")
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a path no file can have (a NUL inside)
         return ReadResult([], cursor)
     with handle:
         size = os.fstat(handle.fileno()).st_size
