@@ -21,7 +21,7 @@ import {
 import { isLiveData, type LiveData } from "./liveData";
 import { FAMILIES, keysForEvent } from "./queryKeys";
 import type { ResyncNotice, Timers, TimerHandle } from "./ws/types";
-import { parsePattern } from "./ws/patterns";
+import { parsePattern, type ParsedPattern } from "./ws/patterns";
 
 export interface LiveSyncOptions {
   /** Minimum spacing of invalidation flushes (ms). */
@@ -327,13 +327,22 @@ export class LiveSync {
 
 /** The cache prefixes a subscription pattern keeps live. */
 export function keysForPattern(raw: string): QueryKey[] {
-  const { name, filter } = parsePattern(raw);
-  const data = filter === null ? null : { [filter.field]: filter.value };
-  if (name === "*") {
+  let pattern: ParsedPattern;
+  try {
+    pattern = parsePattern(raw);
+  } catch {
+    return [];
+  }
+  if (pattern.kind === "all") {
     return ["task.x", "worktree.x", "agent.x", "mcp.x", "session.x", "autonomous.x"].flatMap((t) =>
       keysForEvent(t, null),
     );
   }
-  const type = name.endsWith(".*") ? `${name.slice(0, -2)}.x` : name;
+  const type = pattern.kind === "prefix" ? `${pattern.name}x` : pattern.name;
+  let data: unknown = null;
+  if (pattern.filter !== null) {
+    // Rebuild the payload shape the filter reads, e.g. session_id for one transcript.
+    data = pattern.filter.path.reduceRight<unknown>((inner, part) => ({ [part]: inner }), pattern.filter.value);
+  }
   return keysForEvent(type, data);
 }

@@ -68,6 +68,7 @@ describe("TidewireSocket", () => {
     const t = setup();
     expect(() => t.client.subscribe([""])).toThrow(TypeError);
     expect(() => t.client.subscribe(["x".repeat(513)])).toThrow(TypeError);
+    expect(() => t.client.subscribe(["task.*", "not a pattern"])).toThrow(TypeError);
     expect(t.client.activeSubscriptions).toEqual([]);
   });
 

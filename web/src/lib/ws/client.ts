@@ -13,6 +13,7 @@ import type { ClientFrame, PongFrame, ResumedFrame, ResyncFrame, WelcomeFrame } 
 import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { RingBuffer } from "./ringBuffer";
 import { chunkNames, MAX_NAME_LENGTH, SubscriptionRegistry } from "./subscriptions";
+import { parsePattern } from "./patterns";
 import type {
   ClientEvents,
   ConnectionLogEntry,
@@ -719,6 +720,9 @@ function validateNames(names: readonly string[]): void {
     if (typeof name !== "string" || name.length === 0 || name.length > MAX_NAME_LENGTH) {
       throw new TypeError(`invalid subscription name: ${JSON.stringify(name)}`);
     }
+    // The daemon refuses a whole subscribe frame for one bad pattern, and the active set is
+    // re-sent in one frame after a reconnect: a bad pattern must never enter the set.
+    parsePattern(name);
   }
 }
 

@@ -6,7 +6,7 @@ export { TidewireSocket, CLOSE_PING_TIMEOUT, CLOSE_HANDSHAKE_TIMEOUT, DEFAULTS a
 export { backoffCap, backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 export { RingBuffer } from "./ringBuffer";
 export { SubscriptionRegistry, chunkNames, MAX_NAMES_PER_FRAME } from "./subscriptions";
-export { parsePattern, matchesPattern, matchesAny, type ParsedPattern } from "./patterns";
+export { parsePattern, matchesPattern, matchesAny, PatternError, type ParsedPattern } from "./patterns";
 export type * from "./types";
 export type {
   ServerFrame,

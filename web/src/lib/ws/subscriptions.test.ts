@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { chunkNames, SubscriptionRegistry } from "./subscriptions";
-import { matchesPattern, parsePattern } from "./patterns";
+import { matchesPattern, parsePattern, PatternError } from "./patterns";
 import { RingBuffer } from "./ringBuffer";
 
 const HV = new Set(["mcp.tool_called", "session.message"]);
@@ -54,6 +54,21 @@ describe("patterns", () => {
     expect(m("session.message:session_id=s1", "session.message", { session_id: "s1" })).toBe(true);
     expect(m("session.message:session_id=s1", "session.message", { session_id: "s2" })).toBe(false);
     expect(m("session.message:session_id=s1", "session.message", null)).toBe(false);
+    expect(m("task.*:task.status=open", "task.updated", { task: { status: "open" } })).toBe(true);
+    expect(m("task.*:task.status=open", "task.updated", { task: { status: "closed" } })).toBe(false);
+    expect(m("mcp.tool_called:ok=true", "mcp.tool_called", { ok: true })).toBe(true);
+    expect(m("task.*:priority=2", "task.created", { priority: 2 })).toBe(true);
+    expect(m("task.*:parent_id=null", "task.created", { parent_id: null })).toBe(true);
+    expect(m("task.*:task=x", "task.created", { task: { a: 1 } })).toBe(false);
+  });
+
+  it("refuses what the daemon refuses", () => {
+    for (const bad of ["", "task", "Task.created", "task.*.x", "task.created:", "task.*:=x", "task.*:f=", "task.*:1f=x", "**"]) {
+      expect(() => parsePattern(bad), bad).toThrow(PatternError);
+    }
+    for (const good of ["*", "task.*", "task.created", "a.b.c", "hook.*", "session.message:session_id=9f1c-2d3e", "*:ok=true"]) {
+      expect(() => parsePattern(good), good).not.toThrow();
+    }
   });
 });
 
