@@ -154,6 +154,18 @@ describe("TidewireSocket against the daemon", () => {
     expect(c.resyncs.map((r) => r.reason)).toEqual(["fresh"]);
   }, SLOW);
 
+  it("every pattern the client accepts, the daemon accepts too", async () => {
+    const c = connect(shared);
+    const errors: string[] = [];
+    c.client.on("error", (e) => errors.push(`${e.code}: ${e.message}`));
+    const patterns = ["*", "task.*", "task.created", "a.b.c", "hook.*", "session.message:session_id=9f1c-2d3e", "*:ok=true", "task.*:task.status=open"];
+    c.client.subscribe(patterns);
+    await until("connected", () => (c.client.state === "connected" ? true : undefined));
+    const seen = await shared.emit(1);
+    await until("event after subscribe", () => (c.seqs.includes(seen[0] as number) ? true : undefined));
+    expect(errors).toEqual([]);
+  }, SLOW);
+
   it("REST calls return the seq they reflect and the daemon's errors as ApiError", async () => {
     setApiBase(shared.base);
     try {
