@@ -201,16 +201,21 @@ describe("useTasksLive", () => {
 describe("offline persistence", () => {
   it("a reload while the daemon is down shows the last known tasks and resumes queued changes", async () => {
     env.api.addTask("t1", { title: "persist me" });
+    env.api.addTask("t2", { title: "and me" });
     const storage = window.localStorage;
     const first = createTestEnv({ storage, daemon: env.daemon, api: env.api });
     const view = await mountTasks(first);
     act(() => first.stopDaemon());
     await waitFor(() => expect(view.result.current.state).toBe("reconnecting"));
-    act(() => view.result.current.update.setStatus({ id: "t1", title: "persist me" }, "in_progress"));
+    act(() => {
+      view.result.current.update.setStatus({ id: "t1", title: "persist me" }, "in_progress");
+      view.result.current.close.mutate({ id: "t2", title: "and me" });
+      view.result.current.update.setStatus({ id: "t1", title: "persist me" }, "blocked");
+    });
     await waitFor(() => {
       const raw = storage.getItem(CACHE_STORAGE_KEY) ?? "";
       expect(raw).toContain("persist me");
-      expect(raw).toContain("update-status");
+      expect(raw.match(/"update-status"|"close"/gu)).toHaveLength(3);
     });
     view.unmount();
 
@@ -218,14 +223,27 @@ describe("offline persistence", () => {
     const second = createTestEnv({ storage, daemon: env.daemon, api: env.api });
     second.daemonDown = true;
     const reloaded = renderHook(() => useTasksView(), { wrapper: second.wrapper });
-    await waitFor(() => expect(reloaded.result.current.live.tasks.map((t) => t.title)).toEqual(["persist me"]));
+    await waitFor(() =>
+      expect(reloaded.result.current.live.tasks.map((t) => t.title).sort()).toEqual(["and me", "persist me"]),
+    );
     expect(reloaded.result.current.live.isStale).toBe(true);
+    expect(reloaded.result.current.live.pendingIds).toEqual(new Set(["t1", "t2"]));
     expect(env.api.tasks.get("t1")?.status).toBe("open");
+    const writesBefore = env.api.calls.filter((c) => c.method !== "GET").length;
 
     act(() => second.startDaemon());
-    await waitFor(() => expect(env.api.tasks.get("t1")?.status).toBe("in_progress"));
+    await waitFor(() => expect(reloaded.result.current.live.pendingIds.size).toBe(0));
     await waitFor(() => expect(reloaded.result.current.live.isStale).toBe(false));
-    expect(statuses(reloaded.result.current.live.tasks)).toEqual({ t1: "in_progress" });
+    const writes = env.api.calls
+      .filter((c) => c.method !== "GET")
+      .slice(writesBefore)
+      .map((c) => `${c.method} ${c.path} ${JSON.stringify(c.body)}`);
+    expect(writes).toEqual([
+      'PATCH /api/tasks/t1 {"status":"in_progress"}',
+      "POST /api/tasks/t2/close {}",
+      'PATCH /api/tasks/t1 {"status":"blocked"}',
+    ]);
+    expect(statuses(reloaded.result.current.live.tasks)).toEqual({ t1: "blocked", t2: "closed" });
     reloaded.unmount();
   });
 });
