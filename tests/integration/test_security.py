@@ -131,3 +131,24 @@ def test_help_mentions_the_flags() -> None:
         "--allow-test-events",
     ):
         assert flag in out
+
+
+def test_policy_names_and_origins() -> None:
+    from tidewire.config import Settings
+    from tidewire.security import SecurityPolicy
+
+    local = SecurityPolicy(
+        Settings(port=9000, allow_hosts=["tidewire.lan"], allow_origins=["HTTP://Example.com:80"])
+    )
+    assert local.host_ok("127.0.0.1:9000") and local.host_ok("LOCALHOST:9000") and local.host_ok("[::1]:9000")
+    assert local.host_ok("tidewire.lan:9000") and not local.host_ok("tidewire.lan:9001")
+    assert not local.host_ok(None) and not local.host_ok("")
+    assert local.origin_ok("http://example.com") and local.origin_ok("http://localhost:9000")
+    assert not local.origin_ok("http://localhost:9000.evil.example") and not local.origin_ok(
+        "http://example.com:81"
+    )
+    wild = SecurityPolicy(Settings(host="0.0.0.0", port=9000, token="t"))
+    assert wild.host_ok(f"{__import__('socket').gethostname()}:9000")
+    assert wild.token_ok(["x", "t"]) and not wild.token_ok(["x"]) and not wild.token_ok([])
+    anyhost = SecurityPolicy(Settings(host="0.0.0.0", port=9000, token="t", allow_hosts=["*"]))
+    assert anyhost.host_ok("whatever:1")
