@@ -198,3 +198,13 @@ async def test_cursor_moves_only_after_the_first_subscribe(tmp_path: Path) -> No
         with contextlib.suppress(asyncio.CancelledError):
             await writer
         await store.close()
+
+
+def test_the_set_is_bounded() -> None:
+    from tidewire.ws.subscriptions import MAX_PATTERNS
+
+    s = subs(*(f"task.x{i}" for i in range(MAX_PATTERNS)))
+    s.add(["task.x0"])  # already there: fine
+    with pytest.raises(SubscriptionError, match="at most"):
+        s.add(["task.more"])
+    assert len(s) == MAX_PATTERNS

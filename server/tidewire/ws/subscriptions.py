@@ -20,6 +20,8 @@ _NAME = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})+$")
 _PREFIX = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})*\.\*$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
 _MISSING = object()
+# Matching cost grows with the set; a client needing more should use patterns.
+MAX_PATTERNS = 1024
 
 
 class SubscriptionError(ValueError):
@@ -101,6 +103,9 @@ class SubscriptionSet:
     def add(self, texts: Iterable[str]) -> None:
         """Add all or nothing: a bad pattern raises SubscriptionError and changes nothing."""
         parsed = [parse_pattern(t) for t in texts]
+        new = {p.text for p in parsed} - self._patterns.keys()
+        if len(self._patterns) + len(new) > MAX_PATTERNS:
+            raise SubscriptionError(f"a connection may hold at most {MAX_PATTERNS} subscriptions")
         for pattern in parsed:
             self._patterns.setdefault(pattern.text, pattern)
         self._by_type.clear()
