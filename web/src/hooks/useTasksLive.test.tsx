@@ -1,3 +1,4 @@
+import { StrictMode, type ReactNode } from "react";
 import { act, renderHook, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestEnv, type TestEnv } from "../lib/testing";
@@ -50,6 +51,21 @@ describe("useTasksLive", () => {
     });
     await waitFor(() => expect(result.current.live.tasks.map((t) => t.id).sort()).toEqual(["t1", "t2"]));
     expect(result.current.live.data?.seq).toBe(1);
+  });
+
+  it("works under StrictMode (effects mounted, unmounted and mounted again)", async () => {
+    env.api.addTask("t1");
+    const Wrapper = ({ children }: { children?: ReactNode }) => <StrictMode>{env.wrapper({ children })}</StrictMode>;
+    const { result } = renderHook(() => useTasksView(), { wrapper: Wrapper });
+    await waitFor(() => expect(result.current.live.isSuccess).toBe(true));
+    await waitFor(() => expect(result.current.live.isStale).toBe(false));
+    act(() => {
+      const t = env.api.addTask("t2");
+      env.daemon.emitData("task.created", { task_id: "t2", project_id: t.project_id, task: t });
+    });
+    await waitFor(() => expect(result.current.live.tasks).toHaveLength(2));
+    await waitFor(() => expect(result.current.live.isStale).toBe(false));
+    expect(env.socket.activeSubscriptions).toEqual(["task.*"]);
   });
 
   it("loads once on start-up", async () => {

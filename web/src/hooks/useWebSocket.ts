@@ -61,7 +61,10 @@ export function WebSocketProvider({
     return () => socket.stop();
   }, [socket, autoStart]);
 
-  useEffect(() => () => liveSync.dispose(), [liveSync]);
+  useEffect(() => {
+    liveSync.attach();
+    return () => liveSync.dispose();
+  }, [liveSync]);
 
   useEffect(() => {
     // The backoff may have grown long while the laptop slept or the network was gone; when the

@@ -131,6 +131,31 @@ describe("LiveSync", () => {
     expect(q.data()?.seq).toBe(2);
   });
 
+  it("watches the cache again after dispose and attach (a StrictMode remount)", async () => {
+    const t = setup();
+    t.sync.dispose();
+    t.sync.attach();
+    const q = t.observe();
+    cleanups.push(q.unsubscribe);
+    await settle();
+    expect(t.sync.isStale(queryKeys.tasks.list())).toBe(false); // confirmed by the fetch landing
+    t.endpoint.hold = true;
+    t.endpoint.seq = 1;
+    t.sync.handleEvent({ type: "task.created", seq: 1, data: {} });
+    t.clock.advance(1_000);
+    await settle();
+    t.endpoint.seq = 2;
+    t.sync.handleEvent({ type: "task.updated", seq: 2, data: {} });
+    t.clock.advance(1_000);
+    await settle();
+    t.endpoint.hold = false;
+    t.endpoint.releaseAll();
+    await settle();
+    t.clock.advance(1_000);
+    await settle();
+    expect(q.data()?.seq).toBe(2);
+  });
+
   it("keepNewest refuses a response older than what the cache holds", () => {
     const newer = { items: [2], seq: 9, epoch: "e" };
     const older = { items: [1], seq: 4, epoch: "e" };

@@ -63,7 +63,7 @@ export class LiveSync {
   readonly #patchers = new Map<string, Patcher>();
   readonly #confirmed = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
-  readonly #unsubscribeCache: () => void;
+  #unsubscribeCache: (() => void) | null = null;
 
   #flushTimer: TimerHandle | null = null;
   #lastFlushAt = Number.NEGATIVE_INFINITY;
@@ -78,7 +78,16 @@ export class LiveSync {
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     this.#timers = options.timers ?? browserTimers;
     this.#now = options.now ?? Date.now;
-    this.#unsubscribeCache = client.getQueryCache().subscribe((event) => {
+    this.attach();
+  }
+
+  /**
+   * Starts watching the query cache (the constructor does); after `dispose` it can be
+   * attached again, as React's StrictMode does with effects in development.
+   */
+  attach(): void {
+    if (this.#unsubscribeCache !== null) return;
+    this.#unsubscribeCache = this.#client.getQueryCache().subscribe((event) => {
       if (event.type === "removed") {
         this.#confirmed.delete(event.query.queryHash);
         return;
@@ -111,11 +120,12 @@ export class LiveSync {
     this.#patchers.set(type, patcher);
   }
 
+  /** Stops watching the cache and drops a pending flush; subscribers unsubscribe themselves. */
   dispose(): void {
-    this.#unsubscribeCache();
+    this.#unsubscribeCache?.();
+    this.#unsubscribeCache = null;
     if (this.#flushTimer !== null) this.#timers.clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
-    this.#listeners.clear();
   }
 
   // ------------------------------------------------------------ socket input
