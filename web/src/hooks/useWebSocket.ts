@@ -50,7 +50,8 @@ export function WebSocketProvider({
   // Created once per provider: options are read at mount only, like a constructor.
   const [socket] = useState(() => client ?? new TidewireSocket({ url: () => socketUrl(), ...options }));
   const [liveSync] = useState(() => {
-    const sync = new LiveSync(queryClient, liveSyncOptions);
+    // Attached in an effect below: React may call this initializer twice and drop one result.
+    const sync = new LiveSync(queryClient, { ...liveSyncOptions, attach: false });
     sync.registerPatcher("session.message", appendSessionMessage);
     return sync;
   });
@@ -61,10 +62,6 @@ export function WebSocketProvider({
     return () => socket.stop();
   }, [socket, autoStart]);
 
-  useEffect(() => {
-    liveSync.attach();
-    return () => liveSync.dispose();
-  }, [liveSync]);
 
   useEffect(() => {
     // The backoff may have grown long while the laptop slept or the network was gone; when the
@@ -88,7 +85,11 @@ export function WebSocketProvider({
 
 /** The provider's wiring, mounted ahead of the children. */
 function Bindings(): null {
-  const { socket } = useDataContext();
+  const { socket, liveSync } = useDataContext();
+  useEffect(() => {
+    liveSync.attach();
+    return () => liveSync.dispose();
+  }, [liveSync]);
   useEventHandler();
   useEffect(() => {
     // React Query's idea of "online" is the daemon socket, not navigator.onLine: queries and

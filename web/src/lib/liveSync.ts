@@ -28,6 +28,8 @@ export interface LiveSyncOptions {
   readonly windowMs?: number;
   readonly timers?: Timers;
   readonly now?: () => number;
+  /** Watch the query cache from construction (default true); otherwise call `attach()`. */
+  readonly attach?: boolean;
 }
 
 /** An event as far as the cache cares: its type, seq and payload. */
@@ -78,7 +80,7 @@ export class LiveSync {
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     this.#timers = options.timers ?? browserTimers;
     this.#now = options.now ?? Date.now;
-    this.attach();
+    if (options.attach !== false) this.attach();
   }
 
   /**
