@@ -67,6 +67,6 @@ def describe() -> dict[str, Any]:
         "cores": os.cpu_count(),
         "memory_mib": round(psutil.virtual_memory().total / 2**20),
         "loadavg_at_start": [round(x, 2) for x in load],
-        "python_executable": sys.executable,
+        "python_executable": os.path.relpath(sys.executable),
         "versions": versions,
     }

@@ -21,6 +21,8 @@ async def profile(label: str, work: Callable[[], Awaitable[Any]], out_dir: Path)
     finally:
         profiler.stop()
     text = profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)
+    # Paths relative to the repository, so the recorded profile reads the same on any checkout.
+    text = text.replace(str(Path.cwd()) + "/", "")
     path = out_dir / f"profile-{label}.txt"
     await asyncio.to_thread(_save, path, text)
     return {"label": label, "path": str(path), "top": _top(text, 45), "result": result}

@@ -1,4 +1,4 @@
-"""Small numeric helpers shared by the benchmarks."""
+"""Small numeric functions shared by the benchmarks."""
 
 from __future__ import annotations
 
