@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -183,3 +185,35 @@ def test_misnamed_or_duplicate_migrations_are_refused(tmp_path: Path) -> None:
     (tmp_path / "2_c.sql").write_text("")
     with pytest.raises(MigrationError, match="NNNN_name"):
         discover(tmp_path)
+
+
+async def test_concurrent_writes_commit_together_but_fail_alone(tmp_path: Path) -> None:
+    store = await _open(tmp_path)
+    published: list[int] = []
+    store.add_commit_listener(lambda entries: published.extend(e.seq for e in entries))
+    try:
+
+        def ok(i: int) -> Callable[[Tx], int]:
+            def fn(tx: Tx) -> int:
+                tx.conn.execute("INSERT INTO meta (key, value) VALUES (?, 'v')", (f"k{i}",))
+                return _emit_task(tx, f"t{i}")
+
+            return fn
+
+        def bad(tx: Tx) -> None:
+            tx.conn.execute("INSERT INTO meta (key, value) VALUES ('bad', 'v')")
+            _emit_task(tx, "bad")
+            raise Conflict("no")
+
+        jobs = [store.write(ok(i)) if i != 5 else store.write(bad) for i in range(12)]
+        results = await asyncio.gather(*jobs, return_exceptions=True)
+        assert isinstance(results[5], Conflict)
+        seqs = [r for i, r in enumerate(results) if i != 5]
+        assert seqs == list(range(1, 12))  # queue order, no seq taken by the failed write
+        assert published == seqs
+        keys, head = await store.read(lambda c: {r[0] for r in c.execute("SELECT key FROM meta")})
+        assert "bad" not in keys and {f"k{i}" for i in range(12) if i != 5} <= keys and head == 11
+        tasks, _ = await store.read(lambda c: [r[0] for r in c.execute("SELECT frame FROM events")])
+        assert not any('"bad"' in t for t in tasks)
+    finally:
+        await store.close()

@@ -13,6 +13,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -79,6 +80,25 @@ class Tx:
         return seq
 
 
+_MAX_BATCH = 256
+
+
+@dataclass(slots=True)
+class _Job:
+    fn: Callable[[Tx], Any]
+    loop: asyncio.AbstractEventLoop
+    future: asyncio.Future[Any]
+
+
+def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
+    if future.cancelled():
+        return
+    if ok:
+        future.set_result(value)
+    else:
+        future.set_exception(value)
+
+
 class Store:
     """The daemon's database. Create with ``await Store.open(path, retain=...)``."""
 
@@ -86,6 +106,9 @@ class Store:
         self.path = path
         self.retain = retain
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidewire-writer")
+        self._pending: list[_Job] = []
+        self._pending_lock = threading.Lock()
+        self._drain_scheduled = False
         self._readers = ThreadPoolExecutor(max_workers=_READERS, thread_name_prefix="tidewire-reader")
         self._local = threading.local()
         self._read_conns: list[sqlite3.Connection] = []
@@ -180,35 +203,79 @@ class Store:
     # -- writes ----------------------------------------------------------------------------
 
     async def write(self, fn: Callable[[Tx], T]) -> T:
+        """Run ``fn(tx)`` in a write transaction on the writer thread; return its result.
+
+        Writes that queue up while the writer is busy are committed together (group commit:
+        one fsync for the lot), each inside its own SAVEPOINT, so each still commits or rolls
+        back on its own, in queue order, exactly as if they had run one after another.
+        """
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._writer, self._write_sync, fn, loop)
-
-    def _write_sync(self, fn: Callable[[Tx], T], loop: asyncio.AbstractEventLoop) -> T:
-        conn = self._wconn
-        if conn is None:
-            raise RuntimeError("the store is closed")
-        conn.execute("BEGIN IMMEDIATE")
-        tx = Tx(conn, utc_now(), self.head)
-        try:
-            result = fn(tx)
-            if tx.outbox:
-                new_head = tx.outbox[-1].seq
-                conn.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(new_head),))
-                # Pruning in the write path keeps the log bounded without a background job.
-                conn.execute("DELETE FROM events WHERE seq <= ?", (new_head - self.retain,))
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        if tx.outbox:
-            self.head = tx.outbox[-1].seq
-            # Scheduled from this single writer thread, so listeners run in commit order, and
-            # before the caller's await resumes (its wake-up is scheduled after this).
-            loop.call_soon_threadsafe(self._publish, tx.outbox)
+        future: asyncio.Future[Any] = loop.create_future()
+        with self._pending_lock:
+            self._pending.append(_Job(fn, loop, future))
+            schedule = not self._drain_scheduled
+            self._drain_scheduled = True
+        if schedule:
+            self._writer.submit(self._drain)
+        result: T = await future
         return result
+
+    def _drain(self) -> None:
+        with self._pending_lock:
+            batch = self._pending[:_MAX_BATCH]
+            del self._pending[:_MAX_BATCH]
+            if self._pending:
+                self._writer.submit(self._drain)
+            else:
+                self._drain_scheduled = False
+        self._run_batch(batch)
+
+    def _run_batch(self, batch: list[_Job]) -> None:
+        conn = self._wconn
+        outcomes: list[tuple[bool, Any]] = []
+        outbox: list[LogEntry] = []
+        try:
+            if conn is None:
+                raise RuntimeError("the store is closed")
+            conn.execute("BEGIN IMMEDIATE")
+            head = self.head
+            for job in batch:
+                conn.execute("SAVEPOINT tidewire_write")
+                tx = Tx(conn, utc_now(), head)
+                try:
+                    result = job.fn(tx)
+                except BaseException as exc:
+                    conn.execute("ROLLBACK TO tidewire_write")
+                    conn.execute("RELEASE tidewire_write")
+                    outcomes.append((False, exc))
+                    continue
+                conn.execute("RELEASE tidewire_write")
+                outcomes.append((True, result))
+                outbox.extend(tx.outbox)
+                head += len(tx.outbox)
+            if outbox:
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(head),))
+                # Pruning in the write path keeps the log bounded without a background job.
+                conn.execute("DELETE FROM events WHERE seq <= ?", (head - self.retain,))
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn is not None and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            # Nothing committed: every write of the batch fails with the reason (its own error first).
+            outcomes = [o if not o[0] else (False, exc) for o in outcomes]
+            outcomes += [(False, exc)] * (len(batch) - len(outcomes))
+            outbox = []
+        if outbox:
+            self.head = outbox[-1].seq
+            loops = {job.loop for job in batch}
+            for loop in loops:
+                # Scheduled from this single writer thread before any result, so listeners run in
+                # commit order and before any writer's await resumes.
+                loop.call_soon_threadsafe(self._publish, outbox)
+        for job, (ok, value) in zip(batch, outcomes, strict=True):
+            job.loop.call_soon_threadsafe(_settle, job.future, ok, value)
 
     # -- reads -----------------------------------------------------------------------------
 
