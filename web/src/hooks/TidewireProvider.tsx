@@ -6,8 +6,8 @@
  */
 import { useState, type ReactNode } from "react";
 import type { QueryClient } from "@tanstack/react-query";
-import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
 import { createPersistOptions, createQueryClient } from "../lib/queryClient";
+import { PersistedCacheProvider } from "./PersistedCacheProvider";
 import { WebSocketProvider, type WebSocketProviderProps } from "./useWebSocket";
 
 export interface TidewireProviderProps extends Omit<WebSocketProviderProps, "children"> {
@@ -21,12 +21,8 @@ export function TidewireProvider({ children, queryClient, storage, ...socketProp
   const [client] = useState(() => queryClient ?? createQueryClient());
   const [persistOptions] = useState(() => createPersistOptions(storage));
   return (
-    <PersistQueryClientProvider
-      client={client}
-      persistOptions={persistOptions}
-      onSuccess={() => client.resumePausedMutations()}
-    >
+    <PersistedCacheProvider client={client} persistOptions={persistOptions}>
       <WebSocketProvider {...socketProps}>{children}</WebSocketProvider>
-    </PersistQueryClientProvider>
+    </PersistedCacheProvider>
   );
 }

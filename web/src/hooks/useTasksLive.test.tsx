@@ -262,4 +262,28 @@ describe("offline persistence", () => {
     expect(statuses(reloaded.result.current.live.tasks)).toEqual({ t1: "blocked", t2: "closed" });
     reloaded.unmount();
   });
+
+  it("a change queued while the daemon is down survives a reload made right after it", async () => {
+    env.api.addTask("t1", { title: "quick" });
+    const storage = window.localStorage;
+    storage.clear();
+    // With this throttle nothing reaches storage by waiting: only the immediate write can save it.
+    const first = createTestEnv({ storage, daemon: env.daemon, api: env.api, persistThrottleMs: 3_600_000 });
+    const view = await mountTasks(first);
+    act(() => first.stopDaemon());
+    await waitFor(() => expect(view.result.current.state).toBe("reconnecting"));
+    await act(async () => {
+      view.result.current.update.setStatus({ id: "t1", title: "quick" }, "blocked");
+      await Promise.resolve();
+    });
+    view.unmount();
+
+    const second = createTestEnv({ storage, daemon: env.daemon, api: env.api });
+    second.daemonDown = true;
+    const reloaded = renderHook(() => useTasksView(), { wrapper: second.wrapper });
+    await waitFor(() => expect(reloaded.result.current.live.pendingIds).toEqual(new Set(["t1"])));
+    act(() => second.startDaemon());
+    await waitFor(() => expect(env.api.tasks.get("t1")?.status).toBe("blocked"));
+    reloaded.unmount();
+  });
 });

@@ -1,5 +1,5 @@
 /**
- * The app's QueryClient and its localStorage persister.
+ * The app's QueryClient and its localStorage persister (lib/persister.ts).
  *
  * Live queries never go stale by time (events drive their refetches), the
  * network mode follows onlineManager, which the socket provider points at the
@@ -7,11 +7,11 @@
  * the daemon was down replays in order.
  */
 import { defaultShouldDehydrateQuery, QueryClient, type Query } from "@tanstack/react-query";
-import { createSyncStoragePersister } from "@tanstack/query-sync-storage-persister";
 import type { PersistQueryClientProviderProps } from "@tanstack/react-query-persist-client";
 import { keepNewest } from "./liveData";
 import { MUTATION_SCOPE, registerMutationDefaults, retryOnNetworkError } from "./mutations";
 import { ApiError } from "./api";
+import { createFlushingPersister, type FlushingPersister } from "./persister";
 
 /** Bump when the shape of cached data changes: older persisted caches are then discarded. */
 export const CACHE_BUSTER = "tidewire-cache-v1";
@@ -51,8 +51,10 @@ function safeLocalStorage(): Storage | undefined {
   }
 }
 
-/** The options PersistQueryClientProvider takes (its own copy of the persist-client types). */
-export type PersistOptions = PersistQueryClientProviderProps["persistOptions"];
+/** The options PersistQueryClientProvider takes, with the persister that can be flushed. */
+export type PersistOptions = PersistQueryClientProviderProps["persistOptions"] & {
+  readonly persister: FlushingPersister;
+};
 
 export function shouldPersistQuery(query: Query): boolean {
   return defaultShouldDehydrateQuery(query) && query.meta?.persist !== false;
@@ -60,18 +62,16 @@ export function shouldPersistQuery(query: Query): boolean {
 
 export function createPersistOptions(
   storage: Storage | undefined = safeLocalStorage(),
-  /** Writes are batched: at most one localStorage write per this many ms. */
+  /** Cache writes are batched: at most one localStorage write per this many ms (queued changes excepted). */
   throttleMs = 500,
 ): PersistOptions {
-  // The sync persister is the one this project ships; localStorage is synchronous anyway.
-  const persister = createSyncStoragePersister({ storage, key: CACHE_STORAGE_KEY, throttleTime: throttleMs });
+  const persister = createFlushingPersister({ storage, key: CACHE_STORAGE_KEY, throttleMs });
   return {
     persister,
     maxAge: CACHE_MAX_AGE_MS,
     buster: CACHE_BUSTER,
     dehydrateOptions: {
-      // The persister packages pin their own query-core copy; the Query objects are the same at runtime.
-      shouldDehydrateQuery: (query) => shouldPersistQuery(query as unknown as Query),
+      shouldDehydrateQuery: shouldPersistQuery,
       // Paused mutations (made while disconnected) are the ones worth keeping across a reload.
       shouldDehydrateMutation: (mutation) => mutation.state.isPaused === true,
     },

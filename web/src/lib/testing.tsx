@@ -6,14 +6,14 @@
  */
 import type { ReactNode } from "react";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { PersistQueryClientProvider } from "@tanstack/react-query-persist-client";
 import { Toaster } from "sonner";
-import { createPersistOptions, createQueryClient } from "./queryClient";
+import { createPersistOptions, createQueryClient, type PersistOptions } from "./queryClient";
 import { TidewireSocket } from "./ws/client";
 import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
 import type { SessionMessage, Task } from "./ws/generated";
 import { SEQ_HEADER } from "./api";
 import { WebSocketProvider } from "../hooks/useWebSocket";
+import { PersistedCacheProvider } from "../hooks/PersistedCacheProvider";
 
 export interface ApiCall {
   readonly method: string;
@@ -146,6 +146,8 @@ export interface TestEnv {
   readonly socket: TidewireSocket;
   readonly sockets: FakeSocket[];
   readonly queryClient: QueryClient;
+  /** The persister, when the env persists to a storage. */
+  readonly persistOptions: PersistOptions | undefined;
   /** While true, new connection attempts are refused. */
   daemonDown: boolean;
   /** Stops the daemon: open connections drop, new ones are refused, REST fails. */
@@ -157,6 +159,8 @@ export interface TestEnv {
 export interface TestEnvOptions {
   /** Persist the cache to this storage (PersistQueryClientProvider) instead of a plain provider. */
   readonly storage?: Storage;
+  /** Throttle of cache writes to `storage` (default: the app's). */
+  readonly persistThrottleMs?: number;
   readonly daemon?: FakeDaemon;
   readonly api?: FakeApi;
   readonly windowMs?: number;
@@ -190,12 +194,14 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
     logger: () => undefined,
   });
   const queryClient = createQueryClient();
+  const persistOptions = options.storage === undefined ? undefined : createPersistOptions(options.storage, options.persistThrottleMs);
   Object.assign(env, {
     daemon,
     api,
     socket,
     sockets,
     queryClient,
+    persistOptions,
     daemonDown: false,
     stopDaemon() {
       env.daemonDown = true;
@@ -214,15 +220,11 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
           <Toaster />
         </WebSocketProvider>
       );
-      if (options.storage === undefined) return <QueryClientProvider client={queryClient}>{inner}</QueryClientProvider>;
+      if (persistOptions === undefined) return <QueryClientProvider client={queryClient}>{inner}</QueryClientProvider>;
       return (
-        <PersistQueryClientProvider
-          client={queryClient}
-          persistOptions={createPersistOptions(options.storage)}
-          onSuccess={() => queryClient.resumePausedMutations()}
-        >
+        <PersistedCacheProvider client={queryClient} persistOptions={persistOptions}>
           {inner}
-        </PersistQueryClientProvider>
+        </PersistedCacheProvider>
       );
     },
   });
