@@ -1,9 +1,11 @@
+import { StrictMode, Suspense, type ReactNode } from "react";
 import { act, render, renderHook, waitFor } from "@testing-library/react";
-import { onlineManager } from "@tanstack/react-query";
+import { onlineManager, useSuspenseQuery } from "@tanstack/react-query";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createTestEnv, type TestEnv } from "../lib/testing";
 import { useConnectionState, useSubscription, useWebSocket } from "./useWebSocket";
 import { useEvents } from "./useEvents";
+import { useTasksLive } from "./useTasksLive";
 import type { EventFrame } from "../lib/ws/types";
 
 let env: TestEnv;
@@ -152,3 +154,53 @@ describe("useEvents", () => {
     expect(seen).toEqual([1, 3]);
   });
 });
+
+describe("cold load with the daemon down", () => {
+  it("queries pause from the first render instead of failing and retrying", async () => {
+    // A fresh page: React Query still believes navigator.onLine, and there is no cache.
+    onlineManager.setOnline(true);
+    window.localStorage.clear();
+    env = createTestEnv({ storage: window.localStorage });
+    vi.stubGlobal("fetch", env.api.fetch);
+    env.daemonDown = true;
+    env.api.down = true;
+    const { result } = renderHook(
+      () => ({ state: useConnectionState(), tasks: useTasksLive() }),
+      { wrapper: ({ children }: { children?: ReactNode }) => <StrictMode>{env.wrapper({ children })}</StrictMode> },
+    );
+    await waitFor(() => expect(result.current.state).toBe("reconnecting"));
+    await waitFor(() => expect(env.sockets.length).toBeGreaterThan(2));
+    expect(result.current.tasks.fetchStatus).toBe("paused");
+    expect(result.current.tasks.failureCount).toBe(0);
+    expect(env.api.calls.filter((c) => c.path.startsWith("/api/tasks"))).toEqual([]);
+
+    act(() => env.startDaemon());
+    await waitFor(() => expect(result.current.tasks.isSuccess).toBe(true));
+    expect(env.api.calls.filter((c) => c.path.startsWith("/api/tasks"))).toHaveLength(1);
+  });
+
+  it("React Query is offline before any child renders, so a query fetched while rendering pauses too", async () => {
+    onlineManager.setOnline(true);
+    env.daemonDown = true;
+    env.api.down = true;
+    // useSuspenseQuery starts its fetch during render, ahead of every effect.
+    function Suspended() {
+      useSuspenseQuery({ queryKey: ["health"], queryFn: () => fetch("/api/health").then((r) => r.json()) });
+      return <p>loaded</p>;
+    }
+    const view = render(
+      <Suspense fallback={<p>waiting</p>}>
+        <Suspended />
+      </Suspense>,
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(env.socket.state).toBe("reconnecting"));
+    await waitFor(() => expect(env.sockets.length).toBeGreaterThan(2));
+    expect(view.getByText("waiting")).toBeTruthy();
+    expect(env.api.calls).toEqual([]);
+    act(() => env.startDaemon());
+    await waitFor(() => expect(env.api.calls).toHaveLength(1));
+    view.unmount();
+  });
+});
+

@@ -48,7 +48,14 @@ export function WebSocketProvider({
 }: WebSocketProviderProps): ReactNode {
   const queryClient = useQueryClient();
   // Created once per provider: options are read at mount only, like a constructor.
-  const [socket] = useState(() => client ?? new TidewireSocket({ url: () => socketUrl(), ...options }));
+  const [socket] = useState(() => {
+    const created = client ?? new TidewireSocket({ url: () => socketUrl(), ...options });
+    // React Query must be offline before any child renders: a query that fetches during render
+    // (suspense, prefetch) or in an effect ahead of Bindings' would otherwise hit a daemon that is
+    // not there and fail and retry instead of pausing. Bindings then keeps it following the socket.
+    onlineManager.setOnline(created.state === "connected");
+    return created;
+  });
   const [liveSync] = useState(() => {
     // Attached in an effect below: React may call this initializer twice and drop one result.
     const sync = new LiveSync(queryClient, { ...liveSyncOptions, attach: false });
@@ -78,8 +85,8 @@ export function WebSocketProvider({
   }, [socket]);
 
   const value = useMemo(() => ({ socket, liveSync }), [socket, liveSync]);
-  // Bindings comes before the children: effects of earlier siblings run first, so React Query
-  // is already offline (and the cache wiring in place) when the children's queries mount.
+  // Bindings comes before the children: effects of earlier siblings run first, so the cache
+  // wiring is in place when the children's queries mount.
   return createElement(DataContext.Provider, { value }, createElement(Bindings), children);
 }
 
