@@ -136,3 +136,33 @@ def test_test_events_are_off_by_default_and_validated(daemon_factory: Callable[.
     )
     assert half.status_code == 422
     assert daemon.health()["seq"] == 0
+
+
+def test_settings_precedence_cli_over_env_over_file(tmp_path: Path) -> None:
+    import pytest
+    from tidewire.config import load_settings
+    from tidewire.errors import InvalidArgument
+
+    cfg = tmp_path / "t.toml"
+    cfg.write_text(
+        '[server]\nport = 1111\nretain = 5\nheartbeat_ms = 7\nallow_origins = ["http://a:1"]\n'
+        '[agent]\ncommand = ["run", "{prompt}"]\ngrace_seconds = 3\n[sessions]\nidle_timeout_seconds = 9\n'
+        '[[mcp_servers]]\nname = "fs"\ncommand = "fs-server"\n'
+    )
+    env = {"TIDEWIRE_PORT": "2222", "TIDEWIRE_RETAIN": "6", "TIDEWIRE_DATA_DIR": str(tmp_path / "env")}
+    s = load_settings({"config_file": str(cfg), "port": 3333, "host": None}, env=env)
+    assert (s.port, s.retain, s.heartbeat_ms) == (3333, 6, 7)
+    assert s.data_dir == tmp_path / "env" and s.allow_origins == ["http://a:1"]
+    assert (
+        s.agent_command == ["run", "{prompt}"] and s.agent_grace_seconds == 3 and s.session_idle_timeout == 9
+    )
+    assert (
+        s.mcp_servers == [{"name": "fs", "command": "fs-server"}]
+        and s.raw_config["mcp_servers"][0]["name"] == "fs"
+    )
+    assert s.effective_max_lag == 6
+    with pytest.raises(InvalidArgument, match="requires a token"):
+        load_settings({"host": "192.0.2.1"}, env={})
+    assert load_settings({"host": "192.0.2.1", "token": "t"}, env={}).token == "t"
+    with pytest.raises(InvalidArgument, match="TIDEWIRE_PORT"):
+        load_settings({}, env={"TIDEWIRE_PORT": "eighty"})
