@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import hmac
-import socket
 from collections.abc import Iterable
 from dataclasses import dataclass
 from http.cookies import SimpleCookie
@@ -60,9 +59,6 @@ class SecurityPolicy:
         names = {"127.0.0.1", "localhost", "[::1]"}
         if not is_loopback(settings.host) and settings.host not in ("0.0.0.0", "::", ""):
             names.add(f"[{settings.host}]" if ":" in settings.host else settings.host.lower())
-        if settings.host in ("0.0.0.0", "::", ""):
-            # A wildcard bind answers to the machine's name; other addresses need --allow-host.
-            names.add(socket.gethostname().lower())
         self.any_host = False
         self.allowed_hosts = {f"{n}:{port}" for n in names}
         for host in settings.allow_hosts:
