@@ -19,8 +19,8 @@ from typing import Any, TextIO
 
 from .client import ConnectionFailed, ConnectionState, Event, TidewireClient, TidewireError
 from .protocol import models as m
+from .sources import daemon_url
 
-DEFAULT_URL = "ws://127.0.0.1:8787/ws"
 SUMMARY_WIDTH = 100
 
 
@@ -38,8 +38,11 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("patterns", nargs="*", metavar="PATTERN", help="what to subscribe to (default: *)")
     p.add_argument(
         "--url",
-        default=os.environ.get("TIDEWIRE_URL", DEFAULT_URL),
-        help=f"the daemon's socket (env TIDEWIRE_URL; default {DEFAULT_URL})",
+        default=None,
+        help=(
+            "the daemon's base URL (http://HOST:PORT) or its socket (ws://HOST:PORT/ws); "
+            "default: $TIDEWIRE_URL, else http://127.0.0.1:8787"
+        ),
     )
     p.add_argument("--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="token (env TIDEWIRE_TOKEN)")
     p.add_argument("--json", action="store_true", help="print each event frame as one line of JSON")
@@ -47,11 +50,21 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+def socket_url(explicit: str | None = None) -> str:
+    """The `/ws` socket of the daemon named by `--url` or `$TIDEWIRE_URL` (both base URLs)."""
+    return daemon_url.ws_url(daemon_url.base_url(explicit))
+
+
 def run(args: argparse.Namespace) -> int:
+    try:
+        url = socket_url(args.url)
+    except daemon_url.BadDaemonUrl as exc:
+        print(f"tail: {exc}", file=sys.stderr)
+        return 2
     try:
         return asyncio.run(
             tail(
-                args.url,
+                url,
                 args.patterns or ["*"],
                 token=args.token,
                 as_json=args.json,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import sys
 from collections.abc import Callable
@@ -168,3 +169,43 @@ async def test_run_interrupted_by_a_daemon_restart_is_reported_lost(
         assert (await http.get(f"/api/agents/{run['id']}")).json()["status"] == "lost"
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+async def test_agent_run_reaches_the_daemon_from_its_environment(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    """`tidewire tail`, `mcp` and `hook` without --url or --token work inside a run of a guarded daemon."""
+    guarded = daemon_factory("--token", "run-token")
+    out = tmp_path / "probe.json"
+    async with httpx.AsyncClient(base_url=guarded.base_url, headers=guarded.auth_headers, timeout=60) as http:
+        project = await _project(http, tmp_path)
+        # Braces in the prompt are the user's text, not placeholders to fill.
+        prompt = "literal {cwd} and {prompt}"
+        r = await http.post(
+            "/api/agents",
+            json={
+                "prompt": prompt,
+                "project_id": project,
+                "command": [*AGENT, "probe", str(out), "{prompt}"],
+            },
+        )
+        assert r.status_code == 201, r.text
+        run = r.json()
+        for _ in range(1200):
+            done = (await http.get(f"/api/agents/{run['id']}")).json()
+            if done["status"] != "running":
+                break
+            await asyncio.sleep(0.1)
+        assert done["status"] == "completed", done
+        report = json.loads(out.read_text())
+        seen = {**report, "tail": report["tail"][0]}
+        assert seen == {
+            "url": guarded.base_url,
+            "token": "run-token",
+            "tail": 0,
+            "mcp": "ok",
+            "hook": "tidewire hook: HTTP 200",
+        }, report["tail"][1]
+        sessions = (await http.get("/api/sessions")).json()["items"]
+        assert "probe-session" in [s["id"] for s in sessions]
+        assert run["command"][-1] == prompt

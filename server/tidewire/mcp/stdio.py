@@ -28,15 +28,16 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
 from tidewire import __version__
-from tidewire.config import DEFAULT_PORT
+from tidewire.sources import daemon_url
 
 from .server import INSTRUCTIONS
 
 log = logging.getLogger("tidewire.mcp.stdio")
 
 
-def default_url() -> str:
-    return os.environ.get("TIDEWIRE_URL") or f"http://127.0.0.1:{DEFAULT_PORT}/mcp"
+def endpoint_url(explicit: str | None = None) -> str:
+    """`/mcp` of the daemon named by `--url` (a base URL or the endpoint itself) or `$TIDEWIRE_URL`."""
+    return daemon_url.mcp_url(daemon_url.base_url(explicit))
 
 
 class Upstream:
@@ -157,7 +158,12 @@ async def serve_stdio(url: str, token: str | None) -> None:
 
 def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
-    anyio.run(serve_stdio, args.url, args.token)
+    try:
+        url = endpoint_url(args.url)
+    except daemon_url.BadDaemonUrl as exc:
+        print(f"tidewire mcp: {exc}", file=sys.stderr)
+        return 2
+    anyio.run(serve_stdio, url, args.token)
     return 0
 
 
@@ -167,7 +173,11 @@ def add_parser(subparsers: Any) -> None:
         help="stdio MCP server for agent CLIs, forwarding to the running daemon",
         description="Serve MCP over stdin/stdout, forwarding every tool to the running daemon's /mcp.",
     )
-    parser.add_argument("--url", default=default_url(), help="the daemon's MCP endpoint (env TIDEWIRE_URL)")
+    parser.add_argument(
+        "--url",
+        default=None,
+        help="the daemon's base URL, or its /mcp endpoint (default: $TIDEWIRE_URL, else http://127.0.0.1:8787)",
+    )
     parser.add_argument(
         "--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="the daemon's token (env TIDEWIRE_TOKEN)"
     )

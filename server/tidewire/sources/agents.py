@@ -7,7 +7,9 @@ import contextlib
 import json
 import logging
 import os
+import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +19,8 @@ from tidewire.protocol.models import AgentEvent, AgentRun
 from tidewire.services import new_id
 from tidewire.services.rows import fetch_all, fetch_one
 from tidewire.sources import processes
+from tidewire.sources.daemon_url import local_url
+from tidewire.sources.options import check_agent_section, warn_unknown_keys
 from tidewire.sources.records import agent_from_row
 from tidewire.sources.timefmt import parse_utc
 from tidewire.sources.txn import Tx
@@ -47,21 +51,28 @@ class _Live:
     monitor: asyncio.Task[None] | None = None
 
 
+def fill_placeholders(template: str, values: Mapping[str, str]) -> str:
+    """Replaces every `{name}` of `values` in one pass over `template`.
+
+    One pass, so text that came in through a value (a prompt or a task title mentioning
+    `{cwd}`) is never expanded again; unknown `{...}` stay as written.
+    """
+    if not values:
+        return template
+    pattern = re.compile("|".join(re.escape("{" + name + "}") for name in values))
+    return pattern.sub(lambda match: values[match.group(0)[1:-1]], template)
+
+
 def build_argv(template: list[str], prompt: str, placement: Placement) -> list[str]:
     """Fills placeholders element by element; the prompt stays one argument whatever it contains."""
     values = {
-        "{prompt}": prompt,
-        "{cwd}": placement.cwd,
-        "{task_id}": placement.task_id or "",
-        "{worktree_id}": placement.worktree_id or "",
-        "{project_id}": placement.project_id or "",
+        "prompt": prompt,
+        "cwd": placement.cwd,
+        "task_id": placement.task_id or "",
+        "worktree_id": placement.worktree_id or "",
+        "project_id": placement.project_id or "",
     }
-    argv = []
-    for part in template:
-        for key, value in values.items():
-            part = part.replace(key, value)
-        argv.append(part)
-    return argv
+    return [fill_placeholders(part, values) for part in template]
 
 
 def _check_ids(**ids: Any) -> None:
@@ -169,6 +180,8 @@ class AgentRunner:
         self.ctx = ctx
         self.live: dict[str, _Live] = {}
         self.log_dir = Path(ctx.settings.data_dir) / "agents"
+        check_agent_section(ctx.settings.raw_config)
+        warn_unknown_keys(ctx.settings.raw_config, "agent")
 
     @property
     def grace_seconds(self) -> float:
@@ -215,9 +228,14 @@ class AgentRunner:
                 "TIDEWIRE_TASK_ID": placement.task_id or "",
                 "TIDEWIRE_WORKTREE_ID": placement.worktree_id or "",
                 "TIDEWIRE_PROJECT_ID": placement.project_id or "",
-                "TIDEWIRE_URL": f"http://{settings.host}:{settings.port}",
+                "TIDEWIRE_URL": local_url(settings.host, settings.port),
             }
         )
+        # The daemon's own token, so the agent's hooks and `tidewire mcp` get in; without one,
+        # a token inherited from the daemon's environment is no use to the agent either.
+        env.pop("TIDEWIRE_TOKEN", None)
+        if settings.token:
+            env["TIDEWIRE_TOKEN"] = settings.token
         return env
 
     async def start_agent(

@@ -17,22 +17,16 @@ import urllib.parse
 import urllib.request
 from typing import Any
 
+from tidewire.sources.daemon_url import base_url
 from tidewire.sources.install_hooks import install_hooks_main
 
-DEFAULT_URL = "http://127.0.0.1:8787"
 # Largest payload read from stdin; tool responses beyond this are not worth blocking on.
 _MAX_STDIN = 16 * 1024 * 1024
 _CONNECT_TIMEOUT_S = 1.0
 
 
 def daemon_url(explicit: str | None) -> str:
-    if explicit:
-        return explicit.rstrip("/")
-    env = os.environ.get("TIDEWIRE_URL")
-    if env:
-        return env.rstrip("/")
-    port = os.environ.get("TIDEWIRE_PORT")
-    return f"http://127.0.0.1:{port}" if port else DEFAULT_URL
+    return base_url(explicit)
 
 
 def _read_payload(argv_payload: str | None) -> bytes:
@@ -84,7 +78,9 @@ def add_parser(subparsers: Any) -> None:
     hook = subparsers.add_parser("hook", help="forward one agent CLI hook payload (stdin) to the daemon")
     hook.add_argument("--source", default="claude", help="the agent CLI: claude, gemini, codex, ...")
     hook.add_argument(
-        "--url", default=None, help="daemon URL (default: $TIDEWIRE_URL or http://127.0.0.1:8787)"
+        "--url",
+        default=None,
+        help="the daemon's base URL (default: $TIDEWIRE_URL, else http://127.0.0.1:$TIDEWIRE_PORT or :8787)",
     )
     hook.add_argument("--token", default=None, help="daemon token (default: $TIDEWIRE_TOKEN)")
     hook.add_argument(
