@@ -178,3 +178,37 @@ async def test_daemon_stopping_stops_the_loop(daemon_factory: Callable[..., Daem
         assert (
             await http.post("/api/autonomous", json={"project_id": project, "max_iterations": 1})
         ).status_code == 201
+
+
+async def test_an_agent_that_commits_nothing_fails_its_iteration(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    repo = make_repo(tmp_path / "repo")
+    daemon = _daemon(daemon_factory, tmp_path, [*AGENT, "succeed", "{prompt}"])
+    title = "Explain {description} and {task_id} literally"
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
+        project, ids = await _setup(http, repo, [(title, 1)])
+        r = await http.patch(f"/api/tasks/{ids[0]}", json={"description": "about {title}"})
+        assert r.status_code == 200, r.text
+        await ws.subscribe(WATCH)
+        r = await http.post("/api/autonomous", json={"project_id": project, "max_failures": 1})
+        assert r.status_code == 201, r.text
+        events = await _until_stopped(ws)
+        kinds = [e["type"] for e in events]
+        assert "agent.completed" in kinds
+        assert "worktree.merged" not in kinds and "task.closed" not in kinds
+        (iteration,) = [e["data"] for e in events if e["type"] == "autonomous.iteration"]
+        assert iteration["outcome"] == "failed" and "made no commits" in iteration["detail"]
+        assert events[-1]["data"]["reason"] == "too_many_failures"
+        task = (await http.get(f"/api/tasks/{ids[0]}")).json()
+        assert task["status"] == "open" and task["failure_count"] == 1
+        assert "made no commits" in task["last_failure"]
+        worktrees = (await http.get("/api/worktrees", params={"project_id": project})).json()["items"]
+        assert [w["status"] for w in worktrees] == ["deleted"]
+        # The task's own text reaches the agent as written, its braces not taken for placeholders.
+        (run,) = (await http.get("/api/agents", params={"task_id": ids[0]})).json()["items"]
+        assert run["prompt"].startswith(f"{title}\n\nabout {{title}}\n\nYou are working on task {ids[0]}")
+    main_log = subprocess.run(  # noqa: ASYNC221 - the loop is over; nothing else runs meanwhile
+        ["git", "rev-list", "--count", "main"], cwd=repo, capture_output=True, text=True
+    )
+    assert main_log.stdout.strip() == "1"

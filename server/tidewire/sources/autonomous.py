@@ -20,11 +20,13 @@ from typing import TYPE_CHECKING, Any
 
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import AutonomousEvent, AutonomousLoop
+from tidewire.services import git as gitops
 from tidewire.services import new_id
 from tidewire.services import tasks as task_service
 from tidewire.services import worktrees as worktree_service
 from tidewire.services.rows import fetch_all, fetch_one
-from tidewire.sources.agents import AgentRunner
+from tidewire.sources.agents import AgentRunner, fill_placeholders
+from tidewire.sources.options import autonomous_options, warn_unknown_keys
 from tidewire.sources.records import loop_from_row
 from tidewire.sources.txn import Tx
 
@@ -98,10 +100,10 @@ class AutonomousLoops:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        section = ctx.settings.raw_config.get("autonomous", {})
-        section = section if isinstance(section, dict) else {}
-        self.prompt_template = str(section.get("prompt", DEFAULT_PROMPT))
-        self.command = section.get("command")  # an argv template; default: the agent command
+        options = autonomous_options(ctx.settings.raw_config)
+        warn_unknown_keys(ctx.settings.raw_config, "autonomous")
+        self.prompt_template = options.prompt or DEFAULT_PROMPT
+        self.command = options.command  # an argv template; None: the agent command
         self.loops: dict[str, _LoopState] = {}
 
     @property
@@ -296,11 +298,8 @@ class AutonomousLoops:
 
     def _prompt(self, task: Any) -> str:
         description = task.description if isinstance(task.description, str) else ""
-        return (
-            self.prompt_template.replace("{title}", task.title)
-            .replace("{description}", description)
-            .replace("{task_id}", task.id)
-        )
+        values = {"title": task.title, "description": description, "task_id": task.id}
+        return fill_placeholders(self.prompt_template, values)
 
     async def _work_on(self, state: _LoopState, task_id: str) -> tuple[bool, str | None]:
         """Runs one task; returns (succeeded, detail)."""
@@ -330,6 +329,9 @@ class AutonomousLoops:
                 tail = "; ".join((run.stderr_tail or [])[-3:]) if isinstance(run.stderr_tail, list) else ""
                 code = f"exit code {run.exit_code}" if run.exit_code is not None else run.status
                 raise _Failed(f"agent {run.id} {run.status} ({code}){': ' + tail if tail else ''}")
+            if not await _has_new_commits(wt.path, wt.branch, wt.base_branch):
+                # Merging would change nothing and closing would claim work that was never done.
+                raise _Failed(f"agent {run.id} made no commits{await _uncommitted_note(wt.path)}")
             await worktree_service.merge_worktree(store, wt.id)
             worktree_id = None
             await task_service.close_task(store, task_id, f"completed by autonomous loop {state.loop_id}")
@@ -344,6 +346,22 @@ class AutonomousLoops:
             if worktree_id is not None:
                 with contextlib.suppress(DomainError, Exception):
                     await worktree_service.delete_worktree(store, worktree_id, force=True)
+
+
+async def _has_new_commits(checkout: str, branch: str, base_branch: str) -> bool:
+    """Whether `branch` has commits its base branch does not (the base may have moved on meanwhile)."""
+    try:
+        return not await gitops.is_ancestor(checkout, f"refs/heads/{branch}", f"refs/heads/{base_branch}")
+    except gitops.GitError as exc:
+        raise _Failed(f"cannot look at the commits of {branch}: {exc}") from None
+
+
+async def _uncommitted_note(checkout: str) -> str:
+    try:
+        dirty = await gitops.dirty_files(checkout)
+    except gitops.GitError:
+        return ""
+    return f" ({len(dirty)} uncommitted changes left in the worktree)" if dirty else " (nothing to merge)"
 
 
 class _Stopped(Exception):

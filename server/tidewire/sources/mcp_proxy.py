@@ -37,6 +37,7 @@ from tidewire.protocol.models import (
 )
 from tidewire.services.rows import fetch_all
 from tidewire.sources.mcp_watch import WatchedTransport
+from tidewire.sources.options import mcp_options, warn_unknown_keys
 from tidewire.sources.timefmt import now_utc
 from tidewire.sources.txn import Tx
 
@@ -171,14 +172,14 @@ class McpProxy:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        section = ctx.settings.raw_config.get("mcp", {})
-        section = section if isinstance(section, dict) else {}
-        self.backoff_base = float(section.get("backoff_base_seconds", 0.5))
-        self.backoff_max = float(section.get("backoff_max_seconds", 30.0))
-        self.max_failures = int(section.get("max_failures", 8))
-        self.connect_timeout = float(section.get("connect_timeout_seconds", 30.0))
-        self.call_timeout = float(section.get("call_timeout_seconds", 300.0))
-        self.health_interval = float(section.get("health_interval_seconds", 15.0))
+        options = mcp_options(ctx.settings.raw_config)
+        warn_unknown_keys(ctx.settings.raw_config, "mcp")
+        self.backoff_base = options.backoff_base
+        self.backoff_max = options.backoff_max
+        self.max_failures = options.max_failures
+        self.connect_timeout = options.connect_timeout
+        self.call_timeout = options.call_timeout
+        self.health_interval = options.health_interval
         self.servers: dict[str, _Downstream] = {}
 
     async def start(self) -> None:
@@ -329,7 +330,9 @@ class McpProxy:
             return server.dead_reason or "a call found the connection dead"
 
         async def probe() -> str:
-            # Streamable HTTP has no stream to watch between calls: list the tools now and then.
+            # Listing the tools now and then finds what `closed` cannot: a streamable HTTP server
+            # has no stream to watch between calls, and a stdio server whose process is alive
+            # but no longer answers (hung) keeps its pipes open. So both transports are probed.
             while True:
                 await asyncio.sleep(self.health_interval)
                 try:

@@ -14,6 +14,7 @@ import anyio
 from tidewire.services import git as gitops
 from tidewire.sources import sessions
 from tidewire.sources.hook_payloads import parse_hook
+from tidewire.sources.options import session_options, warn_unknown_keys
 from tidewire.sources.timefmt import format_utc
 from tidewire.sources.transcript import read_new
 
@@ -22,7 +23,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-DEFAULT_POLL_SECONDS = 0.5
 # How long an ended session's transcript is still read, for lines written just before the end.
 _TAIL_AFTER_END = timedelta(seconds=30)
 _GIT_TIMEOUT_S = 3.0
@@ -35,9 +35,8 @@ class SessionTracker:
 
     def __init__(self, ctx: AppContext) -> None:
         self.ctx = ctx
-        section = ctx.settings.raw_config.get("sessions", {})
-        section = section if isinstance(section, dict) else {}
-        self.poll_seconds = float(section.get("poll_interval_seconds", DEFAULT_POLL_SECONDS))
+        self.poll_seconds, _ = session_options(ctx.settings.raw_config)
+        warn_unknown_keys(ctx.settings.raw_config, "sessions")
         self.idle_timeout = float(ctx.settings.session_idle_timeout)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
