@@ -6,6 +6,7 @@ import { CACHE_STORAGE_KEY } from "../lib/queryClient";
 import { useTasksLive } from "./useTasksLive";
 import { useCloseTask, useCreateTask, useUpdateTaskStatus } from "./useTaskMutations";
 import { useIsStale } from "./useLiveQuery";
+import type { Task } from "../lib/ws/generated";
 import { useConnectionState } from "./useWebSocket";
 
 let env: TestEnv;
@@ -99,7 +100,7 @@ describe("useTasksLive", () => {
     expect(result.current.live.tasks.map((x) => x.id).sort()).toEqual(["t1", "t2"]);
   });
 
-  it("an event storm costs a bounded number of list refetches", async () => {
+  it("an event storm is applied to the cached list without refetching it", async () => {
     env.api.addTask("t1");
     const { result } = await mountTasks();
     const gets = () => env.api.calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/tasks")).length;
@@ -108,9 +109,36 @@ describe("useTasksLive", () => {
       for (let i = 0; i < 1_000; i += 1) env.daemon.emit("task.updated", { id: "t1" });
     });
     await waitFor(() => expect(result.current.live.data?.seq).toBe(1_000));
-    // The whole burst lands between two timer turns: one coalesced refetch (two if a fetch was in flight).
-    expect(gets() - before).toBeGreaterThanOrEqual(1);
-    expect(gets() - before).toBeLessThanOrEqual(2);
+    // Every event carries the whole record and follows the list's seq: nothing to fetch.
+    expect(gets() - before).toBe(0);
+    expect(statuses(result.current.live.tasks)).toEqual({ t1: "in_progress" });
+    expect(result.current.live.isStale).toBe(false);
+  });
+
+  it("a filtered list takes the tasks that enter its filter and drops the ones that leave it", async () => {
+    env.api.addTask("t1");
+    env.api.addTask("t2", { status: "blocked" });
+    const hook = renderHook(
+      () => ({ open: useTasksLive({ status: "open" }), other: useTasksLive({ project_id: "prj_other" }) }),
+      { wrapper: env.wrapper },
+    );
+    await waitFor(() => expect(hook.result.current.open.isSuccess && hook.result.current.other.isSuccess).toBe(true));
+    const gets = () => env.api.calls.filter((c) => c.method === "GET" && c.path.startsWith("/api/tasks")).length;
+    const before = gets();
+    const emit = (type: "task.created" | "task.updated", task: Task) =>
+      env.daemon.emitData(type, { task_id: task.id, project_id: task.project_id, task, changed: ["status"] });
+    act(() => {
+      env.api.addTask("t3", { created_at: "2026-11-26T06:06:00Z" });
+      emit("task.created", env.api.tasks.get("t3") as Task);
+      emit("task.updated", env.api.addTask("t1", { status: "in_progress" }));
+      emit("task.updated", env.api.addTask("t2", { status: "open", created_at: "2026-11-26T06:04:00Z" }));
+    });
+    await waitFor(() => expect(hook.result.current.open.data?.seq).toBe(3));
+    expect(hook.result.current.open.tasks.map((t) => t.id)).toEqual(["t2", "t3"]);
+    expect(hook.result.current.other.tasks).toEqual([]);
+    expect(hook.result.current.other.data?.seq).toBe(3);
+    expect(gets() - before).toBe(0);
+    hook.unmount();
   });
 
   it("status change: optimistic and pending at once, confirmed by the daemon", async () => {

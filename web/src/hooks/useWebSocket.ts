@@ -16,6 +16,7 @@ import {
 import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { LiveSync, type LiveSyncOptions } from "../lib/liveSync";
 import { appendSessionMessage } from "../lib/sessionMessages";
+import { registerTaskPatches } from "../lib/taskEvents";
 import { socketUrl } from "../lib/token";
 import { TidewireSocket } from "../lib/ws/client";
 import type {
@@ -60,6 +61,7 @@ export function WebSocketProvider({
     // Attached in an effect below: React may call this initializer twice and drop one result.
     const sync = new LiveSync(queryClient, { ...liveSyncOptions, attach: false });
     sync.registerPatcher("session.message", appendSessionMessage);
+    registerTaskPatches(sync);
     return sync;
   });
 

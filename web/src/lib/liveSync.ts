@@ -8,6 +8,15 @@
  * already fetching is left alone and re-checked when that fetch lands, so an
  * event storm costs a bounded number of refetches per query.
  *
+ * Events with a registered list patch (task events carry the whole record) are
+ * applied to the cached lists directly instead: a query whose data reflects seq
+ * S, of the current epoch and with no mark above S (no event it missed, no gap),
+ * takes every later event in order, because the socket delivers each subscribed
+ * event once, in seq order. Such events are gathered for at most `patchWindowMs`
+ * and applied together, so a storm costs one list copy per window, not one per
+ * event. A query that cannot take an event (not loaded, a gap, an unknown shape
+ * or filter) is marked as before and refetched.
+ *
  * It also tracks which queries are confirmed live: fetched (or checked by a
  * `resumed`) while the socket is up. Anything else is stale for the UI.
  */
@@ -28,6 +37,8 @@ export interface LiveSyncOptions {
   readonly windowMs?: number;
   readonly timers?: Timers;
   readonly now?: () => number;
+  /** Minimum spacing of list patch batches (ms); the first event after a quiet spell is applied at once. */
+  readonly patchWindowMs?: number;
   /** Watch the query cache from construction (default true); otherwise call `attach()`. */
   readonly attach?: boolean;
 }
@@ -42,6 +53,13 @@ export interface CacheEvent {
 /** Applies an event directly to cached data; returns true when the cache now reflects it. */
 export type Patcher = (client: QueryClient, event: CacheEvent, epoch: string | null) => boolean;
 
+/**
+ * Applies an event to one cached query's payload and returns the new payload
+ * (its seq and epoch are set by the caller), or undefined when it cannot (that
+ * query is then refetched). Must not modify `data`.
+ */
+export type ListPatch = (queryKey: QueryKey, data: unknown, event: CacheEvent) => unknown;
+
 interface Mark {
   readonly key: QueryKey;
   seq: number;
@@ -53,16 +71,24 @@ const browserTimers: Timers = {
 };
 
 export const DEFAULT_WINDOW_MS = 250;
+export const DEFAULT_PATCH_WINDOW_MS = 100;
 
 export class LiveSync {
   readonly #client: QueryClient;
   readonly #windowMs: number;
+  readonly #patchWindowMs: number;
   readonly #timers: Timers;
   readonly #now: () => number;
 
   readonly #marks = new Map<string, Mark>();
   readonly #dirty = new Set<string>();
   readonly #patchers = new Map<string, Patcher>();
+  readonly #listPatches = new Map<string, ListPatch>();
+  /** Events waiting for the next patch batch, in arrival (= seq) order. */
+  #buffered: { readonly event: CacheEvent; readonly patch: ListPatch }[] = [];
+  #patchTimer: TimerHandle | null = null;
+  #lastPatchAt = Number.NEGATIVE_INFINITY;
+  #patches = 0;
   readonly #confirmed = new Map<string, number>();
   readonly #listeners = new Set<() => void>();
   #unsubscribeCache: (() => void) | null = null;
@@ -78,6 +104,7 @@ export class LiveSync {
   constructor(client: QueryClient, options: LiveSyncOptions = {}) {
     this.#client = client;
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
+    this.#patchWindowMs = options.patchWindowMs ?? DEFAULT_PATCH_WINDOW_MS;
     this.#timers = options.timers ?? browserTimers;
     this.#now = options.now ?? Date.now;
     if (options.attach !== false) this.attach();
@@ -112,6 +139,11 @@ export class LiveSync {
     return this.#invalidations;
   }
 
+  /** Cached queries updated by list patches, for tests and diagnostics. */
+  get patchCount(): number {
+    return this.#patches;
+  }
+
   /** Stamps a fetched payload with the epoch current when the fetch began. */
   stamp<T extends { seq: number }>(fetch: Promise<T>): Promise<T & LiveData> {
     const epoch = this.#epoch;
@@ -122,18 +154,27 @@ export class LiveSync {
     this.#patchers.set(type, patcher);
   }
 
+  /** Events of this type are applied to cached lists of their family with `patch` (see the class comment). */
+  registerListPatch(type: string, patch: ListPatch): void {
+    this.#listPatches.set(type, patch);
+  }
+
   /** Stops watching the cache and drops a pending flush; subscribers unsubscribe themselves. */
   dispose(): void {
     this.#unsubscribeCache?.();
     this.#unsubscribeCache = null;
     if (this.#flushTimer !== null) this.#timers.clearTimeout(this.#flushTimer);
     this.#flushTimer = null;
+    if (this.#patchTimer !== null) this.#timers.clearTimeout(this.#patchTimer);
+    this.#patchTimer = null;
+    this.#buffered = [];
   }
 
   // ------------------------------------------------------------ socket input
 
   setConnected(connected: boolean): void {
     if (connected === this.#connected) return;
+    this.#applyBuffered();
     this.#connected = connected;
     // Every confirmation belongs to one stretch of connectivity.
     if (!connected) this.#session += 1;
@@ -143,12 +184,21 @@ export class LiveSync {
   /** The epoch from the handshake; a change voids every seq mark. */
   setEpoch(epoch: string | null): void {
     if (epoch === this.#epoch) return;
+    // What is waiting belongs to the old epoch, like the data it would be applied to.
+    this.#applyBuffered();
     this.#epoch = epoch;
     this.#marks.clear();
     this.#dirty.clear();
   }
 
   handleEvent(event: CacheEvent): void {
+    const listPatch = this.#listPatches.get(event.type);
+    if (listPatch !== undefined && this.#epoch !== null) {
+      this.#buffered.push({ event, patch: listPatch });
+      this.#schedulePatch();
+      return;
+    }
+    this.#applyBuffered();
     const patcher = this.#patchers.get(event.type);
     if (patcher !== undefined && patcher(this.#client, event, this.#epoch)) {
       // The patched list reflects the event; other families it touches still get marked.
@@ -163,6 +213,7 @@ export class LiveSync {
    * have passed this connection unseen, so data older than that must be refetched.
    */
   handleSubscribed(patterns: readonly string[], seq: number | null): void {
+    this.#applyBuffered();
     if (seq === null) return;
     for (const pattern of patterns) for (const key of keysForPattern(pattern)) this.#mark(key, seq);
   }
@@ -174,6 +225,7 @@ export class LiveSync {
    * bring (it is re-checked when it lands rather than cancelled).
    */
   async handleResync(notice: ResyncNotice): Promise<void> {
+    this.#applyBuffered();
     this.setEpoch(notice.epoch);
     this.#confirmed.clear();
     for (const family of FAMILIES) this.#mark([family], notice.seq);
@@ -280,6 +332,7 @@ export class LiveSync {
   }
 
   #flush(): Promise<void> {
+    this.#applyBuffered();
     this.#lastFlushAt = this.#now();
     const cache = this.#client.getQueryCache();
     const pending: Promise<void>[] = [];
@@ -302,6 +355,52 @@ export class LiveSync {
     this.#dirty.clear();
     this.#notify();
     return Promise.all(pending).then(() => undefined);
+  }
+
+  #schedulePatch(): void {
+    if (this.#patchTimer !== null) return;
+    const delay = Math.max(0, this.#lastPatchAt + this.#patchWindowMs - this.#now());
+    this.#patchTimer = this.#timers.setTimeout(() => {
+      this.#patchTimer = null;
+      this.#applyBuffered();
+    }, delay);
+  }
+
+  /**
+   * Applies the waiting events to every cached query they touch that can take
+   * them all, then marks their families as any event would: a query that took
+   * them now reflects the mark, every other one is refetched.
+   */
+  #applyBuffered(): void {
+    if (this.#patchTimer !== null) this.#timers.clearTimeout(this.#patchTimer);
+    this.#patchTimer = null;
+    if (this.#buffered.length === 0) return;
+    const batch = this.#buffered;
+    this.#buffered = [];
+    this.#lastPatchAt = this.#now();
+    const cache = this.#client.getQueryCache();
+    const keyed = batch.map(({ event, patch }) => ({ event, patch, keys: keysForEvent(event.type, event.data) }));
+    const queries = new Map<string, Query>();
+    for (const { keys } of keyed) {
+      for (const key of keys) for (const query of cache.findAll({ queryKey: key })) queries.set(query.queryHash, query);
+    }
+    for (const query of queries.values()) {
+      const data = query.state.data;
+      // Another epoch, or a mark above the data's seq (a missed event or a gap): only a refetch can tell.
+      if (!isLiveData(data) || data.epoch !== this.#epoch || this.needsRefetch(query)) continue;
+      let next: unknown = data;
+      let seq = data.seq;
+      for (const { event, patch, keys } of keyed) {
+        if (event.seq <= seq || !keys.some((key) => partialMatchKey(query.queryKey, key))) continue;
+        next = patch(query.queryKey, next, event);
+        if (next === undefined) break;
+        seq = event.seq;
+      }
+      if (next === undefined || seq === data.seq) continue;
+      this.#patches += 1;
+      this.#client.setQueryData(query.queryKey, { ...(next as object), seq, epoch: data.epoch });
+    }
+    for (const { event, keys } of keyed) for (const key of keys) this.#mark(key, event.seq);
   }
 
   #onFetched(query: Query): void {
