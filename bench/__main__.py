@@ -66,7 +66,7 @@ async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
         variants["b"] = BroadcastServer
         variants["c"] = SequentialServer
         return await slow.run_suite(
-            variants, mode.slow_clients, mode.slow_events, mode.slow_stall_s, mode.timeout_s
+            variants, mode.slow_clients, mode.slow_rate, mode.slow_stall_s, mode.timeout_s
         )
     if name == "resume":
         daemon = TidewireHost(retain=mode.resume_events + 1_000) if with_daemon else None
@@ -102,7 +102,7 @@ async def _profiles(results: dict[str, Any], mode: Mode) -> dict[str, Any]:
         jobs["slow-consumer"] = lambda: slow.run_one(
             slow.daemon,
             mode.slow_clients,
-            mode.slow_events,
+            mode.slow_rate,
             mode.slow_stall_s,
             mode.timeout_s,
         )
@@ -153,6 +153,16 @@ async def run(mode: Mode, only: tuple[str, ...], with_profiles: bool) -> dict[st
     return results
 
 
+def _merged(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """`old` with the suites (and their goals and profiles) of `new`; the run notes say which is which."""
+    merged = dict(old)
+    merged["suites"] = {**old.get("suites", {}), **new["suites"]}
+    goals = {k: v for k, v in old.get("goals", {}).items() if k not in new["suites"]}
+    merged["goals"] = {**goals, **new.get("goals", {})}
+    merged["rerun"] = [*old.get("rerun", []), {"started": new["started"], "suites": sorted(new["suites"])}]
+    return merged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--mode", choices=sorted(MODES), default="quick")
@@ -169,6 +179,11 @@ def main() -> None:
         "--only", default=",".join(SUITES), help="comma-separated subset of: " + ", ".join(SUITES)
     )
     parser.add_argument("--no-profile", action="store_true", help="skip profiling missed goals (full mode)")
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the other suites of an existing --out file and replace only the ones run now",
+    )
     args = parser.parse_args()
     mode = MODES[args.mode]
     only = tuple(s.strip() for s in args.only.split(",") if s.strip())
@@ -179,6 +194,8 @@ def main() -> None:
     out = args.out or RESULTS / "latest.json"
     doc = args.doc or (Path("docs/performance.md") if mode.name == "full" else None)
     results = uvloop.run(run(mode, only, with_profiles=mode.name == "full" and not args.no_profile))
+    if args.merge and out.exists():
+        results = _merged(json.loads(out.read_text(encoding="utf-8")), results)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     print(f"[bench] results: {out}")

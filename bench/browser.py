@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bench.daemon import BACKGROUND_TYPE, TidewireHost
-from bench.latency import paced
 from bench.modes import Mode
+from bench.pacing import paced
 from bench.stats import percentile
 
 CHROMIUM = Path("/usr/bin/chromium")

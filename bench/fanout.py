@@ -11,6 +11,7 @@ from bench import events as sample
 from bench.clients import ClientConfig
 from bench.loadproc import ClientProcess
 from bench.memory import RssSampler
+from bench.pacing import paced
 from bench.servers import FanoutServer
 from bench.stats import ratio
 
@@ -27,6 +28,7 @@ async def measure(
     sampler: RssSampler | None = None,
     pad: int = 0,
     window_s: float = 0.0,
+    rate: int = 0,
 ) -> dict[str, Any]:
     """Emit `count` events to `n` clients of a started server; return delivery counts and rates.
 
@@ -54,7 +56,9 @@ async def measure(
         if sampler is not None:
             sampler.reset()
         t0 = time.monotonic_ns()
-        emit = asyncio.create_task(server.emit(payload))
+        emit = asyncio.create_task(
+            _paced_emit(server, payload, rate, timeout_s) if rate else server.emit(payload)
+        )
         sampling = asyncio.create_task(_sample_until(emit, sampler)) if sampler else None
         result_task = asyncio.create_task(clients.result())
         done, _ = await asyncio.wait({emit}, timeout=timeout_s + 30)
@@ -65,6 +69,23 @@ async def measure(
         if sampling is not None:
             sampling.cancel()
     return summarise(per_client, t0, count, set(stall or []), emit_s)
+
+
+async def _paced_emit(server: FanoutServer, payload: list[dict[str, Any]], rate: int, limit_s: float) -> None:
+    """Hand the events to the server at `rate` per second instead of all at once."""
+    position = 0
+    stop = asyncio.Event()
+
+    async def emit(k: int) -> None:
+        nonlocal position
+        chunk = payload[position : position + k]
+        position += len(chunk)
+        if chunk:
+            await server.emit(chunk)
+        if position >= len(payload):
+            stop.set()
+
+    await paced(rate, emit, stop, limit_s)
 
 
 async def _sample_until(task: asyncio.Task[None], sampler: RssSampler) -> None:

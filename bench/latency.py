@@ -14,41 +14,17 @@ import asyncio
 import contextlib
 import json
 import time
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bench import events as sample
 from bench.clients import ClientConfig
 from bench.daemon import BACKGROUND_TYPE, TidewireHost
 from bench.loadproc import ClientProcess
+from bench.pacing import paced
 from bench.servers import BroadcastServer
 from bench.stats import percentile, ratio
 
-TICK_S = 0.01
 PROBE_GAP_S = 0.02
-
-
-async def paced(
-    rate: int, emit: Callable[[int], Awaitable[None]], stop: asyncio.Event, limit_s: float
-) -> int:
-    """Call emit(k) every tick so that `rate` events per second go out; returns how many were sent.
-
-    A tick that falls behind catches up by at most ten ticks' worth, so a stall cannot turn
-    into an unbounded burst. Bounded by `limit_s` as well as by `stop`.
-    """
-    loop = asyncio.get_running_loop()
-    t0 = loop.time()
-    sent = 0
-    per_tick = max(1, round(rate * TICK_S))
-    while not stop.is_set() and loop.time() - t0 < limit_s:
-        due = int((loop.time() - t0) * rate)
-        k = min(due - sent, 10 * per_tick)
-        if k > 0:
-            await emit(k)
-            sent += k
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), TICK_S)
-    return sent
 
 
 def _task_id(result: Any) -> str | None:

@@ -17,7 +17,7 @@ class Mode:
     latency_clients: int
     background_rate: int  # events per second
     slow_clients: int
-    slow_events: int
+    slow_rate: int
     slow_stall_s: float
     resume_events: int
     commit_events: int
@@ -39,7 +39,7 @@ QUICK = Mode(
     latency_clients=20,
     background_rate=1_000,
     slow_clients=20,
-    slow_events=600,
+    slow_rate=300,
     slow_stall_s=2.5,
     resume_events=1_000,
     commit_events=300,
@@ -61,8 +61,8 @@ FULL = Mode(
     latency_clients=100,
     background_rate=1_000,
     slow_clients=100,
-    slow_events=1_500,
-    slow_stall_s=8.0,
+    slow_rate=150,
+    slow_stall_s=6.0,
     resume_events=10_000,
     commit_events=2_000,
     connections=(1_000, 5_000),

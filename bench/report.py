@@ -53,6 +53,10 @@ def machine(results: dict[str, Any]) -> str:
         f"- Machine: {m['platform']}; {m['cpu']}; {m['cores']} cores; {m['memory_mib']:,} MiB; "
         f"load average at start {m['loadavg_at_start']}.\n"
         f"- Versions: {versions}.\n"
+        + "".join(
+            f"- Re-run on {r['started']} (same machine): {', '.join(r['suites'])}.\n"
+            for r in results.get("rerun", [])
+        )
     )
 
 
@@ -120,8 +124,9 @@ def slow_consumer(s: dict[str, Any]) -> str:
     if (err := _error(s)) is not None:
         return err
     lines = [
-        f"{s['clients']} clients, {s['events']:,} events of about {s.get('frame_bytes', 0):,} bytes; "
-        f"client 0 stops reading for {s['stall_s']} s.\n",
+        f"{s['clients']} clients, {s['events']:,} events of about {s.get('frame_bytes', 0):,} bytes "
+        f"at {s.get('rate', '-')}/s; client 0 stops reading for {s['stall_s']} s; "
+        f"daemon max_lag {s.get('max_lag', '-')}.\n",
         "| server | others' frames during the stall, stalled / all reading | others' rate, whole run "
         "| RSS growth from the stall, MiB | stalled client's outcome |",
         "|:--|---:|---:|---:|:--|",

@@ -16,32 +16,41 @@ MEMORY_BOUND_MIB = 16.0
 PAD = 8_000
 # The daemon's default max_lag is the whole retained log (10,000); a smaller setting makes the
 # stalled client overflow within a run of a few hundred events.
-DAEMON_MAX_LAG = 100
+DAEMON_MAX_LAG = 300
+# Every server gets the same steady stream (a burst would put the readers, too, more than max_lag
+# behind). The stall must outlast the socket buffers (a few hundred frames) plus max_lag.
 
 
 def daemon() -> FanoutServer:
-    """The daemon for this test: events committed 50 per transaction so that the stream outpaces the
-    kernel's socket buffers within the stall even when fsyncs are slow (this test is about the
-    socket path, not commits; see the commit benchmark for those)."""
+    """The daemon for this test; each tick's events go in one transaction, so slow fsyncs cannot
+    hold the stream below its rate (this test is about the socket path; commits have their own)."""
     from bench.daemon import TidewireHost
 
     return TidewireHost(max_lag=DAEMON_MAX_LAG, per_tx=50)
 
 
 async def run_one(
-    factory: Callable[[], FanoutServer], clients: int, events: int, stall_s: float, timeout_s: float
+    factory: Callable[[], FanoutServer], clients: int, rate: int, stall_s: float, timeout_s: float
 ) -> dict[str, Any]:
     """The same server twice: every client reading, then client 0 stalled; RSS sampled in both runs.
 
     The memory figure is the stalled run's peak growth minus the all-reading run's, which leaves
     what the stall itself costs (the event ring, caches and allocator warm-up cancel out).
     """
+    events = int(rate * (stall_s + 1.5))
     server = factory()
     await server.start()
     try:
         free_rss = RssSampler()
         free = await fanout.measure(
-            server, clients, events, timeout_s=timeout_s, sampler=free_rss, pad=PAD, window_s=stall_s
+            server,
+            clients,
+            events,
+            timeout_s=timeout_s,
+            sampler=free_rss,
+            pad=PAD,
+            window_s=stall_s,
+            rate=rate,
         )
         stalled_rss = RssSampler()
         stalled = await fanout.measure(
@@ -54,6 +63,7 @@ async def run_one(
             sampler=stalled_rss,
             pad=PAD,
             window_s=stall_s,
+            rate=rate,
         )
     finally:
         await server.stop()
@@ -77,14 +87,21 @@ async def run_one(
 async def run_suite(
     variants: dict[str, Callable[[], FanoutServer]],
     clients: int,
-    events: int,
+    rate: int,
     stall_s: float,
     timeout_s: float,
 ) -> dict[str, Any]:
-    out: dict[str, Any] = {"clients": clients, "events": events, "stall_s": stall_s, "frame_bytes": PAD + 600}
+    out: dict[str, Any] = {
+        "clients": clients,
+        "rate": rate,
+        "events": int(rate * (stall_s + 1.5)),
+        "stall_s": stall_s,
+        "frame_bytes": PAD + 600,
+        "max_lag": DAEMON_MAX_LAG,
+    }
     for name, factory in variants.items():
         try:
-            out[name] = await run_one(factory, clients, events, stall_s, timeout_s)
+            out[name] = await run_one(factory, clients, rate, stall_s, timeout_s)
         except Exception as exc:
             out[name] = {"error": repr(exc)}
     a = out.get("a")

@@ -142,3 +142,20 @@ def test_update_doc_keeps_the_analysis_outside_the_markers(tmp_path: Path) -> No
     report.update_doc(doc, _results())
     assert doc.read_text() == first  # regenerating is idempotent
     assert first.count(report.BEGIN) == 1
+
+
+def test_merge_replaces_only_the_suites_run_again() -> None:
+    from bench.__main__ import _merged
+
+    old = _results()
+    new = {
+        "started": "2026-01-02T00:00:00+00:00",
+        "suites": {"browser": {"probes_seen": 3, "goal": {"text": "g", "met": False}}},
+        "goals": {"browser": {"text": "g", "met": False}},
+    }
+    merged = _merged(old, new)
+    assert merged["suites"]["fanout"] == old["suites"]["fanout"]
+    assert merged["suites"]["browser"]["probes_seen"] == 3
+    assert set(merged["goals"]) == {"fanout", "browser"}
+    assert merged["rerun"] == [{"started": "2026-01-02T00:00:00+00:00", "suites": ["browser"]}]
+    assert "Re-run on 2026-01-02T00:00:00+00:00 (same machine): browser." in report.render(merged)
