@@ -9,13 +9,17 @@
  * event storm costs a bounded number of refetches per query.
  *
  * Events with a registered list patch (task events carry the whole record) are
- * applied to the cached lists directly instead: a query whose data reflects seq
- * S, of the current epoch and with no mark above S (no event it missed, no gap),
- * takes every later event in order, because the socket delivers each subscribed
- * event once, in seq order. Such events are gathered for at most `patchWindowMs`
- * and applied together, so a storm costs one list copy per window, not one per
- * event. A query that cannot take an event (not loaded, a gap, an unknown shape
- * or filter) is marked as before and refetched.
+ * applied to the cached lists directly instead. The socket delivers each
+ * subscribed event once, in seq order, so data reflecting seq S can take every
+ * later event -- unless something above S may be missing from what was
+ * delivered: a subscribe or resync that took effect above S (a gap), or an
+ * event of the family without a patch. Those set the family's "barrier"; data
+ * at or above its barrier is brought up to date from a log of the recent
+ * patchable events, data below it is refetched. The log also lets a response
+ * that was in flight during a storm catch up instead of fetching again (with
+ * ten thousand tasks, a refetch is the expensive thing). Patchable events are
+ * gathered for at most `patchWindowMs` and applied together, so a storm costs
+ * one list copy per window, not one per event.
  *
  * It also tracks which queries are confirmed live: fetched (or checked by a
  * `resumed`) while the socket is up. Anything else is stale for the UI.
@@ -39,6 +43,8 @@ export interface LiveSyncOptions {
   readonly now?: () => number;
   /** Minimum spacing of list patch batches (ms); the first event after a quiet spell is applied at once. */
   readonly patchWindowMs?: number;
+  /** How many recent patchable events are kept for queries to catch up from. */
+  readonly logLimit?: number;
   /** Watch the query cache from construction (default true); otherwise call `attach()`. */
   readonly attach?: boolean;
 }
@@ -72,6 +78,13 @@ const browserTimers: Timers = {
 
 export const DEFAULT_WINDOW_MS = 250;
 export const DEFAULT_PATCH_WINDOW_MS = 100;
+export const DEFAULT_LOG_LIMIT = 2_000;
+
+interface LoggedEvent {
+  readonly event: CacheEvent;
+  readonly patch: ListPatch;
+  readonly keys: readonly QueryKey[];
+}
 
 export class LiveSync {
   readonly #client: QueryClient;
@@ -87,6 +100,11 @@ export class LiveSync {
   /** Events waiting for the next patch batch, in arrival (= seq) order. */
   #buffered: { readonly event: CacheEvent; readonly patch: ListPatch }[] = [];
   #patchTimer: TimerHandle | null = null;
+  /** Patchable events delivered in this epoch, oldest first (bounded by #logLimit). */
+  #log: LoggedEvent[] = [];
+  readonly #logLimit: number;
+  /** Per key prefix: data below this seq may miss an event the log cannot supply. */
+  readonly #barriers = new Map<string, Mark>();
   #lastPatchAt = Number.NEGATIVE_INFINITY;
   #patches = 0;
   readonly #confirmed = new Map<string, number>();
@@ -105,6 +123,7 @@ export class LiveSync {
     this.#client = client;
     this.#windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
     this.#patchWindowMs = options.patchWindowMs ?? DEFAULT_PATCH_WINDOW_MS;
+    this.#logLimit = options.logLimit ?? DEFAULT_LOG_LIMIT;
     this.#timers = options.timers ?? browserTimers;
     this.#now = options.now ?? Date.now;
     if (options.attach !== false) this.attach();
@@ -189,6 +208,8 @@ export class LiveSync {
     this.#epoch = epoch;
     this.#marks.clear();
     this.#dirty.clear();
+    this.#log = [];
+    this.#barriers.clear();
   }
 
   handleEvent(event: CacheEvent): void {
@@ -199,13 +220,16 @@ export class LiveSync {
       return;
     }
     this.#applyBuffered();
+    const keys = keysForEvent(event.type, event.data);
+    // Not in the log: no query of these families can catch up past it.
+    for (const key of keys) this.#raiseBarrier(key, event.seq);
     const patcher = this.#patchers.get(event.type);
     if (patcher !== undefined && patcher(this.#client, event, this.#epoch)) {
       // The patched list reflects the event; other families it touches still get marked.
-      for (const key of keysForEvent(event.type, event.data).slice(1)) this.#mark(key, event.seq);
+      for (const key of keys.slice(1)) this.#mark(key, event.seq);
       return;
     }
-    for (const key of keysForEvent(event.type, event.data)) this.#mark(key, event.seq);
+    for (const key of keys) this.#mark(key, event.seq);
   }
 
   /**
@@ -215,7 +239,12 @@ export class LiveSync {
   handleSubscribed(patterns: readonly string[], seq: number | null): void {
     this.#applyBuffered();
     if (seq === null) return;
-    for (const pattern of patterns) for (const key of keysForPattern(pattern)) this.#mark(key, seq);
+    for (const pattern of patterns) {
+      for (const key of keysForPattern(pattern)) {
+        this.#raiseBarrier(key, seq);
+        this.#mark(key, seq);
+      }
+    }
   }
 
   /**
@@ -228,7 +257,10 @@ export class LiveSync {
     this.#applyBuffered();
     this.setEpoch(notice.epoch);
     this.#confirmed.clear();
-    for (const family of FAMILIES) this.#mark([family], notice.seq);
+    for (const family of FAMILIES) {
+      this.#raiseBarrier([family], notice.seq);
+      this.#mark([family], notice.seq);
+    }
     this.#notify();
     const session = this.#session;
     // Plain (non-live) queries have no seq to compare: refresh them outright.
@@ -367,45 +399,72 @@ export class LiveSync {
   }
 
   /**
-   * Applies the waiting events to every cached query they touch that can take
-   * them all, then marks their families as any event would: a query that took
-   * them now reflects the mark, every other one is refetched.
+   * Logs the waiting events and brings every cached query they touch up to date
+   * from the log where it can, then marks their families as any event would: a
+   * query that took them now reflects the mark, every other one is refetched.
    */
   #applyBuffered(): void {
     if (this.#patchTimer !== null) this.#timers.clearTimeout(this.#patchTimer);
     this.#patchTimer = null;
     if (this.#buffered.length === 0) return;
-    const batch = this.#buffered;
+    const batch = this.#buffered.map(({ event, patch }) => ({ event, patch, keys: keysForEvent(event.type, event.data) }));
     this.#buffered = [];
     this.#lastPatchAt = this.#now();
+    for (const entry of batch) this.#log.push(entry);
+    if (this.#log.length > this.#logLimit) {
+      // What falls out of the log can no longer be replayed: data older than it must be refetched.
+      for (const dropped of this.#log.splice(0, this.#log.length - this.#logLimit)) {
+        for (const key of dropped.keys) this.#raiseBarrier(key, dropped.event.seq);
+      }
+    }
     const cache = this.#client.getQueryCache();
-    const keyed = batch.map(({ event, patch }) => ({ event, patch, keys: keysForEvent(event.type, event.data) }));
     const queries = new Map<string, Query>();
-    for (const { keys } of keyed) {
+    for (const { keys } of batch) {
       for (const key of keys) for (const query of cache.findAll({ queryKey: key })) queries.set(query.queryHash, query);
     }
-    for (const query of queries.values()) {
-      const data = query.state.data;
-      // Another epoch, or a mark above the data's seq (a missed event or a gap): only a refetch can tell.
-      if (!isLiveData(data) || data.epoch !== this.#epoch || this.needsRefetch(query)) continue;
-      let next: unknown = data;
-      let seq = data.seq;
-      for (const { event, patch, keys } of keyed) {
-        if (event.seq <= seq || !keys.some((key) => partialMatchKey(query.queryKey, key))) continue;
-        next = patch(query.queryKey, next, event);
-        if (next === undefined) break;
-        seq = event.seq;
-      }
-      if (next === undefined || seq === data.seq) continue;
-      this.#patches += 1;
-      this.#client.setQueryData(query.queryKey, { ...(next as object), seq, epoch: data.epoch });
+    for (const query of queries.values()) this.#catchUp(query);
+    for (const { event, keys } of batch) for (const key of keys) this.#mark(key, event.seq);
+  }
+
+  /**
+   * Applies the logged events above the query's seq to its data, when nothing
+   * above that seq can be missing from the log. Returns whether the data is now
+   * as current as the log (false: it needs a refetch).
+   */
+  #catchUp(query: Query): boolean {
+    const data = query.state.data;
+    if (!isLiveData(data) || data.epoch !== this.#epoch) return false;
+    for (const barrier of this.#barriers.values()) {
+      if (barrier.seq > data.seq && partialMatchKey(query.queryKey, barrier.key)) return false;
     }
-    for (const { event, keys } of keyed) for (const key of keys) this.#mark(key, event.seq);
+    let start = this.#log.length;
+    while (start > 0 && (this.#log[start - 1] as LoggedEvent).event.seq > data.seq) start -= 1;
+    let next: unknown = data;
+    let seq = data.seq;
+    for (const { event, patch, keys } of this.#log.slice(start)) {
+      if (!keys.some((key) => partialMatchKey(query.queryKey, key))) continue;
+      next = patch(query.queryKey, next, event);
+      if (next === undefined) return false;
+      seq = event.seq;
+    }
+    if (seq === data.seq) return true;
+    this.#patches += 1;
+    this.#client.setQueryData(query.queryKey, { ...(next as object), seq, epoch: data.epoch });
+    return true;
+  }
+
+  #raiseBarrier(key: QueryKey, seq: number): void {
+    const hash = hashKey(key);
+    const barrier = this.#barriers.get(hash);
+    if (barrier === undefined) this.#barriers.set(hash, { key, seq });
+    else if (seq > barrier.seq) barrier.seq = seq;
   }
 
   #onFetched(query: Query): void {
-    if (this.needsRefetch(query)) {
-      // The response predates an event that arrived while it was in flight: fetch again.
+    // A response that predates events which arrived while it was in flight takes them from the log.
+    const current = !this.needsRefetch(query) || (this.#catchUp(query) && !this.needsRefetch(query));
+    if (!current) {
+      // ... or, when the log cannot supply them all, is fetched again.
       for (const [hash, mark] of this.#marks) {
         if (partialMatchKey(query.queryKey, mark.key)) this.#dirty.add(hash);
       }
