@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from starlette.datastructures import Headers
 from starlette.routing import Mount, Route, WebSocketRoute
 
 from . import __version__
@@ -111,10 +112,35 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             app.include_router(router)
     if settings.allow_test_events:
         app.include_router(test_router)
+    web = web_app(settings.web_dist)
     if mcp is not None:
         # Both `/mcp` and `/mcp/...`: a Mount alone would send `/mcp` to the web UI.
-        app.router.routes.append(Route("/mcp", endpoint=mcp[0], include_in_schema=False))
+        app.router.routes.append(
+            Route("/mcp", endpoint=_PageOrEndpoint(web, mcp[0]), include_in_schema=False)
+        )
         app.router.routes.append(Mount("/mcp", app=mcp[0]))
-    app.router.routes.append(Mount("/", app=web_app(settings.web_dist)))  # type: ignore[arg-type]
+    app.router.routes.append(Mount("/", app=web))  # type: ignore[arg-type]
     app.add_middleware(GuardMiddleware, policy=policy, head=lambda: bus.head)
     return app
+
+
+class _PageOrEndpoint:
+    """`/mcp` is both the MCP endpoint and the dashboard's MCP page.
+
+    A browser navigating there asks for HTML and not for an event stream; it gets the web UI
+    (before its service worker is installed it would otherwise see the endpoint's 406).
+    A class, not a function: Starlette's Route treats a plain function as a request handler.
+    """
+
+    def __init__(self, web: Any, endpoint: Any) -> None:
+        self.web = web
+        self.endpoint = endpoint
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET":
+            accept = Headers(scope=scope).get("accept", "")
+            if "text/html" in accept and "text/event-stream" not in accept:
+                # The app shell lives at `/`; its router shows the MCP page for `/mcp`.
+                await self.web({**scope, "path": "/", "raw_path": b"/"}, receive, send)
+                return
+        await self.endpoint(scope, receive, send)

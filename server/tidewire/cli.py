@@ -8,7 +8,7 @@ import importlib.util
 import sys
 from collections.abc import Sequence
 
-from . import __version__, serve
+from . import __version__
 
 # Modules that add a subcommand through ``add_parser(subparsers)``; one that is absent is skipped.
 FEATURE_MODULES = (
@@ -26,6 +26,8 @@ def _exists(name: str) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from . import serve  # imports the whole server: only when a command needs the full parser
+
     parser = argparse.ArgumentParser(prog="tidewire", description="Coordinate coding agents; live dashboard.")
     parser.add_argument("--version", action="version", version=f"tidewire {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -41,8 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list[:1] == ["hook"]:
+        # Agent CLIs run `tidewire hook` on every hook call: skip importing the server (~1 s).
+        from .sources.hook_cli import main as hook_main
+
+        return hook_main(args_list)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(args_list)
     func = getattr(args, "func", None)
     if func is None:
         parser.print_help()

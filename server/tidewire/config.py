@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidArgument
+from .sources.options import check_sources_config
 
 DEFAULT_PORT = 8787
 DEFAULT_RETAIN = 10_000
@@ -222,6 +223,9 @@ def load_settings(
     if config_path_value:
         config_path = Path(config_path_value).expanduser()
         raw = read_config_file(config_path)
+        # The sources' sections are checked before _from_file parses some of their numbers,
+        # so a bad value names its key instead of ending in a traceback.
+        check_sources_config(raw)
         merged.update(_from_file(raw, config_path))
     merged.update(_from_env(env))
     merged.update(cli)

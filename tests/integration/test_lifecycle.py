@@ -96,6 +96,11 @@ def test_web_ui_with_spa_fallback(daemon_factory: Callable[..., Daemon], tmp_pat
     assert daemon.get("/assets/missing.js").status_code == 404
     missing_api = daemon.get("/api/nothing-here")
     assert missing_api.status_code == 404 and missing_api.json()["error"]["code"] == "not_found"
+    # `/mcp` is a dashboard page for a browser and the MCP endpoint for everyone else.
+    page = daemon.get("/mcp", headers={"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"})
+    assert page.status_code == 200 and "app shell" in page.text
+    endpoint = daemon.get("/mcp", headers={"Accept": "application/json"})
+    assert endpoint.status_code == 406 and "app shell" not in endpoint.text
 
 
 def test_without_a_built_ui_a_page_says_what_to_run(
