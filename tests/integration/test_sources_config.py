@@ -34,6 +34,9 @@ async def test_unknown_keys_are_warned_about_and_the_daemon_starts(
         ("mcp", "max_failures", "three"),
         ("sessions", "poll_interval_seconds", "often"),
         ("autonomous", "command", "claude -p {prompt}"),
+        # Parsed by the settings loader too: checked before it, so the key is named.
+        ("agent", "grace_seconds", "soon"),
+        ("sessions", "idle_timeout_seconds", "later"),
     ],
 )
 def test_a_bad_value_stops_the_start_with_its_name(
@@ -47,5 +50,5 @@ def test_a_bad_value_stops_the_start_with_its_name(
     except subprocess.TimeoutExpired:
         proc.kill()
         raise
-    assert code != 0
+    assert code == 2
     assert f"config: {section}.{key} must be" in daemon.log()
