@@ -21,8 +21,6 @@ export interface FlushingPersister extends Persister {
   flush(): void;
   /** Flushes when the page is hidden or unloaded; returns a function that stops it. */
   bindPageLifecycle(win?: Window, doc?: Document): () => void;
-  /** Writes to storage so far (for tests and diagnostics). */
-  readonly writes: number;
 }
 
 export interface FlushingPersisterOptions {
@@ -49,7 +47,6 @@ export function createFlushingPersister(options: FlushingPersisterOptions): Flus
   let pending: PersistedClient | undefined;
   let timer: TimerHandle | null = null;
   let writtenMutations = mutationSignature({ timestamp: 0, buster: "", clientState: { mutations: [], queries: [] } });
-  let writes = 0;
 
   const write = (): void => {
     if (timer !== null) timers.clearTimeout(timer);
@@ -62,7 +59,6 @@ export function createFlushingPersister(options: FlushingPersisterOptions): Flus
     for (let errorCount = 1; attempt !== undefined; errorCount += 1) {
       try {
         storage.setItem(key, JSON.stringify(attempt));
-        writes += 1;
         writtenMutations = mutationSignature(attempt);
         return;
       } catch (error) {
@@ -102,9 +98,6 @@ export function createFlushingPersister(options: FlushingPersisterOptions): Flus
         win.removeEventListener("pagehide", write);
         doc.removeEventListener("visibilitychange", onHidden);
       };
-    },
-    get writes() {
-      return writes;
     },
   };
 }
