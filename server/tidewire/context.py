@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .bus.base import EventBus
     from .config import Settings
     from .store import Store
+
+_C = TypeVar("_C")
+
+
+class ComponentUnavailable(RuntimeError):
+    """A feature's component is missing: not started (yet), or stopped (daemon shutting down)."""
 
 
 @dataclass
@@ -24,3 +30,10 @@ class AppContext:
     bus: EventBus
     components: dict[str, Any] = field(default_factory=dict)
     server_id: str = ""
+
+    def component(self, name: str, kind: type[_C]) -> _C:
+        """The started component called ``name``, checked to be a ``kind``."""
+        found = self.components.get(name)
+        if not isinstance(found, kind):
+            raise ComponentUnavailable(f"the {name} component is not running")
+        return found

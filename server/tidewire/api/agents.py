@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
@@ -28,13 +28,6 @@ class StartAgent(BaseModel):
     command: list[str] | None = None
 
 
-def runner(ctx: AppContext) -> AgentRunner:
-    component: Any = ctx.components.get("agents")
-    if not isinstance(component, AgentRunner):
-        raise RuntimeError("the agents component is not running")
-    return component
-
-
 @router.get("/api/agents", responses={200: {"description": "`{items: [AgentRun], seq}`"}})
 async def agents_index(
     ctx: Annotated[AppContext, Depends(get_ctx)], status: str | None = None, task_id: str | None = None
@@ -47,7 +40,7 @@ async def agents_index(
 
 @router.post("/api/agents", status_code=201, responses={201: {"description": "AgentRun"}})
 async def start_agent(body: StartAgent, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    run = await runner(ctx).start_agent(
+    run = await ctx.component("agents", AgentRunner).start_agent(
         body.prompt, body.project_id, body.task_id, body.worktree_id, body.command
     )
     return record(run, ctx.bus.head, status_code=201)
@@ -61,5 +54,5 @@ async def agent_detail(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx
 
 @router.post("/api/agents/{agent_id}/cancel", responses={200: {"description": "AgentRun"}})
 async def cancel_agent(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    run = await runner(ctx).cancel_agent(agent_id)
+    run = await ctx.component("agents", AgentRunner).cancel_agent(agent_id)
     return record(run, ctx.bus.head)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import JSONResponse
@@ -23,13 +23,6 @@ class StartLoop(BaseModel):
     max_failures: int | None = None
 
 
-def loops(ctx: AppContext) -> AutonomousLoops:
-    component: Any = ctx.components.get("autonomous")
-    if not isinstance(component, AutonomousLoops):
-        raise RuntimeError("the autonomous component is not running")
-    return component
-
-
 @router.get("/api/autonomous", responses={200: {"description": "`{items: [AutonomousLoop], seq}`"}})
 async def loops_index(
     ctx: Annotated[AppContext, Depends(get_ctx)], project_id: str | None = None
@@ -40,7 +33,8 @@ async def loops_index(
 
 @router.post("/api/autonomous", status_code=201, responses={201: {"description": "AutonomousLoop"}})
 async def start_loop(body: StartLoop, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    loop = await loops(ctx).start_loop(body.project_id, body.max_iterations, body.max_failures)
+    loops = ctx.component("autonomous", AutonomousLoops)
+    loop = await loops.start_loop(body.project_id, body.max_iterations, body.max_failures)
     return record(loop, ctx.bus.head, status_code=201)
 
 
@@ -52,5 +46,5 @@ async def loop_detail(loop_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]
 
 @router.post("/api/autonomous/{loop_id}/stop", responses={200: {"description": "AutonomousLoop"}})
 async def stop_loop(loop_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    loop = await loops(ctx).stop_loop(loop_id)
+    loop = await ctx.component("autonomous", AutonomousLoops).stop_loop(loop_id)
     return record(loop, ctx.bus.head)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
@@ -19,13 +19,6 @@ router = APIRouter(tags=["hooks"])
 _MAX_BODY = 16 * 1024 * 1024
 
 
-def tracker(ctx: AppContext) -> SessionTracker:
-    component: Any = ctx.components.get("sessions")
-    if not isinstance(component, SessionTracker):
-        raise RuntimeError("the sessions component is not running")
-    return component
-
-
 @router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
 async def post_hook(
     source: str, request: Request, ctx: Annotated[AppContext, Depends(get_ctx)]
@@ -37,7 +30,7 @@ async def post_hook(
         body = json.loads(raw)
     except ValueError:
         raise InvalidArgument("the hook payload is not JSON") from None
-    outcome = await tracker(ctx).handle_hook(source, body)
+    outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
     head = ctx.bus.head
     return JSONResponse(
         {"ok": True, "session_id": outcome.session.id, "events": outcome.events},

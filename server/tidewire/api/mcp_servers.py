@@ -31,16 +31,9 @@ class CallTool(BaseModel):
     arguments: dict[str, Any] = Field(default_factory=dict)
 
 
-def proxy(ctx: AppContext) -> McpProxy:
-    component: Any = ctx.components.get("mcp_proxy")
-    if not isinstance(component, McpProxy):
-        raise RuntimeError("the MCP proxy component is not running")
-    return component
-
-
 @router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
 async def servers_index(ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    return listing(proxy(ctx).list_servers(), ctx.bus.head)
+    return listing(ctx.component("mcp_proxy", McpProxy).list_servers(), ctx.bus.head)
 
 
 @router.post("/api/mcp-servers", status_code=201, responses={201: {"description": "McpServer"}})
@@ -49,22 +42,22 @@ async def add_server(body: AddServer, ctx: Annotated[AppContext, Depends(get_ctx
     if body.url is not None:
         raw.pop("args", None)
         raw.pop("env", None)
-    server = await proxy(ctx).add_server(raw)
+    server = await ctx.component("mcp_proxy", McpProxy).add_server(raw)
     return record(server, ctx.bus.head, status_code=201)
 
 
 @router.get("/api/mcp-servers/{name}", responses={200: {"description": "McpServer"}})
 async def get_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    return record(proxy(ctx).get_server(name), ctx.bus.head)
+    return record(ctx.component("mcp_proxy", McpProxy).get_server(name), ctx.bus.head)
 
 
 @router.delete("/api/mcp-servers/{name}", responses={200: {"description": "McpServer (as it was)"}})
 async def remove_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    server = await proxy(ctx).remove_server(name)
+    server = await ctx.component("mcp_proxy", McpProxy).remove_server(name)
     return record(server, ctx.bus.head)
 
 
 @router.post("/api/mcp-servers/{name}/call", responses={200: {"description": "CallToolResult"}})
 async def call_tool(name: str, body: CallTool, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
-    result = await proxy(ctx).call_tool(name, body.tool_name, body.arguments)
+    result = await ctx.component("mcp_proxy", McpProxy).call_tool(name, body.tool_name, body.arguments)
     return record(result, ctx.bus.head)

@@ -6,12 +6,13 @@ call (`DomainError`) becomes a tool error whose text starts with the error code.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from pydantic import BaseModel, Field
 
+from tidewire.context import ComponentUnavailable
 from tidewire.mcp.tools_tasks import DESTRUCTIVE, READ, WRITE, tool_errors
 from tidewire.protocol.models import AgentRun, AutonomousLoop, McpServer, Session
 from tidewire.sources import sessions
@@ -21,6 +22,8 @@ from tidewire.sources.mcp_proxy import McpProxy
 
 if TYPE_CHECKING:
     from tidewire.context import AppContext
+
+_C = TypeVar("_C")
 
 
 class McpServerList(BaseModel):
@@ -48,27 +51,24 @@ class ToolCallResult(BaseModel):
     result: dict[str, Any]
 
 
-def _component(ctx: AppContext, name: str, kind: type[Any]) -> Any:
-    component = ctx.components.get(name)
-    if not isinstance(component, kind):
-        raise ToolError(f"unavailable: the {name} component is not running")
-    return component
+def _component(ctx: AppContext, name: str, kind: type[_C]) -> _C:
+    try:
+        return ctx.component(name, kind)
+    except ComponentUnavailable as exc:
+        raise ToolError(f"unavailable: {exc}") from exc
 
 
 def register(server: MCPServer[Any], ctx: AppContext) -> None:
     store = ctx.store
 
     def proxy() -> McpProxy:
-        result: McpProxy = _component(ctx, "mcp_proxy", McpProxy)
-        return result
+        return _component(ctx, "mcp_proxy", McpProxy)
 
     def runner() -> AgentRunner:
-        result: AgentRunner = _component(ctx, "agents", AgentRunner)
-        return result
+        return _component(ctx, "agents", AgentRunner)
 
     def loops() -> AutonomousLoops:
-        result: AutonomousLoops = _component(ctx, "autonomous", AutonomousLoops)
-        return result
+        return _component(ctx, "autonomous", AutonomousLoops)
 
     # ---- downstream MCP servers ----
 

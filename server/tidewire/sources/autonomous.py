@@ -108,10 +108,7 @@ class AutonomousLoops:
 
     @property
     def agents(self) -> AgentRunner:
-        runner = self.ctx.components.get("agents")
-        if not isinstance(runner, AgentRunner):
-            raise RuntimeError("the agents component is not running")
-        return runner
+        return self.ctx.component("agents", AgentRunner)
 
     async def start(self) -> None:
         # Loops live in this process only: any still marked live belonged to a daemon that died.
