@@ -4,22 +4,12 @@ change and its event are there, no seq is reused, and the epoch is the same."""
 from __future__ import annotations
 
 import asyncio
-import subprocess
 from pathlib import Path
 from typing import Any
 
 from mcp import Client
 from support import Daemon, ws_connect
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
-    subprocess.run(
-        ["git", "-c", "user.name=d", "-c", "user.email=d@e", "commit", "-q", "--allow-empty", "-m", "init"],
-        cwd=path, check=True,
-    )
-    return path.resolve()
+from support.git import make_repo
 
 
 def is_dir(path: str) -> bool:

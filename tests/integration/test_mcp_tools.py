@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +16,7 @@ from mcp import Client
 from mcp.client.stdio import StdioServerParameters
 from mcp_types import CallToolResult
 from support import Daemon, TapSocket, ws_connect
+from support.git import commit_file, make_repo, sh
 
 TOOLS = {
     "register_project", "list_projects", "create_task", "update_task", "close_task", "expand_task",
@@ -25,33 +25,12 @@ TOOLS = {
 }
 
 
-def sh(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    sh(path, "init", "-q", "-b", "main")
-    sh(path, "config", "user.email", "dev@example.com")
-    sh(path, "config", "user.name", "Dev")
-    (path / "f.txt").write_text("a\nb\n")
-    sh(path, "add", ".")
-    sh(path, "commit", "-qm", "init")
-    return path.resolve()
-
-
 def exists(path: str | Path) -> bool:
     return Path(path).exists()
 
 
 def repo_state(repo: Path) -> tuple[str, str, str]:
     return sh(repo, "rev-parse", "HEAD"), sh(repo, "status", "--porcelain"), (repo / "f.txt").read_text()
-
-
-def commit_file(repo: Path, name: str, text: str) -> None:
-    (repo / name).write_text(text)
-    sh(repo, "add", name)
-    sh(repo, "commit", "-qm", f"edit {name}")
 
 
 @asynccontextmanager

@@ -3,22 +3,12 @@ with the events (each response's X-Tidewire-Seq is the seq of the event that mad
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import httpx
 from support import Daemon, ws_connect
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
-    subprocess.run(
-        ["git", "-c", "user.name=d", "-c", "user.email=d@e", "commit", "-q", "--allow-empty", "-m", "init"],
-        cwd=path, check=True,
-    )
-    return path.resolve()
+from support.git import make_repo
 
 
 def seq_of(r: httpx.Response) -> int:

@@ -5,32 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.git import commit_file, make_repo, sh
 from tidewire.errors import DomainError
 from tidewire.protocol import EVENT_MODELS
 from tidewire.protocol.models import Project
 from tidewire.services import projects, tasks, worktrees
 from tidewire.store import LogEntry, Store
-
-
-def sh(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    sh(path, "init", "-q", "-b", "main")
-    sh(path, "config", "user.email", "dev@example.com")
-    sh(path, "config", "user.name", "Dev")
-    (path / "f.txt").write_text("a\nb\n")
-    sh(path, "add", ".")
-    sh(path, "commit", "-qm", "init")
-    return path
 
 
 def exists(path: str | Path) -> bool:
@@ -39,12 +24,6 @@ def exists(path: str | Path) -> bool:
 
 def is_dir(path: str | Path) -> bool:
     return Path(path).is_dir()
-
-
-def commit_file(repo: Path, name: str, text: str) -> None:
-    (repo / name).write_text(text)
-    sh(repo, "add", name)
-    sh(repo, "commit", "-qm", f"edit {name}")
 
 
 class Env:

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
+from support.git import commit_file, make_repo, sh
 from tidewire.services import git
 
-
-def sh(cwd: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True, exist_ok=True)
-    sh(path, "init", "-q", "-b", "main")
-    sh(path, "config", "user.email", "dev@example.com")
-    sh(path, "config", "user.name", "Dev")
-    (path / "f.txt").write_text("a\nb\n")
-    (path / "g.txt").write_text("x\n")
-    sh(path, "add", ".")
-    sh(path, "commit", "-qm", "init")
-    return path
-
-
-def commit_file(repo: Path, name: str, text: str, message: str) -> None:
-    (repo / name).write_text(text)
-    sh(repo, "add", name)
-    sh(repo, "commit", "-qm", message)
+FILES = {"f.txt": "a\nb\n", "g.txt": "x\n"}
 
 
 def repo_state(repo: Path) -> tuple[str, str, str]:
@@ -37,7 +17,7 @@ def repo_state(repo: Path) -> tuple[str, str, str]:
 
 
 async def test_repo_root_resolves_subdirectory(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     (repo / "sub").mkdir()
     assert await git.repo_root(repo / "sub") == repo.resolve()
 
@@ -51,7 +31,7 @@ async def test_repo_root_rejects_plain_directory_and_missing_path(tmp_path: Path
 
 
 async def test_branch_names_and_current_branch(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     assert await git.current_branch(repo) == "main"
     assert await git.valid_branch_name(repo, "tw/feature-1")
     for bad in ("", "-x", "a..b", "with space", "end."):
@@ -61,7 +41,7 @@ async def test_branch_names_and_current_branch(tmp_path: Path) -> None:
 
 
 async def test_add_list_and_remove_worktree(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     wt = tmp_path / "data" / "wt1"
     head = await git.add_worktree(repo, wt, "tw/one", "main")
     assert head == sh(repo, "rev-parse", "main").strip()
@@ -79,7 +59,7 @@ async def test_add_list_and_remove_worktree(tmp_path: Path) -> None:
 
 
 async def test_remove_worktree_already_gone_is_pruned(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/gone", "main")
     shutil.rmtree(wt)
@@ -88,7 +68,7 @@ async def test_remove_worktree_already_gone_is_pruned(tmp_path: Path) -> None:
 
 
 async def test_merge_into_checked_out_branch(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/feat", "main")
     commit_file(wt, "feature.txt", "new\n", "feature")
@@ -100,7 +80,7 @@ async def test_merge_into_checked_out_branch(tmp_path: Path) -> None:
 
 
 async def test_merge_conflict_aborts_and_names_files(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/feat", "main")
     commit_file(wt, "f.txt", "a\nFEAT\n", "feat edit")
@@ -117,7 +97,7 @@ async def test_merge_conflict_aborts_and_names_files(tmp_path: Path) -> None:
 
 
 async def test_merge_refuses_dirty_target_checkout(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/feat", "main")
     commit_file(wt, "feature.txt", "new\n", "feature")
@@ -130,7 +110,7 @@ async def test_merge_refuses_dirty_target_checkout(tmp_path: Path) -> None:
 
 
 async def test_merge_into_branch_not_checked_out(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     sh(repo, "branch", "release")
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/feat", "main")
@@ -145,7 +125,7 @@ async def test_merge_into_branch_not_checked_out(tmp_path: Path) -> None:
 
 
 async def test_merge_conflict_without_checkout_changes_nothing(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     sh(repo, "branch", "release")
     wt = tmp_path / "wt"
     await git.add_worktree(repo, wt, "tw/feat", "main")
@@ -161,7 +141,7 @@ async def test_merge_conflict_without_checkout_changes_nothing(tmp_path: Path) -
 
 
 async def test_merge_unknown_branches(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     with pytest.raises(git.GitError):
         await git.merge(repo, "nope", "main")
     with pytest.raises(git.GitError):
@@ -169,7 +149,7 @@ async def test_merge_unknown_branches(tmp_path: Path) -> None:
 
 
 async def test_merge_uses_fallback_identity(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     sh(repo, "config", "--unset", "user.email")
     sh(repo, "config", "--unset", "user.name")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
@@ -189,7 +169,7 @@ async def test_merge_uses_fallback_identity(tmp_path: Path, monkeypatch: pytest.
 
 
 async def test_dirty_files_lists_renames_once(tmp_path: Path) -> None:
-    repo = make_repo(tmp_path / "r")
+    repo = make_repo(tmp_path / "r", FILES)
     sh(repo, "mv", "g.txt", "h.txt")
     (repo / "u.txt").write_text("u")
     files = await git.dirty_files(repo)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from support.git import make_repo
 from tidewire.errors import DomainError
 from tidewire.protocol import EVENT_MODELS
 from tidewire.services import projects, tasks
@@ -40,12 +40,6 @@ async def store(tmp_path: Path) -> AsyncIterator[Store]:
 @pytest.fixture
 def events(store: Store) -> Recorder:
     return Recorder(store)
-
-
-def make_repo(path: Path) -> Path:
-    path.mkdir(parents=True)
-    subprocess.run(["git", "init", "-q", "-b", "main", str(path)], check=True)
-    return path
 
 
 async def count_rows(store: Store, table: str) -> int:
