@@ -217,3 +217,26 @@ async def test_concurrent_writes_commit_together_but_fail_alone(tmp_path: Path) 
         assert not any('"bad"' in t for t in tasks)
     finally:
         await store.close()
+
+
+@pytest.mark.parametrize("level", ["full", "normal"])
+async def test_synchronous_level_is_applied_and_commits_survive_reopen(tmp_path: Path, level: str) -> None:
+    store = await Store.open(tmp_path / "db.sqlite", synchronous=level)
+    try:
+        # PRAGMA synchronous is per connection: ask the writer's own connection.
+        value = await store.write(lambda tx: tx.conn.execute("PRAGMA synchronous").fetchone()[0])
+        assert value == {"full": 2, "normal": 1}[level]
+        seqs = await asyncio.gather(*(store.write(lambda tx: _emit_task(tx)) for _ in range(5)))
+        assert seqs == [1, 2, 3, 4, 5]
+    finally:
+        await store.close()
+    again = await Store.open(tmp_path / "db.sqlite", synchronous=level)
+    try:
+        assert again.head == 5
+    finally:
+        await again.close()
+
+
+def test_an_unknown_synchronous_level_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="synchronous must be one of full, normal"):
+        Store(tmp_path / "db.sqlite", retain=10, synchronous="off")

@@ -30,6 +30,12 @@ CommitListener = Callable[[list[LogEntry]], None]
 
 _READERS = 2
 
+# SQLite `synchronous` levels the store accepts. In WAL mode both keep every committed transaction
+# across a crash of the process (kill -9): the WAL is written before COMMIT returns either way.
+# FULL also fsyncs the WAL on every commit, so a commit survives power loss or an OS crash;
+# NORMAL fsyncs only at checkpoints, so the last transactions may be lost on power loss.
+SYNCHRONOUS_LEVELS = ("full", "normal")
+
 
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
@@ -102,9 +108,13 @@ def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 class Store:
     """The daemon's database. Create with ``await Store.open(path, retain=...)``."""
 
-    def __init__(self, path: Path, retain: int) -> None:
+    def __init__(self, path: Path, retain: int, synchronous: str = "full") -> None:
+        if synchronous not in SYNCHRONOUS_LEVELS:
+            levels = ", ".join(SYNCHRONOUS_LEVELS)
+            raise ValueError(f"synchronous must be one of {levels}, not {synchronous!r}")
         self.path = path
         self.retain = retain
+        self.synchronous = synchronous
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tidewire-writer")
         self._pending: list[_Job] = []
         self._pending_lock = threading.Lock()
@@ -123,15 +133,15 @@ class Store:
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, retain: int = 10_000) -> Store:
-        store = cls(Path(path), retain)
+    async def open(cls, path: Path | str, retain: int = 10_000, synchronous: str = "full") -> Store:
+        store = cls(Path(path), retain, synchronous)
         await asyncio.get_running_loop().run_in_executor(store._writer, store._open_sync)
         return store
 
     @classmethod
-    def open_sync(cls, path: Path | str, retain: int = 10_000) -> Store:
+    def open_sync(cls, path: Path | str, retain: int = 10_000, synchronous: str = "full") -> Store:
         """Open from synchronous code (app construction); same result as ``open``."""
-        store = cls(Path(path), retain)
+        store = cls(Path(path), retain, synchronous)
         store._writer.submit(store._open_sync).result()
         return store
 
@@ -141,8 +151,9 @@ class Store:
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise RuntimeError(f"could not put {self.path} in WAL mode (got {mode})")
-        # FULL: a commit that returned survives power loss too, so a seq a client saw is never reused.
-        conn.execute("PRAGMA synchronous = FULL")
+        # FULL (default): a commit that returned survives power loss too, so a seq a client saw is
+        # never reused. NORMAL: survives a process crash; see SYNCHRONOUS_LEVELS.
+        conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
         migrate(conn, utc_now())
         conn.execute("BEGIN IMMEDIATE")
         try:
