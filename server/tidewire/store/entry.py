@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -13,6 +13,12 @@ class LogEntry:
     type: str
     text: str  # the wire frame, exactly as sent to every connection
     data: dict[str, Any]
+    # The ASGI message that sends this frame, built once and shared by every connection (the
+    # server only reads it), so the per-connection send allocates nothing.
+    message: dict[str, Any] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", {"type": "websocket.send", "text": self.text})
 
     @classmethod
     def from_text(cls, seq: int, type_: str, text: str) -> LogEntry:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import asyncio
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..bus.base import EventBus
 from ..protocol import PROTOCOL
 from ..protocol import models as m
 from ..store.clock import utc_now
+from ..store.entry import LogEntry
 from .frames import FrameError, dump, error_frame, id_of, parse_client_frame, present
 from .subscriptions import SubscriptionError, SubscriptionSet
 
 SendText = Callable[[str], Awaitable[None]]
+# The ASGI ``send``: events go out as their shared, pre-built ``websocket.send`` message.
+SendMessage = Callable[[MutableMapping[str, Any]], Awaitable[None]]
 
 # Replies queued while the peer does not read; past this the peer is misbehaving.
 MAX_PENDING_REPLIES = 10_000
@@ -64,9 +68,11 @@ class Connection:
         heartbeat_ms: int,
         max_frame_bytes: int,
         max_lag: int,
+        send_message: SendMessage | None = None,
     ) -> None:
         self.bus = bus
         self._send_text = send_text
+        self._send_message = send_message
         self.server_id = server_id
         self.heartbeat_ms = heartbeat_ms
         self.max_frame_bytes = max_frame_bytes
@@ -217,26 +223,43 @@ class Connection:
     # -- outgoing --------------------------------------------------------------------------
 
     async def run_writer(self) -> None:
-        """Send until cancelled; raises ConnectionClosing when the connection must be closed."""
+        """Send until cancelled; raises ConnectionClosing when the connection must be closed.
+
+        One loop, one await per frame: this runs once per event per connection, so it is the
+        daemon's hottest code. Control replies go first, then the log from the cursor.
+        """
         self.bus.add_waker(self.wake)
         try:
             await self._send_text(self.welcome())
+            send_message = self._send_message
+            replies = self.replies
             while True:
                 self.wake.clear()
                 if self.close_request is not None:
                     raise self.close_request
-                if not await self._step():
+                if replies:
+                    await self._send_text(replies.popleft())
+                    continue
+                item = self._advance() if self.active else None
+                if isinstance(item, LogEntry):
+                    if send_message is not None:
+                        await send_message(item.message)
+                    else:
+                        await self._send_text(item.text)
+                elif item is not None:
+                    # The overflow notice: while it is in flight, _check_stuck_overflow watches the head.
+                    await self._send_text(item)
+                    self._overflow_sending_at = None
+                elif not replies:
                     await self.wake.wait()
         finally:
             self.bus.remove_waker(self.wake)
 
-    async def _step(self) -> bool:
-        """Send one frame if there is one to send; False when idle."""
-        if self.replies:
-            await self._send_text(self.replies.popleft())
-            return True
-        if not self.active:
-            return False
+    def _advance(self) -> LogEntry | str | None:
+        """Move the cursor to the next event to send and return it, or the overflow ``resync`` text.
+
+        None when there is nothing to send, or when a reply was queued on the way (it goes first).
+        """
         bus = self.bus
         while self.cursor < bus.head:
             nxt = self.cursor + 1
@@ -247,9 +270,7 @@ class Connection:
                 self.cursor = bus.head
                 self._resume = None
                 self._overflow_sending_at = bus.head
-                await self._send_text(self._resync("overflow", None))
-                self._overflow_sending_at = None
-                return True
+                return self._resync("overflow", None)
             self.cursor = nxt
             matched = self.subs.matches(entry.type, entry.data)
             if matched and self._resume is not None:
@@ -257,8 +278,7 @@ class Connection:
             self._maybe_finish_resume()
             if matched:
                 self.last_sent = nxt
-                await self._send_text(entry.text)
-                return True
+                return entry
             if self.replies:
-                return True
-        return False
+                return None
+        return None

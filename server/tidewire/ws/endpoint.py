@@ -76,6 +76,7 @@ class SocketEndpoint:
             heartbeat_ms=self.settings.heartbeat_ms,
             max_frame_bytes=self.settings.max_frame_bytes,
             max_lag=self.settings.effective_max_lag,
+            send_message=send,
         )
 
         async def write() -> None:
