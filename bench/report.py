@@ -84,13 +84,17 @@ def latency(s: dict[str, Any]) -> str:
     lines = [
         f"{s['clients']} subscribed clients; background {s['background_rate']:,} events/s; "
         f"{s['probes']} probes.\n",
-        "| case | p50 ms | p99 ms | max ms | probes lost | background frames/s per client |",
-        "|:--|---:|---:|---:|---:|---:|",
+        "| case | p50 ms | p99 ms | max ms | probes lost | background committed/s "
+        "| background frames/s per client |",
+        "|:--|---:|---:|---:|---:|---:|---:|",
     ]
+    fewer = max(1, int(s["clients"]) // 10)
     labels = {
         "a_idle": "(a) daemon, MCP create_task return -> client, idle",
         "a_load": "(a) daemon, MCP create_task return -> client, under load (1 event/tx)",
         "a_load_batched": "(a) daemon, same, background committed 10 events/tx",
+        "a_load_unsubscribed": "(a) daemon, same, background committed but not subscribed",
+        "a_load_fewer_clients": f"(a) daemon, same, {fewer} clients (background delivered)",
         "b_idle": "(b) broadcast -> client, idle",
         "b_load": "(b) broadcast -> client, under load",
     }
@@ -99,11 +103,12 @@ def latency(s: dict[str, Any]) -> str:
         if not isinstance(r, dict):
             continue
         if "error" in r:
-            lines.append(f"| {label} | error: `{r['error']}` | | | | |")
+            lines.append(f"| {label} | error: `{r['error']}` | | | | | |")
             continue
         ms = " | ".join(_num(r.get(k), 2) for k in ("p50_ms", "p99_ms", "max_ms"))
         lines.append(
-            f"| {label} | {ms} | {_num(r.get('missing'))} | {_num(r.get('background_per_client_per_s'))} |"
+            f"| {label} | {ms} | {_num(r.get('missing'))} | {_num(r.get('background_committed_per_s'))} "
+            f"| {_num(r.get('background_per_client_per_s'))} |"
         )
     extra = []
     for label in ("idle", "load"):
