@@ -72,6 +72,7 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
 
     # ---- downstream MCP servers ----
 
+    @server.tool(description="Connect a downstream MCP server (stdio or HTTP).", annotations=WRITE)
     async def add_mcp_server(
         name: Annotated[str, Field(description="Unique name: letters, digits, '_', '.', '-'.")],
         command: Annotated[str | None, Field(description="Program to start (stdio transport).")] = None,
@@ -89,13 +90,18 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         with tool_errors():
             return await proxy().add_server(raw)
 
+    @server.tool(description="Disconnect and forget a downstream MCP server.", annotations=DESTRUCTIVE)
     async def remove_mcp_server(name: str) -> McpServer:
         with tool_errors():
             return await proxy().remove_server(name)
 
+    @server.tool(description="Downstream MCP servers with state and tools.", annotations=READ)
     async def list_mcp_servers() -> McpServerList:
         return McpServerList(items=proxy().list_servers())
 
+    @server.tool(
+        description="Call a tool of a downstream MCP server through the daemon.", annotations=WRITE
+    )
     async def call_tool(
         server_name: str,
         tool_name: str,
@@ -104,23 +110,9 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         with tool_errors():
             return ToolCallResult(result=await proxy().call_tool(server_name, tool_name, arguments or {}))
 
-    server.add_tool(
-        add_mcp_server, description="Connect a downstream MCP server (stdio or HTTP).", annotations=WRITE
-    )
-    server.add_tool(
-        remove_mcp_server,
-        description="Disconnect and forget a downstream MCP server.",
-        annotations=DESTRUCTIVE,
-    )
-    server.add_tool(
-        list_mcp_servers, description="Downstream MCP servers with state and tools.", annotations=READ
-    )
-    server.add_tool(
-        call_tool, description="Call a tool of a downstream MCP server through the daemon.", annotations=WRITE
-    )
-
     # ---- agent runs ----
 
+    @server.tool(description="Run an agent CLI on a prompt in a worktree or project.", annotations=WRITE)
     async def start_agent(
         prompt: str,
         project_id: str | None = None,
@@ -133,27 +125,20 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         with tool_errors():
             return await runner().start_agent(prompt, project_id, task_id, worktree_id, command)
 
+    @server.tool(description="Stop a running agent (SIGTERM, then SIGKILL).", annotations=DESTRUCTIVE)
     async def cancel_agent(agent_id: str) -> AgentRun:
         with tool_errors():
             return await runner().cancel_agent(agent_id)
 
+    @server.tool(name="list_agents", description="Agent runs, newest first.", annotations=READ)
     async def list_agent_runs(status: str | None = None, task_id: str | None = None) -> AgentList:
         with tool_errors():
             items, seq = await store.read(lambda conn: list_agents(conn, status, task_id))
             return AgentList(items=items, seq=seq)
 
-    server.add_tool(
-        start_agent, description="Run an agent CLI on a prompt in a worktree or project.", annotations=WRITE
-    )
-    server.add_tool(
-        cancel_agent, description="Stop a running agent (SIGTERM, then SIGKILL).", annotations=DESTRUCTIVE
-    )
-    server.add_tool(
-        list_agent_runs, name="list_agents", description="Agent runs, newest first.", annotations=READ
-    )
-
     # ---- autonomous loops ----
 
+    @server.tool(description="Work through a project's ready tasks with agents.", annotations=WRITE)
     async def start_autonomous(
         project_id: str,
         max_iterations: Annotated[int | None, Field(description="Stop after this many tasks.")] = None,
@@ -164,29 +149,22 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         with tool_errors():
             return await loops().start_loop(project_id, max_iterations, max_failures)
 
+    @server.tool(description="Stop an autonomous loop.", annotations=DESTRUCTIVE)
     async def stop_autonomous(loop_id: str) -> AutonomousLoop:
         with tool_errors():
             return await loops().stop_loop(loop_id)
 
+    @server.tool(description="Autonomous loops, newest first.", annotations=READ)
     async def list_autonomous(project_id: str | None = None) -> LoopList:
         items, seq = await store.read(lambda conn: list_loops(conn, project_id))
         return LoopList(items=items, seq=seq)
 
-    server.add_tool(
-        start_autonomous, description="Work through a project's ready tasks with agents.", annotations=WRITE
-    )
-    server.add_tool(stop_autonomous, description="Stop an autonomous loop.", annotations=DESTRUCTIVE)
-    server.add_tool(list_autonomous, description="Autonomous loops, newest first.", annotations=READ)
-
     # ---- sessions ----
 
+    @server.tool(description="Agent CLI sessions seen through their hooks.", annotations=READ)
     async def list_sessions(
         status: Annotated[str | None, Field(description="active, waiting, idle or ended.")] = None,
     ) -> SessionList:
         with tool_errors():
             items, seq = await store.read(lambda conn: sessions.list_sessions(conn, status))
             return SessionList(items=items, seq=seq)
-
-    server.add_tool(
-        list_sessions, description="Agent CLI sessions seen through their hooks.", annotations=READ
-    )

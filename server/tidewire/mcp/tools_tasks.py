@@ -7,9 +7,9 @@ a tool error whose text starts with the error code, and nothing is written or em
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
@@ -22,6 +22,8 @@ from tidewire.services import projects, tasks, worktrees
 
 if TYPE_CHECKING:
     from tidewire.context import AppContext
+
+_R = TypeVar("_R")
 
 
 class ProjectList(BaseModel):
@@ -59,6 +61,13 @@ def tool_errors() -> Iterator[None]:
         raise ToolError(f"{exc.code}: {exc.message}") from exc
 
 
+async def record_of(call: Awaitable[tuple[_R, int]]) -> _R:
+    """The record a service call returns, without its seq (a tool result carries no seq)."""
+    with tool_errors():
+        record, _ = await call
+    return record
+
+
 READ = ToolAnnotations(read_only_hint=True)
 WRITE = ToolAnnotations(read_only_hint=False, destructive_hint=False)
 DESTRUCTIVE = ToolAnnotations(read_only_hint=False, destructive_hint=True)
@@ -78,25 +87,21 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
 
     # ---- projects ----
 
+    @server.tool(description="Register a git repository as a project.", annotations=WRITE)
     async def register_project(
         path: Annotated[str, Field(description="Absolute path of a git repository (or a directory in one).")],
         name: Annotated[str | None, Field(description="Display name; default: the directory name.")] = None,
     ) -> Project:
-        with tool_errors():
-            record, _ = await projects.register_project(store, path, name)
-            return record
+        return await record_of(projects.register_project(store, path, name))
 
+    @server.tool(description="List the registered projects.", annotations=READ)
     async def list_projects() -> ProjectList:
         items, seq = await projects.list_projects(store)
         return ProjectList(items=items, seq=seq)
 
-    server.add_tool(
-        register_project, description="Register a git repository as a project.", annotations=WRITE
-    )
-    server.add_tool(list_projects, description="List the registered projects.", annotations=READ)
-
     # ---- tasks ----
 
+    @server.tool(description="Create an open task.", annotations=WRITE)
     async def create_task(
         title: str,
         project_id: ProjectId = None,
@@ -105,8 +110,8 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         labels: list[str] | None = None,
         parent_id: Annotated[str | None, Field(description="Make this a subtask of that task.")] = None,
     ) -> Task:
-        with tool_errors():
-            record, _ = await tasks.create_task(
+        return await record_of(
+            tasks.create_task(
                 store,
                 title=title,
                 project_id=project_id,
@@ -115,8 +120,11 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
                 labels=labels,
                 parent_id=parent_id,
             )
-            return record
+        )
 
+    @server.tool(
+        description="Change a task's title, description, status, priority or labels.", annotations=WRITE
+    )
     async def update_task(
         task_id: str,
         title: str | None = None,
@@ -125,8 +133,8 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         priority: Priority = None,
         labels: Annotated[list[str] | None, Field(description="Replaces the task's labels.")] = None,
     ) -> Task:
-        with tool_errors():
-            record, _ = await tasks.update_task(
+        return await record_of(
+            tasks.update_task(
                 store,
                 task_id,
                 title=title,
@@ -135,25 +143,24 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
                 priority=priority,
                 labels=labels,
             )
-            return record
+        )
 
+    @server.tool(description="Close a task, with an optional reason.", annotations=WRITE)
     async def close_task(task_id: str, reason: str | None = None) -> Task:
-        with tool_errors():
-            record, _ = await tasks.close_task(store, task_id, reason)
-            return record
+        return await record_of(tasks.close_task(store, task_id, reason))
 
+    @server.tool(description="Break a task into subtasks (created under it, in order).", annotations=WRITE)
     async def expand_task(task_id: str, subtasks: list[SubtaskInput]) -> Expansion:
-        with tool_errors():
-            (parent, created), _ = await tasks.expand_task(
-                store, task_id, [s.model_dump(exclude_none=True) for s in subtasks]
-            )
-            return Expansion(task=parent, subtasks=created)
+        parent, created = await record_of(
+            tasks.expand_task(store, task_id, [s.model_dump(exclude_none=True) for s in subtasks])
+        )
+        return Expansion(task=parent, subtasks=created)
 
+    @server.tool(description="Get one task.", annotations=READ)
     async def get_task(task_id: str) -> Task:
-        with tool_errors():
-            task, _ = await tasks.get_task(store, task_id)
-            return task
+        return await record_of(tasks.get_task(store, task_id))
 
+    @server.tool(description="List tasks, optionally filtered.", annotations=READ)
     async def list_tasks(
         project_id: str | None = None,
         status: Annotated[str | None, Field(description="open, in_progress, blocked or closed.")] = None,
@@ -165,20 +172,9 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
             )
             return TaskList(items=items, seq=seq)
 
-    server.add_tool(create_task, description="Create an open task.", annotations=WRITE)
-    server.add_tool(
-        update_task, description="Change a task's title, description, status, priority or labels.",
-        annotations=WRITE,
-    )
-    server.add_tool(close_task, description="Close a task, with an optional reason.", annotations=WRITE)
-    server.add_tool(
-        expand_task, description="Break a task into subtasks (created under it, in order).", annotations=WRITE
-    )
-    server.add_tool(get_task, description="Get one task.", annotations=READ)
-    server.add_tool(list_tasks, description="List tasks, optionally filtered.", annotations=READ)
-
     # ---- worktrees ----
 
+    @server.tool(description="Create a branch and check it out in a new git worktree.", annotations=WRITE)
     async def create_worktree(
         branch: Annotated[str, Field(description="New branch to create and check out.")],
         project_id: ProjectId = None,
@@ -187,67 +183,48 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         ] = None,
         task_id: Annotated[str | None, Field(description="The task this worktree is for.")] = None,
     ) -> Worktree:
-        with tool_errors():
-            record, _ = await worktrees.create_worktree(
+        return await record_of(
+            worktrees.create_worktree(
                 store, worktrees_dir, branch=branch, project_id=project_id, base_branch=base_branch,
                 task_id=task_id,
             )
-            return record
+        )
 
+    @server.tool(description="Claim an active worktree for an owner (an agent or person).", annotations=WRITE)
     async def claim_worktree(worktree_id: str, owner: str) -> Worktree:
-        with tool_errors():
-            record, _ = await worktrees.claim_worktree(store, worktree_id, owner)
-            return record
+        return await record_of(worktrees.claim_worktree(store, worktree_id, owner))
 
+    @server.tool(description="Release a claimed worktree.", annotations=WRITE)
     async def release_worktree(worktree_id: str) -> Worktree:
-        with tool_errors():
-            record, _ = await worktrees.release_worktree(store, worktree_id)
-            return record
+        return await record_of(worktrees.release_worktree(store, worktree_id))
 
+    @server.tool(
+        description="Merge the worktree's branch into a target branch. A conflict aborts the merge, "
+        "leaves the repository as it was, and names the conflicting files.",
+        annotations=WRITE,
+    )
     async def merge_worktree(
         worktree_id: str,
         target_branch: Annotated[
             str | None, Field(description="Default: the worktree's base branch.")
         ] = None,
     ) -> Worktree:
-        with tool_errors():
-            record, _ = await worktrees.merge_worktree(store, worktree_id, target_branch)
-            return record
+        return await record_of(worktrees.merge_worktree(store, worktree_id, target_branch))
 
+    @server.tool(
+        description="Remove a worktree's checkout (its branch too when merged or forced).",
+        annotations=DESTRUCTIVE,
+    )
     async def delete_worktree(
         worktree_id: str,
         force: Annotated[
             bool, Field(description="Discard uncommitted changes and unmerged work; delete even if claimed.")
         ] = False,
     ) -> Worktree:
-        with tool_errors():
-            record, _ = await worktrees.delete_worktree(store, worktree_id, force)
-            return record
+        return await record_of(worktrees.delete_worktree(store, worktree_id, force))
 
+    @server.tool(description="List worktrees, optionally for one project.", annotations=READ)
     async def list_worktrees(project_id: str | None = None) -> WorktreeList:
         with tool_errors():
             items, seq = await worktrees.list_worktrees(store, project_id)
             return WorktreeList(items=items, seq=seq)
-
-    server.add_tool(
-        create_worktree, description="Create a branch and check it out in a new git worktree.",
-        annotations=WRITE,
-    )
-    server.add_tool(
-        claim_worktree, description="Claim an active worktree for an owner (an agent or person).",
-        annotations=WRITE,
-    )
-    server.add_tool(release_worktree, description="Release a claimed worktree.", annotations=WRITE)
-    server.add_tool(
-        merge_worktree,
-        description="Merge the worktree's branch into a target branch. A conflict aborts the merge, "
-        "leaves the repository as it was, and names the conflicting files.",
-        annotations=WRITE,
-    )
-    server.add_tool(
-        delete_worktree, description="Remove a worktree's checkout (its branch too when merged or forced).",
-        annotations=DESTRUCTIVE,
-    )
-    server.add_tool(
-        list_worktrees, description="List worktrees, optionally for one project.", annotations=READ
-    )
