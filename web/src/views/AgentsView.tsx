@@ -1,9 +1,8 @@
 import { useState } from "react";
 import { ActivityPulse } from "../components/ActivityPulse";
 import { StatusBadge } from "../components/Badge";
-import { QueryError } from "../components/QueryError";
+import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
-import { SkeletonRows } from "../components/Skeleton";
 import { useActivity, useAgentActions, useAgentsData, type AgentRun } from "./data";
 
 function duration(run: AgentRun): string {
@@ -47,8 +46,7 @@ export function AgentsView(): React.JSX.Element {
   const agents = useAgentsData();
   const actions = useAgentActions();
   const activity = useActivity();
-  const runs = agents.data ? [...agents.data].sort((a, b) => (a.started_at < b.started_at ? 1 : -1)) : undefined;
-  const running = runs?.filter((r) => r.status === "running").length ?? 0;
+  const running = agents.data?.filter((r) => r.status === "running").length ?? 0;
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
@@ -60,29 +58,10 @@ export function AgentsView(): React.JSX.Element {
       </div>
       <h2 style={{ marginTop: 20 }}>Runs</h2>
       <div className="card">
-        {runs === undefined ? (
-          agents.isError ? (
-            <QueryError error={agents.error} what="agent runs" />
-          ) : (
-            <SkeletonRows label="Loading agent runs" />
-          )
-        ) : runs.length === 0 ? (
-          <div className="empty">No agent has run yet.</div>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>State</th>
-                <th>Prompt</th>
-                <th>Task</th>
-                <th>Started</th>
-                <th>Duration</th>
-                <th>Exit</th>
-                <th />
-              </tr>
-            </thead>
-            <tbody>
-              {runs.map((r) => (
+        <QueryContent query={agents} what="agent runs" empty="No agent has run yet.">
+          {(runs) => (
+            <Table head={["State", "Prompt", "Task", "Started", "Duration", "Exit", ""]}>
+              {newestFirst(runs, (r) => r.started_at).map((r) => (
                 <tr key={r.id} data-testid="agent-row" data-agent-id={r.id} data-status={r.status}>
                   <td>
                     <StatusBadge status={r.status} />
@@ -108,9 +87,9 @@ export function AgentsView(): React.JSX.Element {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
+            </Table>
+          )}
+        </QueryContent>
       </div>
     </section>
   );

@@ -1,6 +1,5 @@
 import { StatusBadge } from "../components/Badge";
-import { QueryError } from "../components/QueryError";
-import { SkeletonRows } from "../components/Skeleton";
+import { QueryContent, Table } from "../components/QueryContent";
 import { useActivity, useMcpServersData } from "./data";
 
 export function McpView(): React.JSX.Element {
@@ -10,29 +9,10 @@ export function McpView(): React.JSX.Element {
     <section aria-labelledby="mcp-title">
       <h1 id="mcp-title">MCP servers</h1>
       <div className="card">
-        {servers.data === undefined ? (
-          servers.isError ? (
-            <QueryError error={servers.error} what="MCP servers" />
-          ) : (
-            <SkeletonRows label="Loading MCP servers" />
-          )
-        ) : servers.data.length === 0 ? (
-          <div className="empty">No downstream MCP server is configured.</div>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Server</th>
-                <th>Transport</th>
-                <th>State</th>
-                <th>Tools</th>
-                <th>Calls</th>
-                <th>Live calls</th>
-                <th>Last error</th>
-              </tr>
-            </thead>
-            <tbody>
-              {servers.data.map((s) => (
+        <QueryContent query={servers} what="MCP servers" empty="No downstream MCP server is configured.">
+          {(list) => (
+            <Table head={["Server", "Transport", "State", "Tools", "Calls", "Live calls", "Last error"]}>
+              {list.map((s) => (
                 <tr key={s.name} data-testid="mcp-row" data-server={s.name}>
                   <td className="mono">{s.name}</td>
                   <td>{s.transport}</td>
@@ -45,9 +25,9 @@ export function McpView(): React.JSX.Element {
                   <td className="error-text">{s.last_error ?? ""}</td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
+            </Table>
+          )}
+        </QueryContent>
       </div>
     </section>
   );

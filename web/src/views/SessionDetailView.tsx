@@ -1,7 +1,7 @@
 import { Link, useParams } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
 import { QueryError } from "../components/QueryError";
-import { SkeletonRows } from "../components/Skeleton";
+import { QueryContent } from "../components/QueryContent";
 import { useSessionData, useSessionMessages, type SessionMessage } from "./data";
 
 function messageText(m: SessionMessage): string {
@@ -39,27 +39,21 @@ export function SessionDetailView(): React.JSX.Element {
       ) : session.isError ? (
         <QueryError error={session.error} what="this session" />
       ) : null}
-      {messages.data === undefined ? (
-        messages.isError ? (
-          <QueryError error={messages.error} what="messages" />
-        ) : (
-          <SkeletonRows label="Loading messages" />
-        )
-      ) : messages.data.length === 0 ? (
-        <div className="empty">No messages yet; new ones stream in live.</div>
-      ) : (
-        <div className="messages" data-testid="session-messages">
-          {messages.data.map((m) => (
-            <article key={m.index} className="message" data-role={m.role} data-index={m.index}>
-              <div className="meta">
-                #{m.index} · {m.role}
-                {m.tool_name ? ` · ${m.tool_name}` : ""}
-              </div>
-              {messageText(m)}
-            </article>
-          ))}
-        </div>
-      )}
+      <QueryContent query={messages} what="messages" empty="No messages yet; new ones stream in live.">
+        {(list) => (
+          <div className="messages" data-testid="session-messages">
+            {list.map((m) => (
+              <article key={m.index} className="message" data-role={m.role} data-index={m.index}>
+                <div className="meta">
+                  #{m.index} · {m.role}
+                  {m.tool_name ? ` · ${m.tool_name}` : ""}
+                </div>
+                {messageText(m)}
+              </article>
+            ))}
+          </div>
+        )}
+      </QueryContent>
     </section>
   );
 }

@@ -1,40 +1,23 @@
 import { Link } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
-import { QueryError } from "../components/QueryError";
+import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
-import { SkeletonRows } from "../components/Skeleton";
 import { useSessionsData } from "./data";
 
 export function SessionsView(): React.JSX.Element {
   const sessions = useSessionsData();
-  const list = sessions.data ? [...sessions.data].sort((a, b) => (a.updated_at < b.updated_at ? 1 : -1)) : undefined;
   return (
     <section aria-labelledby="sessions-title">
       <h1 id="sessions-title">Sessions</h1>
       <div className="card">
-        {list === undefined ? (
-          sessions.isError ? (
-            <QueryError error={sessions.error} what="sessions" />
-          ) : (
-            <SkeletonRows label="Loading sessions" />
-          )
-        ) : list.length === 0 ? (
-          <div className="empty">No agent CLI session yet. Install the hooks with `tidewire install-hooks`.</div>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th>Session</th>
-                <th>Source</th>
-                <th>Status</th>
-                <th>Branch</th>
-                <th>Messages</th>
-                <th>Tools</th>
-                <th>Updated</th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.map((s) => (
+        <QueryContent
+          query={sessions}
+          what="sessions"
+          empty="No agent CLI session yet. Install the hooks with `tidewire install-hooks`."
+        >
+          {(list) => (
+            <Table head={["Session", "Source", "Status", "Branch", "Messages", "Tools", "Updated"]}>
+              {newestFirst(list, (s) => s.updated_at).map((s) => (
                 <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
                   <td>
                     <Link to={`/sessions/${encodeURIComponent(s.id)}`} className="mono">
@@ -54,9 +37,9 @@ export function SessionsView(): React.JSX.Element {
                   </td>
                 </tr>
               ))}
-            </tbody>
-          </table>
-        )}
+            </Table>
+          )}
+        </QueryContent>
       </div>
     </section>
   );

@@ -1,9 +1,8 @@
 import { useMemo, useState } from "react";
-import { SkeletonRows } from "../components/Skeleton";
 import { TaskList } from "../components/TaskList";
 import { ExpandTaskForm, TaskCreateForm } from "../components/TaskForms";
 import { countByStatus, visibleRows, type TaskFilter, type TaskSort } from "../components/taskTree";
-import { QueryError } from "../components/QueryError";
+import { QueryContent } from "../components/QueryContent";
 import { useProjectsList, useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
 
 export function TasksView(): React.JSX.Element {
@@ -73,21 +72,17 @@ export function TasksView(): React.JSX.Element {
           </span>
         ) : null}
       </div>
-      {all === undefined ? (
-        tasks.isError ? (
-          <QueryError error={tasks.error} what="tasks" />
-        ) : (
-          <SkeletonRows label="Loading tasks" />
-        )
-      ) : (
-        <TaskList
-          rows={rows}
-          isPending={actions.isPending}
-          onToggle={toggle}
-          onStatusChange={actions.setStatus}
-          onExpandRequest={setExpanding}
-        />
-      )}
+      <QueryContent query={tasks} what="tasks">
+        {() => (
+          <TaskList
+            rows={rows}
+            isPending={actions.isPending}
+            onToggle={toggle}
+            onStatusChange={actions.setStatus}
+            onExpandRequest={setExpanding}
+          />
+        )}
+      </QueryContent>
     </section>
   );
 }
