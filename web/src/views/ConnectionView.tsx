@@ -1,8 +1,10 @@
 import { useEffect } from "react";
+import type { Tone } from "../components/Badge";
+import { ListCard, Stat } from "../components/Cards";
 import { ConnectionStatus, StaleIndicator } from "../components/ConnectionStatus";
-import { useConnection } from "./data";
+import { useConnection, type ConnectionQuality } from "./data";
 
-const QUALITY_TONE: Record<string, string> = { good: "ok", fair: "warn", poor: "bad", unknown: "neutral" };
+const QUALITY_TONE: Record<ConnectionQuality, Tone> = { good: "ok", fair: "warn", poor: "bad", unknown: "neutral" };
 
 export function ConnectionView(): React.JSX.Element {
   const c = useConnection();
@@ -16,38 +18,22 @@ export function ConnectionView(): React.JSX.Element {
     <section aria-labelledby="conn-title">
       <h1 id="conn-title">Connection</h1>
       <div className="grid">
-        <div className="card stat">
-          <div className="value">
-            <ConnectionStatus state={c.state} latencyMs={null} />
-          </div>
-          <div className="label">socket state</div>
-        </div>
-        <div className="card stat">
-          <div className="value" data-testid="latency">
-            {c.latencyMs === null ? "–" : `${Math.round(c.latencyMs)} ms`}
-          </div>
-          <div className="label">round trip (last pong)</div>
-        </div>
-        <div className="card stat">
-          <div className="value">
-            <span className="badge" data-tone={QUALITY_TONE[c.quality] ?? "neutral"} data-testid="quality">
-              {c.quality}
-            </span>
-          </div>
-          <div className="label">connection quality</div>
-        </div>
-        <div className="card stat">
-          <div className="value mono">{c.lastSeq ?? "–"}</div>
-          <div className="label">last seq seen</div>
-        </div>
-        <div className="card stat">
-          <div className="value">{c.queued}</div>
-          <div className="label">frames queued</div>
-        </div>
-        <div className="card stat">
-          <div className="value">{c.pendingMutations}</div>
-          <div className="label">changes waiting to be sent</div>
-        </div>
+        <Stat label="socket state">
+          <ConnectionStatus state={c.state} latencyMs={null} />
+        </Stat>
+        <Stat label="round trip (last pong)" valueTestId="latency">
+          {c.latencyMs === null ? "–" : `${Math.round(c.latencyMs)} ms`}
+        </Stat>
+        <Stat label="connection quality">
+          <span className="badge" data-tone={QUALITY_TONE[c.quality]} data-testid="quality">
+            {c.quality}
+          </span>
+        </Stat>
+        <Stat label="last seq seen" mono>
+          {c.lastSeq ?? "–"}
+        </Stat>
+        <Stat label="frames queued">{c.queued}</Stat>
+        <Stat label="changes waiting to be sent">{c.pendingMutations}</Stat>
       </div>
       <div className="toolbar" style={{ marginTop: 14 }}>
         <StaleIndicator stale={c.stale} since={c.lastLiveAt} />
@@ -65,37 +51,25 @@ export function ConnectionView(): React.JSX.Element {
       <div className="cols" style={{ marginTop: 6 }}>
         <div>
           <h2>Subscriptions</h2>
-          <div className="card">
-            {c.subscriptions.length === 0 ? (
-              <div className="empty">None</div>
-            ) : (
-              <ul className="list">
-                {c.subscriptions.map((s) => (
-                  <li key={s}>
-                    <code>{s}</code>
-                  </li>
-                ))}
-              </ul>
+          <ListCard items={c.subscriptions} empty="None">
+            {(s) => (
+              <li key={s}>
+                <code>{s}</code>
+              </li>
             )}
-          </div>
+          </ListCard>
         </div>
         <div>
           <h2>Event log</h2>
-          <div className="card">
-            {log.length === 0 ? (
-              <div className="empty">Nothing logged yet.</div>
-            ) : (
-              <ul className="list log" data-testid="connection-log">
-                {log.map((e, i) => (
-                  <li key={`${e.at}-${i}`}>
-                    <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>
-                    <span>{e.kind}</span>
-                    <span>{e.message}</span>
-                  </li>
-                ))}
-              </ul>
+          <ListCard items={log} empty="Nothing logged yet." className="list log" testId="connection-log">
+            {(e, i) => (
+              <li key={`${e.at}-${i}`}>
+                <span className="muted">{new Date(e.at).toLocaleTimeString()}</span>
+                <span>{e.kind}</span>
+                <span>{e.message}</span>
+              </li>
             )}
-          </div>
+          </ListCard>
         </div>
       </div>
     </section>

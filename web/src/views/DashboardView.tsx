@@ -1,19 +1,10 @@
-import { Link } from "react-router-dom";
 import { ActivityPulse } from "../components/ActivityPulse";
 import { StatusBadge } from "../components/Badge";
+import { ListCard, Stat } from "../components/Cards";
 import { SkeletonCards, SkeletonRows } from "../components/Skeleton";
 import { countByStatus } from "../components/taskTree";
 import { RelativeTime } from "../components/RelativeTime";
 import { useActivity, useAgentsData, useMcpServersData, useSessionsData, useTasksData, useWorktreesData } from "./data";
-
-function Stat({ label, value, to }: { label: string; value: number | string; to: string }): React.JSX.Element {
-  return (
-    <Link to={to} className="card stat" style={{ color: "inherit" }}>
-      <div className="value">{value}</div>
-      <div className="label">{label}</div>
-    </Link>
-  );
-}
 
 export function DashboardView(): React.JSX.Element {
   const tasks = useTasksData();
@@ -36,21 +27,27 @@ export function DashboardView(): React.JSX.Element {
         <SkeletonCards count={6} />
       ) : (
         <div className="grid" data-testid="dashboard-counts">
-          <Stat label="unfinished tasks" value={counts ? counts.open + counts.in_progress + counts.blocked : "–"} to="/tasks" />
-          <Stat label="in progress" value={counts?.in_progress ?? "–"} to="/tasks" />
-          <Stat label="closed tasks" value={counts?.closed ?? "–"} to="/tasks" />
-          <Stat label="running agents" value={agents.data ? running.length : "–"} to="/agents" />
-          <Stat label="live sessions" value={activeSessions ?? "–"} to="/sessions" />
-          <Stat
-            label="MCP servers connected"
-            value={servers.data ? `${connectedServers}/${servers.data.length}` : "–"}
-            to="/mcp"
-          />
-          <Stat
-            label="active worktrees"
-            value={worktrees.data?.filter((w) => w.status === "active" || w.status === "claimed").length ?? "–"}
-            to="/worktrees"
-          />
+          <Stat label="unfinished tasks" to="/tasks">
+            {counts ? counts.open + counts.in_progress + counts.blocked : "–"}
+          </Stat>
+          <Stat label="in progress" to="/tasks">
+            {counts?.in_progress ?? "–"}
+          </Stat>
+          <Stat label="closed tasks" to="/tasks">
+            {counts?.closed ?? "–"}
+          </Stat>
+          <Stat label="running agents" to="/agents">
+            {agents.data ? running.length : "–"}
+          </Stat>
+          <Stat label="live sessions" to="/sessions">
+            {activeSessions ?? "–"}
+          </Stat>
+          <Stat label="MCP servers connected" to="/mcp">
+            {servers.data ? `${connectedServers}/${servers.data.length}` : "–"}
+          </Stat>
+          <Stat label="active worktrees" to="/worktrees">
+            {worktrees.data?.filter((w) => w.status === "active" || w.status === "claimed").length ?? "–"}
+          </Stat>
         </div>
       )}
       <div className="cols">
@@ -80,20 +77,18 @@ export function DashboardView(): React.JSX.Element {
         </div>
         <div>
           <h2>Recent activity</h2>
-          <div className="card">
-            {activity.recent.length === 0 ? (
-              <div className="empty">Nothing yet: events appear here as they happen.</div>
-            ) : (
-              <ul className="list" data-testid="recent-activity">
-                {activity.recent.slice(0, 15).map((e) => (
-                  <li key={e.seq}>
-                    <code className="muted">{e.type}</code>
-                    <span>{e.summary}</span>
-                  </li>
-                ))}
-              </ul>
+          <ListCard
+            items={activity.recent.slice(0, 15)}
+            empty="Nothing yet: events appear here as they happen."
+            testId="recent-activity"
+          >
+            {(e) => (
+              <li key={e.seq}>
+                <code className="muted">{e.type}</code>
+                <span>{e.summary}</span>
+              </li>
             )}
-          </div>
+          </ListCard>
         </div>
       </div>
     </section>
