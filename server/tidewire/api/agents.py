@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from ..context import AppContext
 from ..errors import InvalidArgument
 from ..sources.agents import AgentRunner, get_agent, list_agents
 from ..sources.rest import listing, record
-from .deps import get_ctx
+from .deps import Ctx
 
 router = APIRouter(tags=["agents"])
 
@@ -30,7 +27,7 @@ class StartAgent(BaseModel):
 
 @router.get("/api/agents", responses={200: {"description": "`{items: [AgentRun], seq}`"}})
 async def agents_index(
-    ctx: Annotated[AppContext, Depends(get_ctx)], status: str | None = None, task_id: str | None = None
+    ctx: Ctx, status: str | None = None, task_id: str | None = None
 ) -> JSONResponse:
     if status is not None and status not in _STATUSES:
         raise InvalidArgument(f"status must be one of {', '.join(_STATUSES)}")
@@ -39,7 +36,7 @@ async def agents_index(
 
 
 @router.post("/api/agents", status_code=201, responses={201: {"description": "AgentRun"}})
-async def start_agent(body: StartAgent, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def start_agent(body: StartAgent, ctx: Ctx) -> JSONResponse:
     run = await ctx.component("agents", AgentRunner).start_agent(
         body.prompt, body.project_id, body.task_id, body.worktree_id, body.command
     )
@@ -47,12 +44,12 @@ async def start_agent(body: StartAgent, ctx: Annotated[AppContext, Depends(get_c
 
 
 @router.get("/api/agents/{agent_id}", responses={200: {"description": "AgentRun"}})
-async def agent_detail(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def agent_detail(agent_id: str, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: get_agent(conn, agent_id))
     return record(item, seq)
 
 
 @router.post("/api/agents/{agent_id}/cancel", responses={200: {"description": "AgentRun"}})
-async def cancel_agent(agent_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def cancel_agent(agent_id: str, ctx: Ctx) -> JSONResponse:
     run = await ctx.component("agents", AgentRunner).cancel_agent(agent_id)
     return record(run, ctx.bus.head)

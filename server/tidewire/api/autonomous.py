@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
-from ..context import AppContext
 from ..sources.autonomous import AutonomousLoops, get_loop, list_loops
 from ..sources.rest import listing, record
-from .deps import get_ctx
+from .deps import Ctx
 
 router = APIRouter(tags=["autonomous"])
 
@@ -25,26 +22,26 @@ class StartLoop(BaseModel):
 
 @router.get("/api/autonomous", responses={200: {"description": "`{items: [AutonomousLoop], seq}`"}})
 async def loops_index(
-    ctx: Annotated[AppContext, Depends(get_ctx)], project_id: str | None = None
+    ctx: Ctx, project_id: str | None = None
 ) -> JSONResponse:
     items, seq = await ctx.store.read(lambda conn: list_loops(conn, project_id))
     return listing(items, seq)
 
 
 @router.post("/api/autonomous", status_code=201, responses={201: {"description": "AutonomousLoop"}})
-async def start_loop(body: StartLoop, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
     loops = ctx.component("autonomous", AutonomousLoops)
     loop = await loops.start_loop(body.project_id, body.max_iterations, body.max_failures)
     return record(loop, ctx.bus.head, status_code=201)
 
 
 @router.get("/api/autonomous/{loop_id}", responses={200: {"description": "AutonomousLoop"}})
-async def loop_detail(loop_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def loop_detail(loop_id: str, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: get_loop(conn, loop_id))
     return record(item, seq)
 
 
 @router.post("/api/autonomous/{loop_id}/stop", responses={200: {"description": "AutonomousLoop"}})
-async def stop_loop(loop_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def stop_loop(loop_id: str, ctx: Ctx) -> JSONResponse:
     loop = await ctx.component("autonomous", AutonomousLoops).stop_loop(loop_id)
     return record(loop, ctx.bus.head)

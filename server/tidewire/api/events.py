@@ -6,14 +6,13 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
-from ..context import AppContext
 from ..errors import NotFound
 from ..store import Tx
-from .deps import SEQ_HEADER, get_ctx
+from .deps import SEQ_HEADER, Ctx
 
 router = APIRouter(tags=["events"])
 
@@ -23,7 +22,7 @@ router = APIRouter(tags=["events"])
     responses={200: {"description": "`{items: [event frames], seq, epoch, oldest_seq}`"}},
 )
 async def list_events(
-    ctx: Annotated[AppContext, Depends(get_ctx)],
+    ctx: Ctx,
     after_seq: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
@@ -53,7 +52,7 @@ test_router = APIRouter(tags=["testing"])
 
 @test_router.post("/api/test-events", status_code=201)
 async def post_test_events(
-    request: Request, body: TestEvent | TestEvents, ctx: Annotated[AppContext, Depends(get_ctx)]
+    request: Request, body: TestEvent | TestEvents, ctx: Ctx
 ) -> JSONResponse:
     """Commit one event (``{type, data}``) or several in one transaction (``{events: [...]}``).
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from .. import __version__
-from ..context import AppContext
-from .deps import get_ctx, set_seq
+from .deps import Ctx, set_seq
 
 router = APIRouter(tags=["health"])
 
@@ -23,7 +20,7 @@ class Health(BaseModel):
 
 
 @router.get("/api/health", response_model=Health)
-async def health(response: Response, ctx: Annotated[AppContext, Depends(get_ctx)]) -> Health:
+async def health(response: Response, ctx: Ctx) -> Health:
     seq = ctx.bus.head
     set_seq(response, seq)
     return Health(status="ok", server_id=ctx.server_id, epoch=ctx.bus.epoch, seq=seq, version=__version__)

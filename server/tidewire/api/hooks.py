@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from ..context import AppContext
 from ..errors import InvalidArgument
 from ..sources.session_follower import SessionTracker
-from .deps import SEQ_HEADER, get_ctx
+from .deps import SEQ_HEADER, Ctx
 
 router = APIRouter(tags=["hooks"])
 
@@ -21,7 +19,7 @@ _MAX_BODY = 16 * 1024 * 1024
 
 @router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
 async def post_hook(
-    source: str, request: Request, ctx: Annotated[AppContext, Depends(get_ctx)]
+    source: str, request: Request, ctx: Ctx
 ) -> JSONResponse:
     raw = await request.body()
     if len(raw) > _MAX_BODY:

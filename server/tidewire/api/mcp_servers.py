@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..context import AppContext
 from ..sources.mcp_proxy import McpProxy
 from ..sources.rest import listing, record
-from .deps import get_ctx
+from .deps import Ctx
 
 router = APIRouter(tags=["mcp-servers"])
 
@@ -32,12 +31,12 @@ class CallTool(BaseModel):
 
 
 @router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
-async def servers_index(ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def servers_index(ctx: Ctx) -> JSONResponse:
     return listing(ctx.component("mcp_proxy", McpProxy).list_servers(), ctx.bus.head)
 
 
 @router.post("/api/mcp-servers", status_code=201, responses={201: {"description": "McpServer"}})
-async def add_server(body: AddServer, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def add_server(body: AddServer, ctx: Ctx) -> JSONResponse:
     raw = body.model_dump(exclude_none=True)
     if body.url is not None:
         raw.pop("args", None)
@@ -47,17 +46,17 @@ async def add_server(body: AddServer, ctx: Annotated[AppContext, Depends(get_ctx
 
 
 @router.get("/api/mcp-servers/{name}", responses={200: {"description": "McpServer"}})
-async def get_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def get_server(name: str, ctx: Ctx) -> JSONResponse:
     return record(ctx.component("mcp_proxy", McpProxy).get_server(name), ctx.bus.head)
 
 
 @router.delete("/api/mcp-servers/{name}", responses={200: {"description": "McpServer (as it was)"}})
-async def remove_server(name: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def remove_server(name: str, ctx: Ctx) -> JSONResponse:
     server = await ctx.component("mcp_proxy", McpProxy).remove_server(name)
     return record(server, ctx.bus.head)
 
 
 @router.post("/api/mcp-servers/{name}/call", responses={200: {"description": "CallToolResult"}})
-async def call_tool(name: str, body: CallTool, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def call_tool(name: str, body: CallTool, ctx: Ctx) -> JSONResponse:
     result = await ctx.component("mcp_proxy", McpProxy).call_tool(name, body.tool_name, body.arguments)
     return record(result, ctx.bus.head)

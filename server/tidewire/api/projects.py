@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
-from ..context import AppContext
 from ..protocol.models import Project
 from ..services import projects
-from .deps import get_ctx, set_seq
+from .deps import Ctx, set_seq, with_seq
 
 router = APIRouter(tags=["projects"])
 
@@ -32,7 +29,7 @@ class NewProject(BaseModel):
 
 
 @router.get("/api/projects", response_model=ProjectList)
-async def list_projects(response: Response, ctx: Annotated[AppContext, Depends(get_ctx)]) -> ProjectList:
+async def list_projects(response: Response, ctx: Ctx) -> ProjectList:
     items, seq = await projects.list_projects(ctx.store)
     set_seq(response, seq)
     return ProjectList(items=items, seq=seq)
@@ -40,8 +37,6 @@ async def list_projects(response: Response, ctx: Annotated[AppContext, Depends(g
 
 @router.post("/api/projects", status_code=201, response_model=Project, responses=ERRORS)
 async def register_project(
-    body: NewProject, response: Response, ctx: Annotated[AppContext, Depends(get_ctx)]
+    body: NewProject, response: Response, ctx: Ctx
 ) -> Project:
-    project, seq = await projects.register_project(ctx.store, body.path, body.name)
-    set_seq(response, seq)
-    return project
+    return with_seq(response, await projects.register_project(ctx.store, body.path, body.name))

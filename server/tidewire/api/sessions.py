@@ -4,27 +4,26 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
-from ..context import AppContext
 from ..sources import sessions
 from ..sources.rest import listing, record
-from .deps import get_ctx
+from .deps import Ctx
 
 router = APIRouter(tags=["sessions"])
 
 
 @router.get("/api/sessions", responses={200: {"description": "`{items: [Session], seq}`"}})
 async def list_sessions(
-    ctx: Annotated[AppContext, Depends(get_ctx)], status: str | None = None
+    ctx: Ctx, status: str | None = None
 ) -> JSONResponse:
     items, seq = await ctx.store.read(lambda conn: sessions.list_sessions(conn, status))
     return listing(items, seq)
 
 
 @router.get("/api/sessions/{session_id}", responses={200: {"description": "Session"}})
-async def get_session(session_id: str, ctx: Annotated[AppContext, Depends(get_ctx)]) -> JSONResponse:
+async def get_session(session_id: str, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: sessions.get_session(conn, session_id))
     return record(item, seq)
 
@@ -35,7 +34,7 @@ async def get_session(session_id: str, ctx: Annotated[AppContext, Depends(get_ct
 )
 async def list_messages(
     session_id: str,
-    ctx: Annotated[AppContext, Depends(get_ctx)],
+    ctx: Ctx,
     after_index: Annotated[int | None, Query(ge=-1)] = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 1000,
 ) -> JSONResponse:

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
 
-from ..context import AppContext
 from ..protocol.models import Task
 from ..services import tasks
-from .deps import get_ctx, set_seq
+from .deps import Ctx, set_seq, with_seq
 
 router = APIRouter(tags=["tasks"])
 
@@ -77,8 +76,6 @@ class Expansion(BaseModel):
     subtasks: list[Task]
 
 
-Ctx = Annotated[AppContext, Depends(get_ctx)]
-
 
 @router.get("/api/tasks", response_model=TaskList)
 async def list_tasks(
@@ -95,30 +92,22 @@ async def list_tasks(
 
 @router.get("/api/tasks/{task_id}", response_model=Task, responses=NOT_FOUND)
 async def get_task(task_id: str, response: Response, ctx: Ctx) -> Task:
-    task, seq = await tasks.get_task(ctx.store, task_id)
-    set_seq(response, seq)
-    return task
+    return with_seq(response, await tasks.get_task(ctx.store, task_id))
 
 
 @router.post("/api/tasks", status_code=201, response_model=Task, responses=WRITE_ERRORS)
 async def create_task(body: NewTask, response: Response, ctx: Ctx) -> Task:
-    task, seq = await tasks.create_task(ctx.store, **body.model_dump())
-    set_seq(response, seq)
-    return task
+    return with_seq(response, await tasks.create_task(ctx.store, **body.model_dump()))
 
 
 @router.patch("/api/tasks/{task_id}", response_model=Task, responses=WRITE_ERRORS)
 async def update_task(task_id: str, body: TaskChanges, response: Response, ctx: Ctx) -> Task:
-    task, seq = await tasks.update_task(ctx.store, task_id, **body.model_dump())
-    set_seq(response, seq)
-    return task
+    return with_seq(response, await tasks.update_task(ctx.store, task_id, **body.model_dump()))
 
 
 @router.post("/api/tasks/{task_id}/close", response_model=Task, responses=WRITE_ERRORS)
 async def close_task(task_id: str, response: Response, ctx: Ctx, body: CloseTask | None = None) -> Task:
-    task, seq = await tasks.close_task(ctx.store, task_id, body.reason if body else None)
-    set_seq(response, seq)
-    return task
+    return with_seq(response, await tasks.close_task(ctx.store, task_id, body.reason if body else None))
 
 
 @router.post("/api/tasks/{task_id}/expand", response_model=Expansion, responses=WRITE_ERRORS)

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel
 
-from ..context import AppContext
 from ..protocol.models import Worktree
 from ..services import worktrees
-from .deps import get_ctx, set_seq
+from .deps import Ctx, set_seq
 
 router = APIRouter(tags=["worktrees"])
 
@@ -23,7 +22,7 @@ class WorktreeList(BaseModel):
 @router.get("/api/worktrees", response_model=WorktreeList)
 async def list_worktrees(
     response: Response,
-    ctx: Annotated[AppContext, Depends(get_ctx)],
+    ctx: Ctx,
     project_id: Annotated[str | None, Query()] = None,
 ) -> WorktreeList:
     items, seq = await worktrees.list_worktrees(ctx.store, project_id)
