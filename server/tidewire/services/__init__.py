@@ -58,3 +58,17 @@ def clean_text(value: str, field: str, *, single_line: bool) -> str:
         kind = "control characters" if single_line else "NUL characters"
         raise InvalidArgument(f"{field} must not contain {kind}")
     return value
+
+
+def check_id(value: object, field: str) -> str:
+    """A record id as given: ids are matched exactly, so nothing is trimmed."""
+    if not isinstance(value, str) or not value:
+        raise InvalidArgument(f"{field} must be a non-empty string")
+    return clean_text(value, field, single_line=True)
+
+
+def check_name(value: object, field: str) -> str:
+    """A user-typed one-line name (a branch, an owner), trimmed of surrounding whitespace."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgument(f"{field} must be a non-empty string")
+    return clean_text(value.strip(), field, single_line=True)

@@ -21,7 +21,7 @@ from tidewire.protocol.models import (
     TaskUpdatedData,
 )
 
-from . import clean_text, new_id, write_with_seq
+from . import check_id, clean_text, new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
 
@@ -77,12 +77,6 @@ def check_status(status: object, *, allow_closed: bool = True) -> str:
         raise InvalidArgument(f"status must be one of {', '.join(allowed)}, not {status!r}")
     assert isinstance(status, str)
     return status
-
-
-def check_id(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value:
-        raise InvalidArgument(f"{field} must be a non-empty string")
-    return clean_text(value, field, single_line=True)
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ import anyio
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import Project, Worktree, WorktreeEventData
 
-from . import clean_text, git, new_id, write_with_seq
+from . import check_id, check_name, git, new_id, write_with_seq
 from .projects import default_project, require_project
 from .rows import fetch_all, fetch_one
-from .tasks import check_id, require_task
+from .tasks import require_task
 
 if TYPE_CHECKING:
     from tidewire.store import Store, Tx
@@ -108,12 +108,6 @@ def _change(tx: Tx, before: Worktree, event: str, action: str | None = None, **f
     return after
 
 
-def _check_string(value: object, field: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidArgument(f"{field} must be a non-empty string")
-    return clean_text(value.strip(), field, single_line=True)
-
-
 # ---- operations ----
 
 
@@ -128,8 +122,8 @@ async def create_worktree(
 ) -> tuple[Worktree, int]:
     """Create `branch` from `base_branch` (default: the branch checked out in the repository) and
     check it out in a new worktree under `worktrees_dir/<project id>/<worktree id>`."""
-    clean_branch = _check_string(branch, "branch")
-    clean_base = None if base_branch is None else _check_string(base_branch, "base_branch")
+    clean_branch = check_name(branch, "branch")
+    clean_base = None if base_branch is None else check_name(base_branch, "base_branch")
     pid = None if project_id is None else check_id(project_id, "project_id")
     tid = None if task_id is None else check_id(task_id, "task_id")
 
@@ -205,7 +199,7 @@ async def _undo_add(repo: Path, path: Path, branch: str) -> None:
 
 async def claim_worktree(store: Store, worktree_id: object, owner: object) -> tuple[Worktree, int]:
     wid = check_id(worktree_id, "worktree_id")
-    who = _check_string(owner, "owner")
+    who = check_name(owner, "owner")
 
     def write(tx: Tx) -> Worktree:
         before = require_worktree(tx.conn, wid)
@@ -243,7 +237,7 @@ async def merge_worktree(
 ) -> tuple[Worktree, int]:
     """Merge the worktree's branch into `target_branch` (default: its base branch)."""
     wid = check_id(worktree_id, "worktree_id")
-    target_arg = None if target_branch is None else _check_string(target_branch, "target_branch")
+    target_arg = None if target_branch is None else check_name(target_branch, "target_branch")
     _, project = await _live(store, wid)
     repo = Path(project.path)
     async with _project_lock(store, project.id):
