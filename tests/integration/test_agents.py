@@ -12,7 +12,14 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
+from fixtures.sources_support import (
+    FIXTURES,
+    make_repo,
+    next_event,
+    register_project,
+    replay_and_subscribe,
+    write_config,
+)
 from support import Daemon, ws_connect
 
 pytestmark = pytest.mark.daemon
@@ -30,12 +37,6 @@ def agent_daemon(daemon_factory: Callable[..., Daemon], tmp_path: Path) -> Daemo
     return daemon_factory("--config", str(config))
 
 
-async def _project(http: httpx.AsyncClient, tmp_path: Path) -> str:
-    r = await http.post("/api/projects", json={"path": str(make_repo(tmp_path / "repo"))})
-    assert r.status_code == 201, r.text
-    return str(r.json()["id"])
-
-
 async def _wait_for_file(path: Path) -> None:
     for _ in range(600):
         if await asyncio.to_thread(lambda: path.exists() and path.stat().st_size > 0):
@@ -50,7 +51,7 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
         httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http,
     ):
         await ws.subscribe(["agent.*"])
-        project = await _project(http, tmp_path)
+        project = await register_project(http, make_repo(tmp_path / "repo"))
 
         r = await http.post(
             "/api/agents", json={"prompt": "say hello; rm -rf / # stays one argument", "project_id": project}
@@ -132,7 +133,7 @@ BAD_REQUESTS: list[tuple[dict[str, Any], int]] = [
 
 async def test_bad_requests_start_nothing(agent_daemon: Daemon, tmp_path: Path) -> None:
     async with httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http:
-        project = await _project(http, tmp_path)
+        project = await register_project(http, make_repo(tmp_path / "repo"))
         before = (await http.get("/api/events")).json()["seq"]
         for body, status in BAD_REQUESTS:
             sent = {k: (project if v == "PROJECT" else v) for k, v in body.items()}
@@ -148,7 +149,7 @@ async def test_run_interrupted_by_a_daemon_restart_is_reported_lost(
 ) -> None:
     marker = tmp_path / "sleeping"
     async with httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http:
-        project = await _project(http, tmp_path)
+        project = await register_project(http, make_repo(tmp_path / "repo"))
         r = await http.post(
             "/api/agents",
             json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
@@ -178,7 +179,7 @@ async def test_agent_run_reaches_the_daemon_from_its_environment(
     guarded = daemon_factory("--token", "run-token")
     out = tmp_path / "probe.json"
     async with httpx.AsyncClient(base_url=guarded.base_url, headers=guarded.auth_headers, timeout=60) as http:
-        project = await _project(http, tmp_path)
+        project = await register_project(http, make_repo(tmp_path / "repo"))
         # Braces in the prompt are the user's text, not placeholders to fill.
         prompt = "literal {cwd} and {prompt}"
         r = await http.post(

@@ -11,7 +11,14 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.sources_support import FIXTURES, make_repo, next_event, replay_and_subscribe, write_config
+from fixtures.sources_support import (
+    FIXTURES,
+    make_repo,
+    next_event,
+    register_project,
+    replay_and_subscribe,
+    write_config,
+)
 from support import Daemon, TapSocket, ws_connect
 
 pytestmark = pytest.mark.daemon
@@ -28,7 +35,7 @@ def _daemon(factory: Callable[..., Daemon], tmp_path: Path, command: list[str]) 
 
 
 async def _setup(http: httpx.AsyncClient, repo: Path, titles: list[tuple[str, int]]) -> tuple[str, list[str]]:
-    project = (await http.post("/api/projects", json={"path": str(repo)})).json()["id"]
+    project = await register_project(http, repo)
     ids = []
     for title, priority in titles:
         r = await http.post("/api/tasks", json={"title": title, "project_id": project, "priority": priority})

@@ -12,7 +12,7 @@ from typing import Any
 
 import httpx
 import pytest
-from fixtures.sources_support import make_repo, next_event, write_config
+from fixtures.sources_support import make_repo, next_event, register_project, write_config
 from support import Daemon, free_port, ws_connect
 
 pytestmark = pytest.mark.daemon
@@ -198,7 +198,7 @@ async def test_other_clis_idle_timeout_and_project_match(
     daemon = daemon_factory("--config", str(config))
     repo = make_repo(tmp_path / "repo")
     async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url) as http:
-        project = (await http.post("/api/projects", json={"path": str(repo)})).json()["id"]
+        project = await register_project(http, repo)
         await ws.subscribe(["hook.*", "session.*"])
         gemini = {
             "session_id": "gem-1",
