@@ -1,6 +1,6 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTestEnv, type TestEnv } from "../lib/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTestEnv, serveFetch, type TestEnv } from "../lib/testing";
 import { TS } from "../lib/ws/testkit";
 import { useAgentsLive } from "./useAgentsLive";
 import { useMCPServersLive } from "./useMCPServersLive";
@@ -10,12 +10,7 @@ import { useWorktreesLive } from "./useWorktreesLive";
 let env: TestEnv;
 
 beforeEach(() => {
-  env = createTestEnv();
-  vi.stubGlobal("fetch", env.api.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
+  env = serveFetch(createTestEnv());
 });
 
 const agentRun = {

@@ -1,18 +1,13 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { MESSAGE_PAGE } from "../lib/api";
-import { createTestEnv, type TestEnv } from "../lib/testing";
+import { createTestEnv, serveFetch, type TestEnv } from "../lib/testing";
 import { useSessionMessagesLive } from "./useSessionsLive";
 
 let env: TestEnv;
 
 beforeEach(() => {
-  env = createTestEnv();
-  vi.stubGlobal("fetch", env.api.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
+  env = serveFetch(createTestEnv());
 });
 
 const transcriptGets = () => env.api.calls.filter((c) => c.path.includes("/messages")).length;

@@ -1,7 +1,7 @@
 import { StrictMode, type ReactNode } from "react";
 import { act, renderHook, screen, waitFor } from "@testing-library/react";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTestEnv, type TestEnv } from "../lib/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTestEnv, serveFetch, type TestEnv } from "../lib/testing";
 import { CACHE_STORAGE_KEY } from "../lib/queryClient";
 import { useTasksLive } from "./useTasksLive";
 import { useCloseTask, useCreateTask, useUpdateTaskStatus } from "./useTaskMutations";
@@ -12,12 +12,7 @@ import { useConnectionState } from "./useWebSocket";
 let env: TestEnv;
 
 beforeEach(() => {
-  env = createTestEnv();
-  vi.stubGlobal("fetch", env.api.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
+  env = serveFetch(createTestEnv());
 });
 
 function useTasksView() {

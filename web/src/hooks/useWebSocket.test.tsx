@@ -1,8 +1,8 @@
 import { StrictMode, Suspense, type ReactNode } from "react";
 import { act, render, renderHook, waitFor } from "@testing-library/react";
 import { onlineManager, useSuspenseQuery } from "@tanstack/react-query";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { createTestEnv, type TestEnv } from "../lib/testing";
+import { beforeEach, describe, expect, it } from "vitest";
+import { createTestEnv, serveFetch, type TestEnv } from "../lib/testing";
 import { useConnectionState, useSubscription, useWebSocket } from "./useWebSocket";
 import { useEvents } from "./useEvents";
 import { useTasksLive } from "./useTasksLive";
@@ -11,12 +11,7 @@ import type { EventFrame } from "../lib/ws/types";
 let env: TestEnv;
 
 beforeEach(() => {
-  env = createTestEnv();
-  vi.stubGlobal("fetch", env.api.fetch);
-});
-
-afterEach(() => {
-  vi.unstubAllGlobals();
+  env = serveFetch(createTestEnv());
 });
 
 function subscribeFrames(): { type: string; events: string[] }[] {
@@ -93,8 +88,7 @@ describe("useWebSocket", () => {
 
 describe("reconnect hints", () => {
   it("the browser coming back online skips the remaining backoff", async () => {
-    env = createTestEnv({ backoff: { initialMs: 600_000, maxMs: 600_000, factor: 2 } });
-    vi.stubGlobal("fetch", env.api.fetch);
+    env = serveFetch(createTestEnv({ backoff: { initialMs: 600_000, maxMs: 600_000, factor: 2 } }));
     const { result } = renderHook(() => useConnectionState(), { wrapper: env.wrapper });
     await waitFor(() => expect(result.current).toBe("connected"));
     act(() => env.stopDaemon());
@@ -160,8 +154,7 @@ describe("cold load with the daemon down", () => {
     // A fresh page: React Query still believes navigator.onLine, and there is no cache.
     onlineManager.setOnline(true);
     window.localStorage.clear();
-    env = createTestEnv({ storage: window.localStorage });
-    vi.stubGlobal("fetch", env.api.fetch);
+    env = serveFetch(createTestEnv({ storage: window.localStorage }));
     env.daemonDown = true;
     env.api.down = true;
     const { result } = renderHook(

@@ -5,6 +5,7 @@
  * emits the event the socket then delivers, as the real daemon does.
  */
 import type { ReactNode } from "react";
+import { onTestFinished, vi } from "vitest";
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { Toaster } from "sonner";
 import { createPersistOptions, createQueryClient, type PersistOptions } from "./queryClient";
@@ -33,6 +34,8 @@ export class FakeApi {
   readonly #held: (() => void)[] = [];
   /** Makes the next request to a path (method + path, e.g. "PATCH /api/tasks/t1") fail with this error. */
   readonly failNext = new Map<string, { status: number; code: string; message: string }>();
+  /** Bodies for GETs this fake does not model (agent runs, MCP servers, one session, ...), by path. */
+  readonly fixed = new Map<string, unknown>();
   #nextId = 1;
 
   constructor(readonly daemon: FakeDaemon) {}
@@ -89,6 +92,7 @@ export class FakeApi {
   #route(method: string, url: URL, body: unknown): Response {
     const path = url.pathname;
     const list = (items: unknown[]) => this.#json(200, { items, seq: this.daemon.head });
+    if (method === "GET" && this.fixed.has(path)) return this.#json(200, this.fixed.get(path));
     if (method === "GET" && path === "/api/tasks") {
       const status = url.searchParams.get("status");
       return list([...this.tasks.values()].filter((t) => status === null || t.status === status));
@@ -227,6 +231,15 @@ export function createTestEnv(options: TestEnvOptions = {}): TestEnv {
         </PersistedCacheProvider>
       );
     },
+  });
+  return env;
+}
+
+/** Points the global `fetch` at the env's REST backend until the current test finishes. */
+export function serveFetch(env: TestEnv): TestEnv {
+  vi.stubGlobal("fetch", env.api.fetch);
+  onTestFinished(() => {
+    vi.unstubAllGlobals();
   });
   return env;
 }

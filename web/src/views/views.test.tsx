@@ -1,14 +1,13 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router-dom";
 import { toast } from "sonner";
-import { createTestEnv, type TestEnv } from "../lib/testing";
+import { createTestEnv, serveFetch, type TestEnv } from "../lib/testing";
 import type { AgentRun, McpServer, Session, SessionMessage, Worktree } from "../lib/ws/generated";
 import { AppRoutes } from "../App";
 import { ActivityProvider } from "../components/ActivityProvider";
 import { EventToasts } from "../components/EventToasts";
 
 let env: TestEnv;
-const extra = new Map<string, unknown>();
 
 const TS = "2026-11-26T06:05:00Z";
 const agent = (id: string, status: AgentRun["status"], prompt: string): AgentRun => ({
@@ -26,24 +25,10 @@ const agent = (id: string, status: AgentRun["status"], prompt: string): AgentRun
 });
 
 beforeEach(() => {
-  env = createTestEnv();
-  extra.clear();
-  // The shared fake daemon serves tasks; the other lists a test needs are added here.
-  vi.stubGlobal("fetch", async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(typeof input === "string" ? input : input.toString(), "http://daemon.test");
-    const body = extra.get(url.pathname);
-    if ((init?.method ?? "GET") === "GET" && body !== undefined && !env.api.down) {
-      return new Response(JSON.stringify(body), {
-        status: 200,
-        headers: { "Content-Type": "application/json", "X-Tidewire-Seq": String(env.daemon.head) },
-      });
-    }
-    return env.api.fetch(input, init);
-  });
+  env = serveFetch(createTestEnv());
 });
 
 afterEach(() => {
-  vi.unstubAllGlobals();
   // Sonner keeps its toasts in a module-level store; start every test with none.
   toast.dismiss();
 });
@@ -221,7 +206,7 @@ describe("other views", () => {
   test("dashboard counts tasks and agents, and the pulse counts live tool calls", async () => {
     env.api.addTask("a", { status: "in_progress" });
     env.api.addTask("b", { status: "closed" });
-    extra.set("/api/agents", { items: [agent("ag1", "running", "Refactor the parser")], seq: 0 });
+    env.api.fixed.set("/api/agents", { items: [agent("ag1", "running", "Refactor the parser")], seq: 0 });
     renderApp("/");
     await waitFor(() => expect(screen.getByText("Refactor the parser")).toBeInTheDocument());
     const pulse = screen.getByTestId("activity-pulse");
@@ -238,7 +223,7 @@ describe("other views", () => {
   });
 
   test("agents view lists runs with state and cancels a running one", async () => {
-    extra.set("/api/agents", {
+    env.api.fixed.set("/api/agents", {
       items: [agent("ag1", "running", "Long job"), agent("ag2", "failed", "Broken job")],
       seq: 0,
     });
@@ -254,7 +239,7 @@ describe("other views", () => {
 
   test("MCP view shows state, tool counts and live call counts per server", async () => {
     const server: McpServer = { name: "fs", transport: "stdio", state: "connected", tool_count: 4, tools: [], calls: 10 };
-    extra.set("/api/mcp-servers", { items: [server], seq: 0 });
+    env.api.fixed.set("/api/mcp-servers", { items: [server], seq: 0 });
     renderApp("/mcp");
     const row = await screen.findByTestId("mcp-row");
     expect(row).toHaveTextContent("connected");
@@ -277,9 +262,9 @@ describe("other views", () => {
       message_count: 1,
     };
     const message: SessionMessage = { session_id: "sess-1", index: 0, role: "user", content: [{ type: "text", text: "hello there" }] };
-    extra.set("/api/sessions", { items: [session], seq: 0 });
-    extra.set("/api/sessions/sess-1", session);
-    extra.set("/api/sessions/sess-1/messages", { items: [message], seq: 0 });
+    env.api.fixed.set("/api/sessions", { items: [session], seq: 0 });
+    env.api.fixed.set("/api/sessions/sess-1", session);
+    env.api.fixed.set("/api/sessions/sess-1/messages", { items: [message], seq: 0 });
     renderApp("/sessions");
     fireEvent.click(await screen.findByRole("link", { name: "sess-1" }));
     expect(await screen.findByText("hello there")).toBeInTheDocument();
@@ -299,7 +284,7 @@ describe("other views", () => {
       created_at: TS,
       updated_at: TS,
     };
-    extra.set("/api/worktrees", { items: [wt], seq: 0 });
+    env.api.fixed.set("/api/worktrees", { items: [wt], seq: 0 });
     renderApp("/worktrees");
     const row = await screen.findByTestId("worktree-row");
     expect(row).toHaveTextContent("feature/x");
