@@ -117,7 +117,7 @@ async def test_connect_call_kill_and_reconnect(daemon_factory: Callable[..., Dae
         assert (await http.delete("/api/mcp-servers/fixture")).status_code == 409  # from the config file
 
 
-async def test_servers_added_at_run_time_come_back_after_restart(daemon: Daemon, tmp_path: Path) -> None:
+async def test_servers_added_at_run_time_come_back_after_restart(daemon: Daemon) -> None:
     async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
         await ws.subscribe(["mcp.*"])
         r = await http.post(

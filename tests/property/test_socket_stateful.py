@@ -20,7 +20,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -376,7 +375,7 @@ class SocketMachine(RuleBasedStateMachine):
 
 
 @pytest.mark.timeout(900)  # shrinking a failure replays many examples against the daemon
-def test_socket_state_machine(daemon_factory: Any, tmp_path: Path) -> None:
+def test_socket_state_machine(daemon_factory: Any) -> None:
     S.daemon = daemon_factory("--retain", str(RETAIN))
     S.loop = asyncio.new_event_loop()
     S.log = {}

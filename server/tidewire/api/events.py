@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
@@ -51,9 +51,7 @@ test_router = APIRouter(tags=["testing"])
 
 
 @test_router.post("/api/test-events", status_code=201)
-async def post_test_events(
-    request: Request, body: TestEvent | TestEvents, ctx: Ctx
-) -> JSONResponse:
+async def post_test_events(body: TestEvent | TestEvents, ctx: Ctx) -> JSONResponse:
     """Commit one event (``{type, data}``) or several in one transaction (``{events: [...]}``).
 
     Each is validated against its generated model first; nothing is written if any is bad.
