@@ -10,17 +10,11 @@ from typing import Any
 from mcp import Client
 from support import Daemon, ws_connect
 from support.git import make_repo
+from support.mcp import call
 
 
 def is_dir(path: str) -> bool:
     return Path(path).is_dir()
-
-
-async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, args)
-    assert not result.is_error, result.content
-    assert isinstance(result.structured_content, dict)
-    return result.structured_content
 
 
 def all_events(daemon: Daemon) -> list[dict[str, Any]]:

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -14,9 +13,9 @@ import httpx
 import pytest
 from mcp import Client
 from mcp.client.stdio import StdioServerParameters
-from mcp_types import CallToolResult
 from support import Daemon, TapSocket, ws_connect
 from support.git import commit_file, make_repo, sh
+from support.mcp import call, call_error, text_of
 
 TOOLS = {
     "register_project", "list_projects", "create_task", "update_task", "close_task", "expand_task",
@@ -42,25 +41,6 @@ async def mcp_client(daemon: Daemon, transport: str) -> AsyncIterator[Client]:
         server = StdioServerParameters(command=sys.executable, args=["-m", "tidewire", "mcp", "--url", url])
     async with Client(server, cache=None) as client:
         yield client
-
-
-async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, args)
-    assert not result.is_error, f"{tool} failed: {text_of(result)}"
-    assert isinstance(result.structured_content, dict)
-    # The text content is the same record, for clients that only read text.
-    assert json.loads(text_of(result)) == result.structured_content
-    return result.structured_content
-
-
-async def call_error(client: Client, tool: str, **args: Any) -> str:
-    result = await client.call_tool(tool, args)
-    assert result.is_error, f"{tool} should have failed: {result.structured_content}"
-    return text_of(result)
-
-
-def text_of(result: CallToolResult) -> str:
-    return "".join(getattr(block, "text", "") for block in result.content)
 
 
 def head(daemon: Daemon) -> int:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 from fixtures.sources_support import FIXTURES, make_repo, next_event
 from mcp import Client
 from support import Daemon, ws_connect
+from support.mcp import call, call_error
 
 pytestmark = pytest.mark.daemon
 
@@ -27,20 +27,6 @@ SOURCE_TOOLS = {
     "list_autonomous",
     "list_sessions",
 }
-
-
-async def call(client: Client, tool: str, **args: Any) -> dict[str, Any]:
-    result = await client.call_tool(tool, args)
-    text = "".join(getattr(block, "text", "") for block in result.content)
-    assert not result.is_error, f"{tool} failed: {text}"
-    assert isinstance(result.structured_content, dict)
-    return result.structured_content
-
-
-async def call_error(client: Client, tool: str, **args: Any) -> str:
-    result = await client.call_tool(tool, args)
-    assert result.is_error
-    return "".join(getattr(block, "text", "") for block in result.content)
 
 
 async def test_source_tools(daemon: Daemon, tmp_path: Path) -> None:
