@@ -5,12 +5,11 @@
  * and once things settle the data reflects the last event.
  */
 import fc from "fast-check";
-import { QueryClient, QueryObserver } from "@tanstack/react-query";
+import { QueryObserver } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { keepNewest, type LiveList } from "./liveData";
-import { LiveSync } from "./liveSync";
+import type { LiveList } from "./liveData";
 import { queryKeys } from "./queryKeys";
-import { ManualClock } from "./ws/testkit";
+import { createSyncHarness } from "./syncHarness";
 
 const WINDOW = 100;
 
@@ -33,13 +32,7 @@ describe("LiveSync (property)", () => {
   it("never lets data go back, bounds refetches, and converges", async () => {
     await fc.assert(
       fc.asyncProperty(fc.scheduler(), fc.array(step, { minLength: 1, maxLength: 40 }), async (s, steps) => {
-        const client = new QueryClient({
-          defaultOptions: { queries: { staleTime: Infinity, retry: false, structuralSharing: keepNewest } },
-        });
-        const clock = new ManualClock();
-        const sync = new LiveSync(client, { windowMs: WINDOW, timers: clock, now: () => clock.now });
-        sync.setEpoch("ep");
-        sync.setConnected(true);
+        const { client, clock, sync } = createSyncHarness({ windowMs: WINDOW });
         let head = 0;
         let fetches = 0;
         const key = queryKeys.tasks.list();

@@ -1,9 +1,9 @@
-import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/react-query";
+import { QueryObserver, type QueryKey } from "@tanstack/react-query";
 import { afterEach, describe, expect, it } from "vitest";
 import { keepNewest, type LiveList } from "./liveData";
-import { LiveSync, keysForPattern } from "./liveSync";
+import { keysForPattern } from "./liveSync";
 import { queryKeys } from "./queryKeys";
-import { ManualClock } from "./ws/testkit";
+import { createSyncHarness } from "./syncHarness";
 
 /** A REST endpoint stand-in whose responses can be held back to model slow fetches. */
 class FakeEndpoint {
@@ -28,14 +28,14 @@ const settle = async (): Promise<void> => {
   for (let i = 0; i < 10; i += 1) await new Promise((r) => setTimeout(r, 0));
 };
 
+/** Observers made by `observe` are unsubscribed after each test. */
+const cleanups: (() => void)[] = [];
+afterEach(() => {
+  for (const c of cleanups.splice(0)) c();
+});
+
 function setup(windowMs = 250) {
-  const client = new QueryClient({
-    defaultOptions: { queries: { staleTime: Infinity, retry: false, structuralSharing: keepNewest } },
-  });
-  const clock = new ManualClock();
-  const sync = new LiveSync(client, { windowMs, timers: clock, now: () => clock.now });
-  sync.setEpoch("ep");
-  sync.setConnected(true);
+  const { client, clock, sync } = createSyncHarness({ windowMs });
   const endpoint = new FakeEndpoint();
   const observe = (key: QueryKey = queryKeys.tasks.list()) => {
     const observer = new QueryObserver(client, { queryKey: key, queryFn: () => sync.stamp(endpoint.fetch()) });
@@ -45,17 +45,11 @@ function setup(windowMs = 250) {
   return { client, clock, sync, endpoint, observe };
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
-});
-
 describe("LiveSync", () => {
   it("ignores events the cached data already reflects", async () => {
     const t = setup();
     t.endpoint.seq = 50;
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     expect(t.endpoint.calls).toBe(1);
     for (let seq = 1; seq <= 50; seq += 1) t.sync.handleEvent({ type: "task.updated", seq, data: {} });
@@ -74,7 +68,6 @@ describe("LiveSync", () => {
     const t = setup();
     const tasks = t.observe(queryKeys.tasks.list());
     const agents = t.observe(queryKeys.agents.list());
-    cleanups.push(tasks.unsubscribe, agents.unsubscribe);
     await settle();
     const before = t.endpoint.calls;
     t.endpoint.seq = 1;
@@ -89,7 +82,6 @@ describe("LiveSync", () => {
   it("coalesces a storm of 1,000 events per second into a bounded number of refetches", async () => {
     const t = setup(250);
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     const start = t.endpoint.calls;
     for (let seq = 1; seq <= 1_000; seq += 1) {
@@ -110,7 +102,6 @@ describe("LiveSync", () => {
   it("a fetch that started before an event cannot leave its older data in place", async () => {
     const t = setup();
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     t.endpoint.hold = true;
     t.endpoint.seq = 1;
@@ -136,7 +127,6 @@ describe("LiveSync", () => {
     t.sync.dispose();
     t.sync.attach();
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     expect(t.sync.isStale(queryKeys.tasks.list())).toBe(false); // confirmed by the fetch landing
     t.endpoint.hold = true;
@@ -168,7 +158,6 @@ describe("LiveSync", () => {
   it("a subscribe that took effect after the data's seq makes it refetch", async () => {
     const t = setup();
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     t.endpoint.seq = 7;
     t.sync.handleSubscribed(["task.*"], 7);
@@ -181,8 +170,7 @@ describe("LiveSync", () => {
 
   it("tracks staleness across a disconnect, and a resume confirms what is shown", async () => {
     const t = setup();
-    const q = t.observe();
-    cleanups.push(q.unsubscribe);
+    t.observe();
     await settle();
     const key = queryKeys.tasks.list();
     expect(t.sync.isStale(key)).toBe(false);
@@ -200,7 +188,6 @@ describe("LiveSync", () => {
     const t = setup();
     const shown = t.observe(queryKeys.tasks.list());
     const hidden = t.observe(queryKeys.worktrees.list());
-    cleanups.push(shown.unsubscribe);
     await settle();
     hidden.unsubscribe();
     t.sync.setConnected(false);
@@ -218,7 +205,6 @@ describe("LiveSync", () => {
   it("data from another epoch is refetched on the next event of its family", async () => {
     const t = setup();
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     t.sync.setEpoch("ep2");
     t.endpoint.seq = 1;
@@ -233,7 +219,6 @@ describe("LiveSync resync", () => {
   it("an overflow resync refetches data older than the daemon's head, even from a fetch in flight", async () => {
     const t = setup();
     const q = t.observe();
-    cleanups.push(q.unsubscribe);
     await settle();
     t.endpoint.hold = true;
     t.endpoint.seq = 4;
@@ -254,8 +239,7 @@ describe("LiveSync resync", () => {
   it("a resync that finds the data current refetches nothing and confirms it", async () => {
     const t = setup();
     t.endpoint.seq = 5;
-    const q = t.observe();
-    cleanups.push(q.unsubscribe);
+    t.observe();
     await settle();
     t.sync.setConnected(false);
     t.sync.setConnected(true);

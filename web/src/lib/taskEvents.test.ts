@@ -1,11 +1,11 @@
 import fc from "fast-check";
-import { QueryClient, QueryObserver, type QueryKey } from "@tanstack/react-query";
+import { QueryObserver, type QueryKey } from "@tanstack/react-query";
 import { describe, expect, it } from "vitest";
-import { keepNewest, type LiveList } from "./liveData";
-import { LiveSync } from "./liveSync";
+import type { LiveList } from "./liveData";
 import { queryKeys } from "./queryKeys";
 import { applyTaskEvent, registerTaskPatches } from "./taskEvents";
-import { ManualClock, task } from "./ws/testkit";
+import { createSyncHarness } from "./syncHarness";
+import { task } from "./ws/testkit";
 import type { Task } from "./ws/generated";
 import type { TaskListParams } from "./api";
 
@@ -55,20 +55,8 @@ describe("applyTaskEvent", () => {
 
 describe("LiveSync with task patches", () => {
   function setup(logLimit?: number) {
-    const client = new QueryClient({
-      defaultOptions: { queries: { staleTime: Infinity, retry: false, structuralSharing: keepNewest } },
-    });
-    const clock = new ManualClock();
-    const sync = new LiveSync(client, {
-      windowMs: 100,
-      patchWindowMs: 50,
-      logLimit,
-      timers: clock,
-      now: () => clock.now,
-    });
+    const { client, clock, sync } = createSyncHarness({ windowMs: 100, patchWindowMs: 50, logLimit });
     registerTaskPatches(sync);
-    sync.setEpoch("ep");
-    sync.setConnected(true);
     const model = new TaskModel();
     model.create("prj_1");
     const held: (() => void)[] = [];
@@ -207,20 +195,8 @@ describe("task lists kept by events (model-based)", () => {
         // A small log overflows within a run: correctness must not depend on its size.
         fc.constantFrom(4, 2_000),
         async (s, steps, logLimit) => {
-          const client = new QueryClient({
-            defaultOptions: { queries: { staleTime: Infinity, retry: false, structuralSharing: keepNewest } },
-          });
-          const clock = new ManualClock();
-          const sync = new LiveSync(client, {
-            windowMs: WINDOW,
-            patchWindowMs: 50,
-            logLimit,
-            timers: clock,
-            now: () => clock.now,
-          });
+          const { client, clock, sync } = createSyncHarness({ windowMs: WINDOW, patchWindowMs: 50, logLimit });
           registerTaskPatches(sync);
-          sync.setEpoch("ep");
-          sync.setConnected(true);
           const model = new TaskModel();
           model.create("prj_1");
           let fetches = 0;
