@@ -8,8 +8,8 @@ from pydantic import BaseModel, ConfigDict
 
 from ..errors import InvalidArgument
 from ..sources.agents import AgentRunner, get_agent, list_agents
-from ..sources.rest import listing, record
 from .deps import Ctx
+from .replies import listing, record
 
 router = APIRouter(tags=["agents"])
 

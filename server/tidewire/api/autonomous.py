@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..sources.autonomous import AutonomousLoops, get_loop, list_loops
-from ..sources.rest import listing, record
 from .deps import Ctx
+from .replies import listing, record
 
 router = APIRouter(tags=["autonomous"])
 

@@ -9,8 +9,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..sources.mcp_proxy import McpProxy
-from ..sources.rest import listing, record
 from .deps import Ctx
+from .replies import listing, record
 
 router = APIRouter(tags=["mcp-servers"])
 

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from ..sources import sessions
-from ..sources.rest import listing, record
 from .deps import Ctx
+from .replies import listing, record
 
 router = APIRouter(tags=["sessions"])
 

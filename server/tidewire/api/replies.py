@@ -1,4 +1,4 @@
-"""Response helpers for the sources' REST routes (lists as `{items, seq}`, the seq header on all)."""
+"""Plain JSON replies (lists as `{items, seq}`), each with the seq header."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from tidewire.api.deps import SEQ_HEADER
+from .deps import SEQ_HEADER
 
 
 def _dump(item: BaseModel | dict[str, Any]) -> dict[str, Any]:
