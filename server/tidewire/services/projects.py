@@ -89,7 +89,3 @@ async def register_project(store: Store, path: object, name: object = None) -> t
 
 async def list_projects(store: Store) -> tuple[list[Project], int]:
     return await store.read(fetch_projects)
-
-
-async def get_project(store: Store, project_id: str) -> tuple[Project, int]:
-    return await store.read(lambda conn: require_project(conn, project_id))
