@@ -1,3 +1,4 @@
+import { StrictMode } from "react";
 import { act, render, screen } from "@testing-library/react";
 import { ActivityPulse } from "./ActivityPulse";
 
@@ -19,6 +20,15 @@ test("shows agents and tool calls, and beats once per new event", () => {
     vi.runAllTimers();
   });
   expect(pulse).toHaveAttribute("data-beating", "false");
+});
+
+test("mounting is not an event, even when StrictMode runs effects twice", () => {
+  render(
+    <StrictMode>
+      <ActivityPulse activeAgents={1} toolCalls={0} eventTick={7} />
+    </StrictMode>,
+  );
+  expect(screen.getByTestId("activity-pulse")).toHaveAttribute("data-beating", "false");
 });
 
 test("no agents means inactive", () => {

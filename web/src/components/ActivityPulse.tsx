@@ -22,14 +22,13 @@ function prefersReducedMotion(): boolean {
  */
 export function ActivityPulse({ activeAgents, toolCalls, eventTick }: ActivityPulseProps): React.JSX.Element {
   const [beat, setBeat] = useState(0);
-  const first = useRef(true);
+  const lastTick = useRef(eventTick);
 
   useEffect(() => {
-    // The first render is not a new event: no beat on mount.
-    if (first.current) {
-      first.current = false;
-      return;
-    }
+    // Comparing ticks rather than skipping the first run: StrictMode runs mount effects
+    // twice, and mounting is not a new event.
+    if (lastTick.current === eventTick) return;
+    lastTick.current = eventTick;
     setBeat((b) => b + 1);
     const timer = window.setTimeout(() => setBeat(0), prefersReducedMotion() ? 400 : 900);
     return () => window.clearTimeout(timer);
