@@ -37,22 +37,15 @@ export function AppToaster(): React.JSX.Element {
   return <Toaster position="bottom-right" theme="system" closeButton richColors visibleToasts={4} duration={5000} />;
 }
 
-/** Everything inside the data providers; split out so tests can supply their own providers. */
-export function AppShell(): React.JSX.Element {
-  return (
-    <ActivityProvider>
-      <EventToasts />
-      <AppRoutes />
-      <AppToaster />
-    </ActivityProvider>
-  );
-}
-
 export function App(): React.JSX.Element {
   return (
     <TidewireProvider>
       <BrowserRouter>
-        <AppShell />
+        <ActivityProvider>
+          <EventToasts />
+          <AppRoutes />
+          <AppToaster />
+        </ActivityProvider>
       </BrowserRouter>
     </TidewireProvider>
   );
