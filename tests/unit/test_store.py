@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -240,3 +244,52 @@ async def test_synchronous_level_is_applied_and_commits_survive_reopen(tmp_path:
 def test_an_unknown_synchronous_level_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="synchronous must be one of full, normal"):
         Store(tmp_path / "db.sqlite", retain=10, synchronous="off")
+
+
+# Writes concurrently (so group commit batches them) and prints every seq a write returned.
+_WRITER = """
+import asyncio, sys
+from tidewire.store import Store
+from tidewire.protocol.models import McpToolCalledData
+
+async def main(path, level):
+    store = await Store.open(path, synchronous=level)
+    data = McpToolCalledData(server_name="s", tool_name="t", duration_ms=1.0, ok=True)
+    async def one():
+        print(await store.write(lambda tx: tx.emit("mcp.tool_called", data)), flush=True)
+    while True:
+        await asyncio.gather(*(one() for _ in range(8)))
+
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+@pytest.mark.parametrize("level", ["full", "normal"])
+def test_kill_9_keeps_every_write_that_returned(tmp_path: Path, level: str) -> None:
+    path = tmp_path / "db.sqlite"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", _WRITER, str(path), level], stdout=subprocess.PIPE, text=True
+    )
+    returned = 0
+    assert proc.stdout is not None
+    try:
+        for line in proc.stdout:
+            returned = max(returned, int(line))
+            if returned >= 300:
+                break
+    finally:
+        os.kill(proc.pid, signal.SIGKILL)
+    # Lines printed before the kill were returned to the caller too.
+    for line in proc.stdout:
+        returned = max(returned, int(line))
+    proc.wait(timeout=30)
+    assert returned >= 300
+    # A plain connection recovers the WAL the killed process left behind.
+    conn = sqlite3.connect(path)
+    try:
+        head = int(conn.execute("SELECT value FROM meta WHERE key = 'head_seq'").fetchone()[0])
+        seqs = [r[0] for r in conn.execute("SELECT seq FROM events ORDER BY seq")]
+    finally:
+        conn.close()
+    assert head >= returned
+    assert seqs == list(range(1, head + 1))
