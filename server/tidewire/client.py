@@ -22,10 +22,9 @@ import inspect
 import itertools
 import json
 import logging
-import random
 import time
 from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Literal, Protocol, Self, cast
 
@@ -33,6 +32,7 @@ from pydantic import BaseModel, ValidationError
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus, InvalidURI
 
+from .backoff import Backoff
 from .protocol import ServerFrame
 from .protocol import models as m
 
@@ -86,30 +86,6 @@ class ConnectionFailed(ConnectionError):
 
 class _Disconnected(Exception):
     """The connection a request was sent on went away before the reply came."""
-
-
-@dataclass
-class Backoff:
-    """Reconnect delays: exponential growth, capped, with jitter.
-
-    The delay before retry `n` (0-based) is drawn from `[cap/2, cap]` where
-    `cap = min(maximum, initial * factor**n)`: never zero, so a flapping daemon is not
-    hammered, and spread out, so many clients do not reconnect in lockstep.
-    """
-
-    initial: float = 0.25
-    maximum: float = 30.0
-    factor: float = 2.0
-    rng: random.Random = field(default_factory=random.Random)
-
-    def cap(self, attempt: int) -> float:
-        # min() before the power would overflow for large attempts.
-        exponent = min(attempt, 64)
-        return min(self.maximum, self.initial * self.factor**exponent)
-
-    def delay(self, attempt: int) -> float:
-        cap = self.cap(attempt)
-        return self.rng.uniform(cap / 2, cap)
 
 
 @dataclass

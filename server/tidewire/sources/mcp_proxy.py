@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import json
 import logging
-import random
 import re
 import time
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CONNECTION_CLOSED
 
+from tidewire.backoff import Backoff
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
 from tidewire.protocol.models import (
     McpServer,
@@ -174,8 +174,7 @@ class McpProxy:
         self.ctx = ctx
         options = mcp_options(ctx.settings.raw_config)
         warn_unknown_keys(ctx.settings.raw_config, "mcp")
-        self.backoff_base = options.backoff_base
-        self.backoff_max = options.backoff_max
+        self.backoff = Backoff(initial=options.backoff_base, maximum=options.backoff_max)
         self.max_failures = options.max_failures
         self.connect_timeout = options.connect_timeout
         self.call_timeout = options.call_timeout
@@ -317,8 +316,7 @@ class McpProxy:
             if not will_retry:
                 log.warning("MCP server %s failed %d times; giving up: %s", spec.name, failures, reason)
                 return
-            delay = min(self.backoff_max, self.backoff_base * 2 ** (failures - 1))
-            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+            await asyncio.sleep(self.backoff.delay(failures - 1))
 
     async def _wait_until_dead(self, server: _Downstream, transport: WatchedTransport) -> str:
         async def closed() -> str:
