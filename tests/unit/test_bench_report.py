@@ -159,3 +159,45 @@ def test_merge_replaces_only_the_suites_run_again() -> None:
     assert set(merged["goals"]) == {"fanout", "browser"}
     assert merged["rerun"] == [{"started": "2026-01-02T00:00:00+00:00", "suites": ["browser"]}]
     assert "Re-run on 2026-01-02T00:00:00+00:00 (same machine): browser." in report.render(merged)
+
+
+def test_latency_table_shows_committed_and_delivered_rates_for_every_case() -> None:
+    case = {"p50_ms": 1.0, "p99_ms": 5.5, "max_ms": 6.0, "missing": 0}
+    suite = {
+        "clients": 100,
+        "background_rate": 1000,
+        "probes": 10,
+        "a_load_unsubscribed": {
+            **case,
+            "background_committed_per_s": 995.0,
+            "background_per_client_per_s": 0.0,
+        },
+        "a_load_fewer_clients": {
+            **case,
+            "background_committed_per_s": 990.0,
+            "background_per_client_per_s": 990.0,
+        },
+        "a_load_batched": {"error": "RuntimeError('boom')"},
+    }
+    text = report.latency(suite)
+    assert (
+        "| (a) daemon, same, background committed but not subscribed | 1.00 | 5.50 | 6.00 | 0 | 995 | 0 |"
+        in text
+    )
+    assert (
+        "| (a) daemon, same, 10 clients (background delivered) | 1.00 | 5.50 | 6.00 | 0 | 990 | 990 |" in text
+    )
+    assert "error: `RuntimeError('boom')` | | | | | |" in text
+
+
+def test_commit_table_lists_both_synchronous_levels() -> None:
+    suite = {
+        "a_sequential": {"events_per_s": 600.0},
+        "a_concurrent_normal": {"events_per_s": 6500.0},
+        "a_sequential_over_sqlite": 1.5,
+        "a_concurrent_normal_over_sqlite": 15.0,
+    }
+    text = report.commit(suite)
+    assert "| (a) `Store.write`, one write in flight, synchronous=FULL (default) | 600 |" in text
+    assert "| (a) `Store.write`, 32 writes in flight (group commit), NORMAL | 6,500 |" in text
+    assert "15.00x (32 in flight)" in text
