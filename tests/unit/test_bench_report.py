@@ -37,7 +37,7 @@ def test_percentile_nearest_rank() -> None:
 
 
 def _client(index: int, count: int, t_last: int | None, **extra: Any) -> dict[str, Any]:
-    base = {
+    base: dict[str, Any] = {
         "index": index,
         "count": count,
         "t_first": None,
