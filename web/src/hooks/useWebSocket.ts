@@ -19,13 +19,7 @@ import { appendSessionMessage } from "../lib/sessionMessages";
 import { registerTaskPatches } from "../lib/taskEvents";
 import { socketUrl } from "../lib/token";
 import { TidewireSocket } from "../lib/ws/client";
-import type {
-  ConnectionLogEntry,
-  ConnectionQuality,
-  ConnectionSnapshot,
-  ConnectionState,
-  TidewireSocketOptions,
-} from "../lib/ws/types";
+import type { ConnectionSnapshot, ConnectionState, TidewireSocketOptions } from "../lib/ws/types";
 import { DataContext, useDataContext } from "./context";
 import { useEventHandler } from "./useEventHandler";
 
@@ -70,7 +64,6 @@ export function WebSocketProvider({
     socket.start();
     return () => socket.stop();
   }, [socket, autoStart]);
-
 
   useEffect(() => {
     // The backoff may have grown long while the laptop slept or the network was gone; when the
@@ -138,22 +131,12 @@ export function useConnectionState(): ConnectionState {
   return useSyncExternalStore(subscribe, get, get);
 }
 
-export interface UseWebSocketResult {
-  readonly state: ConnectionState;
+/** The connection snapshot plus what a view can do with the connection. */
+export interface UseWebSocketResult extends ConnectionSnapshot {
   /** Adds a reference to each pattern; the first reference subscribes on the socket. */
   readonly subscribe: (events: readonly string[]) => void;
   /** Drops a reference; the last one unsubscribes on the socket. */
   readonly unsubscribe: (events: readonly string[]) => void;
-  readonly latencyMs: number | null;
-  readonly quality: ConnectionQuality;
-  readonly log: readonly ConnectionLogEntry[];
-  readonly lastSeq: number | null;
-  readonly epoch: string | null;
-  readonly serverId: string | null;
-  readonly attempt: number;
-  readonly nextRetryAt: number | null;
-  readonly subscriptions: readonly string[];
-  readonly queued: number;
   /** Skip the backoff wait and try now. */
   readonly reconnect: () => void;
   readonly client: TidewireSocket;
@@ -165,23 +148,7 @@ export function useWebSocket(): UseWebSocketResult {
   const subscribe = useCallback((events: readonly string[]) => socket.subscribe(events), [socket]);
   const unsubscribe = useCallback((events: readonly string[]) => socket.unsubscribe(events), [socket]);
   const reconnect = useCallback(() => socket.reconnectNow(), [socket]);
-  return {
-    state: snapshot.state,
-    subscribe,
-    unsubscribe,
-    latencyMs: snapshot.latencyMs,
-    quality: snapshot.quality,
-    log: snapshot.log,
-    lastSeq: snapshot.lastSeq,
-    epoch: snapshot.epoch,
-    serverId: snapshot.serverId,
-    attempt: snapshot.attempt,
-    nextRetryAt: snapshot.nextRetryAt,
-    subscriptions: snapshot.subscriptions,
-    queued: snapshot.queued,
-    reconnect,
-    client: socket,
-  };
+  return { ...snapshot, subscribe, unsubscribe, reconnect, client: socket };
 }
 
 /**
