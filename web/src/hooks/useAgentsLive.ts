@@ -5,11 +5,7 @@ import { FAMILY_PATTERNS, queryKeys } from "../lib/queryKeys";
 import type { AgentRun } from "../lib/ws/generated";
 import { useLiveQuery, type LiveQueryResult } from "./useLiveQuery";
 
-export type AgentsLiveResult = LiveQueryResult<LiveList<AgentRun>> & {
-  readonly agents: AgentRun[];
-  /** Runs still going (status `running`). */
-  readonly active: AgentRun[];
-};
+export type AgentsLiveResult = LiveQueryResult<LiveList<AgentRun>> & { readonly agents: AgentRun[] };
 
 export function useAgentsLive(options: { enabled?: boolean } = {}): AgentsLiveResult {
   const query = useLiveQuery<LiveList<AgentRun>>({
@@ -18,6 +14,5 @@ export function useAgentsLive(options: { enabled?: boolean } = {}): AgentsLiveRe
     fetch: (signal) => api.listAgents(signal),
     enabled: options.enabled,
   });
-  const agents = query.data?.items ?? [];
-  return Object.assign(query, { agents, active: agents.filter((a) => a.status === "running") });
+  return Object.assign(query, { agents: query.data?.items ?? [] });
 }
