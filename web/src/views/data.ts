@@ -155,14 +155,7 @@ export function useConnection(): ConnectionView {
   const { client } = ws;
   // Stable identity: views run it from effects keyed on it.
   const pingNow = useCallback(() => client.ping(), [client]);
-  let lastLiveAt: number | null = null;
-  for (let i = ws.log.length - 1; i >= 0; i--) {
-    const entry = ws.log[i]!;
-    if (entry.kind === "close") {
-      lastLiveAt = entry.at;
-      break;
-    }
-  }
+  const lastLiveAt = ws.log.findLast((entry) => entry.kind === "close")?.at ?? null;
   return {
     state: ws.state,
     latencyMs: ws.latencyMs,
