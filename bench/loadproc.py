@@ -68,3 +68,37 @@ class ClientProcess:
             except TimeoutError:
                 self.proc.kill()
                 await self.proc.wait()
+
+
+class ClientProcesses:
+    """`cfg.n` connections spread over several client processes, so on a multi-core machine the
+    load generator is not the bottleneck; client 0 of the first process is the recording one."""
+
+    def __init__(self, cfg: ClientConfig, processes: int) -> None:
+        k = max(1, min(processes, cfg.n))
+        sizes = [cfg.n // k + (1 if i < cfg.n % k else 0) for i in range(k)]
+        self.procs = [ClientProcess(dataclasses.replace(cfg, n=size)) for size in sizes]
+        self._stack = contextlib.AsyncExitStack()
+        self.ready: dict[str, Any] = {}
+
+    async def __aenter__(self) -> ClientProcesses:
+        await self._stack.__aenter__()
+        try:
+            for proc in self.procs:
+                await self._stack.enter_async_context(proc)
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        self.ready = {"connected": sum(int(p.ready.get("connected", 0)) for p in self.procs)}
+        return self
+
+    def stop(self) -> None:
+        for proc in self.procs:
+            proc.stop()
+
+    async def result(self) -> list[dict[str, Any]]:
+        results = await asyncio.gather(*(p.result() for p in self.procs))
+        return [client for clients in results for client in clients]
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
