@@ -97,31 +97,40 @@ export function registerMutationDefaults(client: QueryClient): void {
     onSettled: refreshTasks,
   });
 
-  client.setMutationDefaults(mutationKeys.updateTaskStatus, {
-    mutationFn: (vars: UpdateTaskStatusVars): Promise<ApiResult<Task>> =>
-      api.updateTask(vars.id, { status: vars.status }),
-    onMutate: async (vars: UpdateTaskStatusVars): Promise<RowContext> => {
+  // A status change and a close differ only in the call and the message: both show the new
+  // status at once and put the row back if the daemon refuses (unless it has moved on since).
+  const optimisticStatus = <V extends { readonly id: string }>(
+    statusOf: (vars: V) => TaskStatus,
+    failure: (vars: V) => string,
+  ) => ({
+    onMutate: async (vars: V): Promise<RowContext> => {
       await client.cancelQueries({ queryKey: queryKeys.tasks.all });
-      return { snapshot: patchTaskRows(client, vars.id, (t) => ({ ...t, status: vars.status })) };
+      const status = statusOf(vars);
+      return { snapshot: patchTaskRows(client, vars.id, (t) => ({ ...t, status })) };
     },
-    onError: (error: unknown, vars: UpdateTaskStatusVars, context: RowContext | undefined) => {
-      restoreTaskRows(client, vars.id, context?.snapshot ?? [], (t) => t.status === vars.status);
-      toast.error(`Could not set ${quoted(vars.title, vars.id)} to ${vars.status}: ${describe(error)}`);
+    onError: (error: unknown, vars: V, context: RowContext | undefined) => {
+      const status = statusOf(vars);
+      restoreTaskRows(client, vars.id, context?.snapshot ?? [], (t) => t.status === status);
+      toast.error(`${failure(vars)}: ${describe(error)}`);
     },
     onSettled: refreshTasks,
   });
 
+  client.setMutationDefaults(mutationKeys.updateTaskStatus, {
+    mutationFn: (vars: UpdateTaskStatusVars): Promise<ApiResult<Task>> =>
+      api.updateTask(vars.id, { status: vars.status }),
+    ...optimisticStatus<UpdateTaskStatusVars>(
+      (vars) => vars.status,
+      (vars) => `Could not set ${quoted(vars.title, vars.id)} to ${vars.status}`,
+    ),
+  });
+
   client.setMutationDefaults(mutationKeys.closeTask, {
     mutationFn: (vars: CloseTaskVars): Promise<ApiResult<Task>> => api.closeTask(vars.id, vars.reason),
-    onMutate: async (vars: CloseTaskVars): Promise<RowContext> => {
-      await client.cancelQueries({ queryKey: queryKeys.tasks.all });
-      return { snapshot: patchTaskRows(client, vars.id, (t) => ({ ...t, status: "closed" })) };
-    },
-    onError: (error: unknown, vars: CloseTaskVars, context: RowContext | undefined) => {
-      restoreTaskRows(client, vars.id, context?.snapshot ?? [], (t) => t.status === "closed");
-      toast.error(`Could not close ${quoted(vars.title, vars.id)}: ${describe(error)}`);
-    },
-    onSettled: refreshTasks,
+    ...optimisticStatus<CloseTaskVars>(
+      () => "closed",
+      (vars) => `Could not close ${quoted(vars.title, vars.id)}`,
+    ),
   });
 
   client.setMutationDefaults(mutationKeys.expandTask, {
