@@ -19,7 +19,8 @@ export const DEFAULT_BACKOFF: BackoffOptions = { initialMs: 500, maxMs: 10_000, 
 /** The cap for the given 0-based attempt: min(maxMs, initialMs * factor^attempt). */
 export function backoffCap(attempt: number, options: BackoffOptions = DEFAULT_BACKOFF): number {
   const exponent = Math.max(0, Math.floor(attempt));
-  // Computed in log space would be overkill; Math.min keeps Infinity out for large attempts.
+  // A large attempt overflows to Infinity, which Math.min caps; with initialMs 0 that is
+  // 0 * Infinity = NaN, which it would pass through.
   const raw = options.initialMs * Math.pow(options.factor, exponent);
   return Math.min(options.maxMs, Number.isFinite(raw) ? raw : options.maxMs);
 }
