@@ -69,7 +69,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     The store is closed by the app's lifespan on shutdown.
     """
-    store = store if store is not None else Store.open_sync(settings.db_path, retain=settings.retain)
+    store = store if store is not None else Store.open_sync(
+        settings.db_path, retain=settings.retain, synchronous=settings.synchronous
+    )
     bus = SqliteEventBus(store, settings.retain)
     ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
     hub = Hub()

@@ -2,10 +2,11 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``), an ``[agent]`` table (``command``, a list of strings
-with ``{prompt}`` placeholders, and ``grace_seconds``), a ``[sessions]`` table
-(``idle_timeout_seconds``) and ``[[mcp_servers]]`` entries. The whole parsed file is kept in
-``Settings.raw_config`` so a feature can read its own section.
+``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``web_dist``),
+an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
+``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
+entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
+section; the sources' sections are listed in ``tidewire.sources``.
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ class Settings:
     max_lag: int | None = None
     heartbeat_ms: int = DEFAULT_HEARTBEAT_MS
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
+    # SQLite durability: "full" keeps commits across power loss; "normal" (WAL) keeps them across
+    # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
+    synchronous: str = "full"
     allow_test_events: bool = False
     web_dist: Path = field(default_factory=default_web_dist)
     mcp_servers: list[dict[str, Any]] = field(default_factory=list)
@@ -110,6 +114,8 @@ class Settings:
             raise InvalidArgument("heartbeat_ms must be at least 1")
         if self.max_frame_bytes < 256:
             raise InvalidArgument("max_frame_bytes must be at least 256")
+        if self.synchronous not in ("full", "normal"):
+            raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
         if self.token is not None and not self.token.strip():
             raise InvalidArgument("the token must not be empty")
 
@@ -125,6 +131,7 @@ _SERVER_KEYS: dict[str, type] = {
     "max_lag": int,
     "heartbeat_ms": int,
     "max_frame_bytes": int,
+    "synchronous": str,
     "allow_test_events": bool,
     "web_dist": str,
 }
@@ -140,6 +147,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_LAG": "max_lag",
     "TIDEWIRE_HEARTBEAT_MS": "heartbeat_ms",
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
+    "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_WEB_DIST": "web_dist",
 }
 

@@ -49,6 +49,11 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--heartbeat-ms", dest="heartbeat_ms", type=int, help="socket heartbeat (default 30000)")
     p.add_argument("--max-frame-bytes", dest="max_frame_bytes", type=int, help="largest client frame (1 MiB)")
     p.add_argument(
+        "--synchronous",
+        choices=("full", "normal"),
+        help="SQLite durability (default full; normal survives a crash, not a power cut)",
+    )
+    p.add_argument(
         "--allow-test-events",
         dest="allow_test_events",
         action="store_true",
@@ -133,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
             "max_lag",
             "heartbeat_ms",
             "max_frame_bytes",
+            "synchronous",
             "allow_test_events",
         )
     }

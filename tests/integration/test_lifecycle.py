@@ -171,3 +171,23 @@ def test_settings_precedence_cli_over_env_over_file(tmp_path: Path) -> None:
     assert load_settings({"host": "192.0.2.1", "token": "t"}, env={}).token == "t"
     with pytest.raises(InvalidArgument, match="TIDEWIRE_PORT"):
         load_settings({}, env={"TIDEWIRE_PORT": "eighty"})
+
+
+def test_synchronous_level_reaches_the_store(tmp_path: Path) -> None:
+    import pytest
+    from tidewire.app import create_app
+    from tidewire.config import load_settings
+    from tidewire.errors import InvalidArgument
+
+    cfg = tmp_path / "t.toml"
+    cfg.write_text('[server]\nsynchronous = "normal"\n')
+    assert load_settings({"config_file": str(cfg)}, env={}).synchronous == "normal"
+    assert load_settings({}, env={"TIDEWIRE_SYNCHRONOUS": "normal"}).synchronous == "normal"
+    assert load_settings({}, env={}).synchronous == "full"
+    with pytest.raises(InvalidArgument, match="synchronous"):
+        load_settings({}, env={"TIDEWIRE_SYNCHRONOUS": "off"})
+    settings = load_settings({"data_dir": str(tmp_path / "data"), "synchronous": "normal"}, env={})
+    settings.data_dir.mkdir()
+    app = create_app(settings)
+    assert app.state.ctx.store.synchronous == "normal"
+    asyncio.run(app.state.ctx.store.close())
