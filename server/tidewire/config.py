@@ -2,7 +2,8 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``web_dist``),
+``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``web_dist``,
+``transcript_roots``, ``transcript_max_line_bytes``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
 entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
@@ -27,6 +28,7 @@ DEFAULT_RETAIN = 10_000
 DEFAULT_HEARTBEAT_MS = 30_000
 DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
 DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
+DEFAULT_TRANSCRIPT_MAX_LINE_BYTES = 8 * 1024 * 1024
 
 
 def default_data_dir() -> Path:
@@ -79,6 +81,10 @@ class Settings:
     agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
     agent_grace_seconds: float = 10.0
     session_idle_timeout: float = 1800.0
+    # Directories transcripts are read from, besides the agent CLIs' own and registered projects.
+    transcript_roots: list[str] = field(default_factory=list)
+    # A transcript line longer than this is skipped (with a log line), not held in memory.
+    transcript_max_line_bytes: int = DEFAULT_TRANSCRIPT_MAX_LINE_BYTES
     raw_config: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -118,6 +124,11 @@ class Settings:
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
         if self.token is not None and not self.token.strip():
             raise InvalidArgument("the token must not be empty")
+        if self.transcript_max_line_bytes < 256:
+            raise InvalidArgument("transcript_max_line_bytes must be at least 256")
+        for root in self.transcript_roots:
+            if not os.path.isabs(os.path.expanduser(root)):
+                raise InvalidArgument(f"a transcript root must be an absolute path, not {root!r}")
 
 
 _SERVER_KEYS: dict[str, type] = {
@@ -134,6 +145,8 @@ _SERVER_KEYS: dict[str, type] = {
     "synchronous": str,
     "allow_test_events": bool,
     "web_dist": str,
+    "transcript_roots": list,
+    "transcript_max_line_bytes": int,
 }
 
 _ENV_KEYS: dict[str, str] = {
@@ -149,6 +162,8 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_WEB_DIST": "web_dist",
+    "TIDEWIRE_TRANSCRIPT_ROOTS": "transcript_roots",
+    "TIDEWIRE_TRANSCRIPT_MAX_LINE_BYTES": "transcript_max_line_bytes",
 }
 
 

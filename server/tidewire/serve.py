@@ -60,6 +60,19 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="enable POST /api/test-events, for client authors testing their clients",
     )
+    p.add_argument(
+        "--transcript-root",
+        dest="transcript_roots",
+        action="append",
+        metavar="DIR",
+        help="another directory hook-named transcripts may be read from (repeatable)",
+    )
+    p.add_argument(
+        "--transcript-max-line-bytes",
+        dest="transcript_max_line_bytes",
+        type=int,
+        help="longest transcript line read (default 8 MiB); longer lines are skipped",
+    )
     p.add_argument("--log-level", dest="log_level", default="warning", help="uvicorn log level")
     p.set_defaults(func=run)
 
@@ -140,6 +153,8 @@ def run(args: argparse.Namespace) -> int:
             "max_frame_bytes",
             "synchronous",
             "allow_test_events",
+            "transcript_roots",
+            "transcript_max_line_bytes",
         )
     }
     try:

@@ -144,7 +144,11 @@ async def _messages(ws: Any, n: int) -> list[dict[str, Any]]:
     return [e["data"] for e in events]
 
 
-async def test_transcript_lines_become_messages_once_across_a_restart(daemon: Daemon, tmp_path: Path) -> None:
+async def test_transcript_lines_become_messages_once_across_a_restart(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    # Transcripts are read only from known directories: this test's is one by --transcript-root.
+    daemon = daemon_factory("--transcript-root", str(tmp_path))
     transcript = tmp_path / "session.jsonl"
     transcript.touch()
     start = claude_payloads(str(tmp_path), str(transcript))[0]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
-from tidewire.sources.transcript import TranscriptCursor, read_new
+from tidewire.sources.transcript import ReadResult, TranscriptCursor, read_new
 
 
 def _user(text: str) -> dict[str, object]:
@@ -190,3 +193,133 @@ def test_indices_stay_contiguous_through_truncation_and_rewrites(operations: lis
             cursor = result.cursor
         assert emitted == list(range(len(emitted)))
         assert cursor.next_index == len(emitted)
+
+
+def test_cursor_with_a_pending_long_line_and_skip_round_trips() -> None:
+    cursor = TranscriptCursor(offset=9, next_index=1, fingerprint="f", in_long_line=True, skip=4)
+    assert TranscriptCursor.from_json(cursor.to_json()) == cursor
+    # A cursor stored before these fields existed reads back unchanged and re-serialises the same.
+    old = json.dumps({"offset": 3, "next_index": 1, "fingerprint": "f", "tool_names": {}})
+    assert TranscriptCursor.from_json(old).to_json() == old
+
+
+def test_an_oversized_line_is_skipped_and_the_lines_after_it_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    big = _line(_user("x" * 5000))
+    path.write_bytes(_line(_user("a")) + big + _line(_user("b")))
+    result = read_new(str(path), TranscriptCursor(), max_line_bytes=1024)
+    assert [(m.index, m.content[0].text) for m in result.messages] == [(0, "a"), (1, "b")]
+    assert result.long_lines == [len(_line(_user("a")))]
+    assert result.cursor.offset == path.stat().st_size and not result.cursor.in_long_line
+
+
+def test_a_huge_line_without_newline_is_read_once_in_bounded_steps(tmp_path: Path) -> None:
+    """Memory and reads stay bounded: each call reads at most its budget, no byte is read twice."""
+    path = tmp_path / "t.jsonl"
+    size = 6 * 1024 * 1024
+    with path.open("wb") as f:
+        f.write(_line(_user("first")))
+        f.write(b"y" * size)  # a line with no end yet
+    cursor = TranscriptCursor()
+    messages, total, calls, long_lines = [], 0, 0, []
+    while True:
+        result = read_new(str(path), cursor, max_line_bytes=4096, read_budget=1)
+        calls += 1
+        assert result.bytes_read <= 1024 * 1024 + 4096  # the smallest budget: one chunk past the cap
+        total += result.bytes_read
+        messages += result.messages
+        long_lines += result.long_lines
+        cursor = result.cursor
+        if not result.more:
+            break
+    assert [m.content[0].text for m in messages] == ["first"]
+    assert long_lines == [len(_line(_user("first")))] and cursor.in_long_line
+    assert cursor.offset == path.stat().st_size and total == path.stat().st_size and calls > 3
+    # Nothing new: nothing read. Then the line ends and a record follows: only the new bytes are read.
+    assert read_new(str(path), cursor, max_line_bytes=4096).bytes_read == 0
+    tail = b"yy\n" + _line(_user("after"))
+    with path.open("ab") as f:
+        f.write(tail)
+    after = read_new(str(path), cursor, max_line_bytes=4096)
+    assert [(m.index, m.content[0].text) for m in after.messages] == [(1, "after")]
+    assert after.bytes_read == len(tail) and after.long_lines == [] and not after.cursor.in_long_line
+
+
+def test_reads_start_at_the_stored_offset(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"".join(_line(_user(f"m{i}")) for i in range(2000)))
+    cursor = TranscriptCursor()
+    while True:
+        result = read_new(str(path), cursor)
+        cursor = result.cursor
+        if not result.more:
+            break
+    assert cursor.next_index == 2000
+    line = _line(_user("new"))
+    with path.open("ab") as f:
+        f.write(line)
+    result = read_new(str(path), cursor)
+    assert [m.content[0].text for m in result.messages] == ["new"] and result.bytes_read == len(line)
+
+
+def test_lone_surrogates_in_a_line_become_replacement_characters(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(
+        b'{"type": "user", "message": {"role": "user", "content": "cut \\ud83d here \\ud83d\\ude00"}}\n'
+    )
+    (message,) = read_new(str(path), TranscriptCursor()).messages
+    assert message.content[0].text == "cut \ufffd here \U0001f600"
+    assert message.content[0].text is not None
+    message.content[0].text.encode("utf-8")
+
+
+def test_a_line_nested_too_deep_for_the_parser_is_skipped(tmp_path: Path) -> None:
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"[" * 100_000 + b"\n" + _line(_user("after")))
+    result = read_new(str(path), TranscriptCursor())
+    assert [(m.index, m.content[0].text) for m in result.messages] == [(0, "after")]
+
+
+def _in_thread(fn: Callable[[], ReadResult], within_s: float = 10.0) -> ReadResult:
+    """Runs `fn` in a daemon thread; fails (instead of hanging the run) if it blocks."""
+    box: list[ReadResult] = []
+    thread = threading.Thread(target=lambda: box.append(fn()), daemon=True)
+    thread.start()
+    thread.join(within_s)
+    assert box, "the read blocked"
+    return box[0]
+
+
+def test_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    fifo = tmp_path / "f.jsonl"
+    os.mkfifo(fifo)
+    cursor = TranscriptCursor()
+    result = _in_thread(lambda: read_new(str(fifo), cursor))
+    assert result.refused is not None and "FIFO" in result.refused and result.cursor == cursor
+
+
+def test_only_paths_under_the_roots_are_read(tmp_path: Path) -> None:
+    root, outside = tmp_path / "root", tmp_path / "outside"
+    root.mkdir()
+    outside.mkdir()
+    (outside / "s.jsonl").write_bytes(_line(_user("secret")))
+    (root / "ok.jsonl").write_bytes(_line(_user("ok")))
+    (root / "link.jsonl").symlink_to(outside / "s.jsonl")
+    (root / "dir").symlink_to(outside, target_is_directory=True)
+    (root / "plain.txt").write_bytes(_line(_user("txt")))
+    (root / "t.jsonl").symlink_to(root / "plain.txt")
+    roots = [str(root)]
+    assert [
+        m.content[0].text for m in read_new(str(root / "ok.jsonl"), TranscriptCursor(), roots=roots).messages
+    ] == ["ok"]
+    for name in ("link.jsonl", "dir/s.jsonl", "t.jsonl", "plain.txt", "../outside/s.jsonl"):
+        result = read_new(str(root / name), TranscriptCursor(), roots=roots)
+        assert result.messages == [] and result.refused, name
+    relative = read_new("ok.jsonl", TranscriptCursor(), roots=roots)
+    assert relative.refused is not None and "absolute" in relative.refused
+    # A root that is itself a symlink is followed: ~/.claude may be a link into a dotfiles checkout.
+    (tmp_path / "alias").symlink_to(root, target_is_directory=True)
+    via_alias = read_new(
+        str(tmp_path / "alias" / "ok.jsonl"), TranscriptCursor(), roots=[str(tmp_path / "alias")]
+    )
+    assert [m.content[0].text for m in via_alias.messages] == ["ok"]

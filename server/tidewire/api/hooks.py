@@ -31,6 +31,7 @@ async def post_hook(
     outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
     head = ctx.bus.head
     return JSONResponse(
-        {"ok": True, "session_id": outcome.session.id, "events": outcome.events},
+        {"ok": True, "session_id": outcome.session.id, "events": outcome.events}
+        | ({"notes": outcome.notes} if outcome.notes else {}),
         headers={SEQ_HEADER: str(head)},
     )

@@ -23,7 +23,7 @@ log = logging.getLogger("tidewire.config")
 # tidewire.config into Settings.
 SECTION_KEYS: dict[str, frozenset[str]] = {
     "agent": frozenset({"command", "grace_seconds"}),
-    "sessions": frozenset({"idle_timeout_seconds", "poll_interval_seconds"}),
+    "sessions": frozenset({"idle_timeout_seconds", "poll_interval_seconds", "read_timeout_seconds"}),
     "mcp": frozenset(
         {
             "backoff_base_seconds",
@@ -131,6 +131,11 @@ def session_options(raw: Mapping[str, Any]) -> tuple[float, float]:
     return poll, idle
 
 
+def session_read_timeout(raw: Mapping[str, Any]) -> float:
+    """`[sessions].read_timeout_seconds`: how long one transcript read may take before it is abandoned."""
+    return _number(_section(raw, "sessions"), "sessions", "read_timeout_seconds", 5.0)
+
+
 def mcp_options(raw: Mapping[str, Any]) -> McpOptions:
     section = _section(raw, "mcp")
     default = McpOptions()
@@ -160,6 +165,7 @@ def check_sources_config(raw: Mapping[str, Any]) -> list[str]:
     """
     check_agent_section(raw)
     session_options(raw)
+    session_read_timeout(raw)
     mcp_options(raw)
     autonomous_options(raw)
     return [warning for name in SECTION_KEYS for warning in unknown_keys(raw, name)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 from datetime import UTC, datetime, timedelta
@@ -14,9 +15,11 @@ import anyio
 from tidewire.services import git as gitops
 from tidewire.sources import sessions
 from tidewire.sources.hook_payloads import parse_hook
-from tidewire.sources.options import session_options, warn_unknown_keys
+from tidewire.sources.offloop import BoundedCalls, Busy
+from tidewire.sources.options import session_options, session_read_timeout, warn_unknown_keys
 from tidewire.sources.timefmt import format_utc
-from tidewire.sources.transcript import read_new
+from tidewire.sources.transcript import ReadResult, TranscriptCursor, read_new
+from tidewire.sources.transcript_files import SUFFIX, check, home_agent_dirs
 
 if TYPE_CHECKING:
     from tidewire.context import AppContext
@@ -38,6 +41,14 @@ class SessionTracker:
         self.poll_seconds, _ = session_options(ctx.settings.raw_config)
         warn_unknown_keys(ctx.settings.raw_config, "sessions")
         self.idle_timeout = float(ctx.settings.session_idle_timeout)
+        self.read_timeout = session_read_timeout(ctx.settings.raw_config)
+        self.max_line_bytes = int(ctx.settings.transcript_max_line_bytes)
+        self._fixed_roots = [*home_agent_dirs(), *ctx.settings.transcript_roots]
+        # Every transcript read runs in a thread of its own with a time bound: a file that
+        # blocks holds up neither the other sessions nor the daemon's exit.
+        self._reads = BoundedCalls()
+        # The last refusal logged per session, so a refused transcript is logged once, not per pass.
+        self._refusals: dict[str, str] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # One follow pass at a time: two passes over the same cursor would race (the store's
@@ -65,7 +76,23 @@ class SessionTracker:
             branch = await self._branch_of(call.cwd)
         outcome = await sessions.record_hook(self.ctx.store, call, branch)
         self.nudge()
-        return outcome
+        note = await self._transcript_note(call.transcript_path)
+        return dataclasses.replace(outcome, notes=[note]) if note else outcome
+
+    async def roots(self) -> list[str]:
+        """The directories transcripts are read from: the CLIs' own, `--transcript-root`, projects."""
+        return [*self._fixed_roots, *await sessions.project_paths(self.ctx.store)]
+
+    async def _transcript_note(self, path: str | None) -> str | None:
+        """Why the hook's transcript will not be followed (for the hook's reply), or None."""
+        if not path or not path.endswith(SUFFIX):
+            return None  # only JSONL transcripts are followed; others are not refused, just not read
+        roots = await self.roots()
+        try:
+            reason = await self._reads.run(f"check:{path}", lambda: check(path, roots), self.read_timeout)
+        except (Busy, TimeoutError):
+            reason = f"{path!r} could not be checked within {self.read_timeout:g} s"
+        return None if reason is None else f"transcript not followed: {reason}"
 
     async def _branch_of(self, cwd: str) -> str | None:
         if not await asyncio.to_thread(os.path.isdir, cwd):
@@ -94,19 +121,58 @@ class SessionTracker:
         async with self._pass_lock:
             cutoff = format_utc(datetime.now(UTC) - _TAIL_AFTER_END)
             emitted = 0
+            roots = await self.roots()
             for target in await sessions.follow_targets(self.ctx.store, cutoff):
                 try:
-                    emitted += await self._follow(target)
+                    emitted += await self._follow(target, roots)
                 except Exception:
                     # One unreadable transcript must not hold up the others.
                     log.exception("following the transcript of session %s failed", target.session_id)
             return emitted
 
-    async def _follow(self, target: sessions.FollowTarget) -> int:
+    async def _read(self, target: sessions.FollowTarget, roots: list[str]) -> ReadResult | None:
+        """One bounded read of the target's transcript; None when it is stuck or refused."""
+        cursor: TranscriptCursor = target.cursor
+        sid = target.session_id
+        try:
+            result = await self._reads.run(
+                sid,
+                lambda: read_new(target.path, cursor, max_line_bytes=self.max_line_bytes, roots=roots),
+                self.read_timeout,
+            )
+        except Busy:
+            return None  # the read that timed out earlier still has not returned
+        except TimeoutError:
+            self._note(
+                sid, f"reading {target.path!r} took over {self.read_timeout:g} s; skipped until it returns"
+            )
+            return None
+        if result.refused is not None:
+            self._note(sid, result.refused)
+            return None
+        self._refusals.pop(sid, None)
+        for offset in result.long_lines:
+            log.warning(
+                "session %s: the line at byte %d of %s is longer than %d bytes; it is skipped",
+                sid,
+                offset,
+                target.path,
+                self.max_line_bytes,
+            )
+        return result
+
+    def _note(self, session_id: str, reason: str) -> None:
+        if self._refusals.get(session_id) != reason:
+            self._refusals[session_id] = reason
+            log.warning("session %s: transcript not followed: %s", session_id, reason)
+
+    async def _follow(self, target: sessions.FollowTarget, roots: list[str]) -> int:
         """Reads one transcript until it has nothing new; returns how many messages were emitted."""
         emitted = 0
         while True:
-            result = await asyncio.to_thread(read_new, target.path, target.cursor)
+            result = await self._read(target, roots)
+            if result is None:
+                return emitted
             new_json = result.cursor.to_json()
             if new_json == (target.cursor_json or sessions.empty_cursor_json()):
                 return emitted
@@ -117,7 +183,7 @@ class SessionTracker:
                 return emitted
             emitted += applied
             target = sessions.FollowTarget(target.session_id, target.path, new_json)
-            if not result.messages:
+            if not result.messages and not result.more:
                 return emitted
 
     async def end_idle(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from tidewire.errors import InvalidArgument, NotFound
@@ -24,6 +24,8 @@ class HookOutcome:
     session: Session
     created: bool
     events: list[str]
+    # Said back to the hook's sender, e.g. that its transcript will not be followed and why.
+    notes: list[str] = field(default_factory=list)
 
 
 def _project_for(conn: Any, cwd: str | None) -> str | None:
@@ -238,6 +240,12 @@ async def follow_targets(store: StoreLike, ended_after: str) -> list[FollowTarge
         )
     )
     return [FollowTarget(r["id"], r["transcript_path"], r["transcript_cursor"]) for r in rows]
+
+
+async def project_paths(store: StoreLike) -> list[str]:
+    """Registered projects' directories: transcripts may be read from inside them."""
+    rows, _ = await store.read(lambda conn: fetch_all(conn, "SELECT path FROM projects"))
+    return [str(r["path"]) for r in rows]
 
 
 def _end_idle(tx: Tx, cutoff: str) -> list[str]:
