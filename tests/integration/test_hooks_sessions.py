@@ -259,3 +259,33 @@ async def test_other_clis_idle_timeout_and_project_match(
             await ws.recv_events(1)
         statuses = {s["id"]: s["status"] for s in (await http.get("/api/sessions")).json()["items"]}
         assert statuses == {"gem-1": "ended", "cdx-1": "ended"}
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        '"session_id": "\\ud800", "hook_event_name": "Stop"',
+        '"session_id": "s", "hook_event_name": "PreToolUse", "tool_name": "Bash\\udc80"',
+        '"session_id": "s", "hook_event_name": "Stop", "cwd": "/repo/\\ud800"',
+        '"session_id": "s", "hook_event_name": "Stop", "transcript_path": "/t/\\ud800.jsonl"',
+        '"session_id": "s", "hook_event_name": "PreToolUse", "tool_input": {"command": "\\udfff"}',
+        '"session_id": "s", "hook_event_name": "Stop", "nested": [{"\\ud800": 1}]',
+    ],
+)
+async def test_a_lone_surrogate_in_any_field_is_refused_and_records_nothing(
+    daemon: Daemon, field: str
+) -> None:
+    async with httpx.AsyncClient(base_url=daemon.base_url) as http:
+        before = (await http.get("/api/events")).json()["seq"]
+        r = await http.post(
+            "/api/hooks/claude",
+            content=("{" + field + "}").encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        assert r.status_code == 422, r.text
+        assert (
+            r.json()["error"]["code"] == "invalid_argument"
+            and "lone surrogate" in r.json()["error"]["message"]
+        )
+        assert (await http.get("/api/events")).json()["seq"] == before
+        assert (await http.get("/api/sessions")).json()["items"] == []

@@ -190,3 +190,33 @@ def test_any_body_is_either_refused_cleanly_or_becomes_a_valid_event(body: objec
     )
     assert "\n" not in call.summary and len(call.summary) <= 160
     json.loads(stored_payload(call.payload, limit=200))
+
+
+@pytest.mark.parametrize(
+    ("body", "where"),
+    [
+        ({**BASE, "session_id": "\ud800", "hook_event_name": "Stop"}, "session_id"),
+        ({**BASE, "hook_event_name": "Stop\udc80"}, "hook_event_name"),
+        ({**BASE, "hook_event_name": "PreToolUse", "tool_name": "B\ud800"}, "tool_name"),
+        ({**BASE, "cwd": "/repo/\udfff", "hook_event_name": "Stop"}, "cwd"),
+        (
+            {**BASE, "hook_event_name": "PreToolUse", "tool_input": {"command": ["ok", "\ud800"]}},
+            "tool_input.command[1]",
+        ),
+        ({**BASE, "hook_event_name": "Stop", "extra": {"\ud800": 1}}, "extra.<key>"),
+        (
+            {"type": "agent-turn-complete", "thread-id": "t", "input-messages": ["\ud800"]},
+            "input-messages[0]",
+        ),
+    ],
+)
+def test_a_lone_surrogate_anywhere_is_refused_naming_the_field(body: dict[str, object], where: str) -> None:
+    with pytest.raises(DomainError) as caught:
+        parse_hook("claude", body)
+    assert caught.value.status == 422 and caught.value.code == "invalid_argument"
+    assert f"hook payload: {where} holds a lone surrogate" in caught.value.message
+
+
+def test_a_surrogate_pair_is_text_and_passes() -> None:
+    call = parse_hook("claude", {**BASE, "hook_event_name": "UserPromptSubmit", "prompt": "\U0001f600 ok"})
+    assert call.summary == "\U0001f600 ok"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tidewire.errors import DomainError
+from tidewire.sources.text_check import first_lone_surrogate
 
 # Hook names (per CLI) that have a dedicated event; anything else is `hook.generic`.
 _EVENT_BY_HOOK: dict[str, str] = {
@@ -120,6 +121,15 @@ def parse_hook(source: str, body: Any) -> HookCall:
         raise DomainError("invalid_argument", "hook source must be a short name such as 'claude'", 422)
     if not isinstance(body, dict):
         raise DomainError("invalid_argument", "a hook payload must be a JSON object", 422)
+    # Every string, at any depth, before any field is used: a lone surrogate (`"\ud800"`, which
+    # JSON can carry but Unicode cannot) would otherwise fail later, in the store or the event log.
+    where = "the hook source" if first_lone_surrogate(source) else first_lone_surrogate(body)
+    if where is not None:
+        raise DomainError(
+            "invalid_argument",
+            f"hook payload: {where} holds a lone surrogate (such as \\ud800), which is not valid Unicode",
+            422,
+        )
     payload: dict[str, Any] = _codex_notify(body) if "hook_event_name" not in body else dict(body)
     session_id = payload.get("session_id")
     if not isinstance(session_id, str) or not session_id or len(session_id) > MAX_ID_LENGTH:
