@@ -210,3 +210,33 @@ async def test_agent_run_reaches_the_daemon_from_its_environment(
         sessions = (await http.get("/api/sessions")).json()["items"]
         assert "probe-session" in [s["id"] for s in sessions]
         assert run["command"][-1] == prompt
+
+
+async def test_an_argv_no_record_can_hold_is_refused_before_anything_runs(
+    agent_daemon: Daemon, tmp_path: Path
+) -> None:
+    """Lone surrogates (JSON `\\udc80`) and NULs: a 422 error, and no process, no record, no event."""
+    marker = tmp_path / "ran"
+    touch = [sys.executable, "-c", f"open({str(marker)!r}, 'w').close()"]
+    async with httpx.AsyncClient(base_url=agent_daemon.base_url, timeout=60) as http:
+        project = await register_project(http, make_repo(tmp_path / "repo"))
+        before = (await http.get("/api/events")).json()["seq"]
+        bodies = [
+            # json.dumps escapes the surrogate as \udc80, exactly what a client would send.
+            {"prompt": "go", "project_id": project, "command": [*touch, "\udc80"]},
+            {"prompt": "fix \ud800 it", "project_id": project, "command": [*touch, "{prompt}"]},
+            {"prompt": "go", "project_id": project, "command": [*touch, "a\x00b"]},
+            {"prompt": "go", "project_id": "\ud800"},
+        ]
+        for body in bodies:
+            raw = json.dumps(body).encode()
+            r = await http.post("/api/agents", content=raw, headers={"Content-Type": "application/json"})
+            assert r.status_code == 422, (body, r.text)
+            error = r.json()["error"]
+            assert error["code"] == "invalid_argument", error
+            assert "lone surrogate" in error["message"] or "NUL" in error["message"], error
+        # Had the program been started, it would have created the marker by now.
+        await asyncio.sleep(1.0)
+        assert not marker.exists()
+        assert (await http.get("/api/events")).json()["seq"] == before
+        assert (await http.get("/api/agents")).json()["items"] == []

@@ -22,6 +22,7 @@ from tidewire.sources import processes
 from tidewire.sources.daemon_url import local_url
 from tidewire.sources.options import check_agent_section, warn_unknown_keys
 from tidewire.sources.records import agent_from_row
+from tidewire.sources.text_check import first_lone_surrogate
 from tidewire.sources.timefmt import parse_utc
 from tidewire.sources.txn import Tx
 
@@ -79,6 +80,23 @@ def _check_ids(**ids: Any) -> None:
     for name, value in ids.items():
         if value is not None and (not isinstance(value, str) or not value or len(value) > 128):
             raise InvalidArgument(f"{name} must be a string of 1 to 128 characters")
+        _check_text(name, value)
+
+
+def _check_text(name: str, value: Any) -> None:
+    """Refuses a lone surrogate (JSON's `"\\udc80"`): no store write or argv can carry it."""
+    where = first_lone_surrogate(value)
+    if where is not None:
+        label = name if where == "the value" else name + (where if where.startswith("[") else "." + where)
+        raise InvalidArgument(f"{label} holds a lone surrogate (such as \\udc80), which is not valid Unicode")
+
+
+def check_argv(argv: list[str]) -> None:
+    """What the spawn and the record both need of the argv, checked before either happens."""
+    _check_text("command", argv)
+    for i, part in enumerate(argv):
+        if "\0" in part:
+            raise InvalidArgument(f"command[{i}] holds a NUL character, which no argv can carry")
 
 
 def resolve_placement(
@@ -250,12 +268,14 @@ class AgentRunner:
             raise InvalidArgument("prompt must be a non-empty string")
         if len(prompt) > _MAX_PROMPT:
             raise InvalidArgument(f"prompt is longer than {_MAX_PROMPT} characters")
+        _check_text("prompt", prompt)
         _check_ids(project_id=project_id, task_id=task_id, worktree_id=worktree_id)
         template = self.ctx.settings.agent_command if command is None else command
         if not isinstance(template, list) or not template or not all(isinstance(p, str) for p in template):
             raise InvalidArgument("command must be a non-empty list of strings (an argv, not a shell string)")
         if not template[0]:
             raise InvalidArgument("command[0] must name a program")
+        check_argv(template)
         placement, _ = await self.ctx.store.read(
             lambda conn: resolve_placement(conn, project_id, task_id, worktree_id)
         )
@@ -263,16 +283,9 @@ class AgentRunner:
             raise Conflict(f"the agent's directory {placement.cwd} does not exist")
         agent_id = new_id("agt")
         argv = build_argv(list(template), prompt, placement)
+        check_argv(argv)  # placement values come from the store, but the whole argv is what runs
         log_path = self.log_dir / f"{agent_id}.log"
-        try:
-            running = await processes.spawn(argv, placement.cwd, self._env(agent_id, placement), log_path)
-        except OSError as exc:
-            raise InvalidArgument(f"cannot run {argv[0]!r}: {exc.strerror or exc}") from None
-        except ValueError as exc:  # e.g. a NUL character, which no argv can carry
-            raise InvalidArgument(f"cannot run the command: {exc}") from None
-        entry = _Live(running=running, started=time.monotonic())
-        self.live[agent_id] = entry
-        row = {
+        row: dict[str, Any] = {
             "id": agent_id,
             "project_id": placement.project_id,
             "task_id": placement.task_id,
@@ -280,14 +293,28 @@ class AgentRunner:
             "prompt": prompt,
             "command": json.dumps(argv),
             "cwd": placement.cwd,
-            "pid": running.pid,
+            "pid": None,
             "log_path": str(log_path),
         }
+        # A spawn and its record are one outcome. Everything the record needs was checked above;
+        # if the spawn fails nothing is recorded (422, nothing ran); if the record still cannot
+        # be written (the disk, the database), the process group is killed and reaped before the
+        # error is returned, so no agent runs without a record.
+        try:
+            running = await processes.spawn(argv, placement.cwd, self._env(agent_id, placement), log_path)
+        except OSError as exc:
+            raise InvalidArgument(f"cannot run {argv[0]!r}: {exc.strerror or exc}") from None
+        except ValueError as exc:  # whatever else the OS refuses in an argv
+            raise InvalidArgument(f"cannot run the command: {exc}") from None
+        entry = _Live(running=running, started=time.monotonic())
+        self.live[agent_id] = entry
+        row["pid"] = running.pid
         try:
             run = await self.ctx.store.write(lambda tx: _insert(tx, row))
         except BaseException:
             self.live.pop(agent_id, None)
-            await processes.terminate(running, 0)
+            await processes.kill_and_reap(running)
+            log.error("agent %s was killed: its record could not be written", agent_id)
             raise
         entry.monitor = asyncio.create_task(self._watch(agent_id, entry), name=f"agent-{agent_id}")
         return run

@@ -109,6 +109,13 @@ async def terminate(running: RunningProcess, grace_seconds: float) -> None:
         _signal_group(running.pid, signal.SIGKILL)
 
 
+async def kill_and_reap(running: RunningProcess, within_seconds: float = 5.0) -> None:
+    """SIGKILL to the process group at once, then waits (bounded) until the process is gone."""
+    _signal_group(running.pid, signal.SIGKILL)
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(exit_code(running.proc), timeout=within_seconds)
+
+
 def owned_by(pid: int, marker: str) -> bool:
     """Whether process `pid` still runs with `marker` (NAME=VALUE) in its environment.
 
