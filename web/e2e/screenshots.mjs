@@ -102,7 +102,8 @@ async function main() {
   const scratch = tempDir("tidewire-shots-");
   const dataDir = join(scratch, "data");
   mkdirSync(outDir, { recursive: true });
-  const daemon = await startDaemon({ port, dataDir });
+  // The demo transcript lives in the scratch directory, which the daemon reads only when told.
+  const daemon = await startDaemon({ port, dataDir, extraArgs: ["--transcript-root", scratch] });
   const browser = await launchBrowser();
   try {
     const { sessionId } = await seed(daemon.base, scratch);
