@@ -30,7 +30,7 @@ _MESSAGE_TYPES = frozenset({"user", "assistant", "system"})
 # Longest line kept (a record is one line); a longer one is skipped. `--transcript-max-line-bytes`.
 DEFAULT_MAX_LINE_BYTES = 8 * 1024 * 1024
 # The file is read in chunks of this size from the stored offset, never as a whole.
-_CHUNK_BYTES = 1024 * 1024
+_CHUNK_BYTES = 256 * 1024
 # Bytes one `read_new` call reads at most; the caller calls again while `more` is set, so
 # a huge backlog is taken in steps that each end in a stored cursor.
 _READ_BUDGET_BYTES = 32 * 1024 * 1024
