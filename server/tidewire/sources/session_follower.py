@@ -95,7 +95,12 @@ class SessionTracker:
         return None if reason is None else f"transcript not followed: {reason}"
 
     async def _branch_of(self, cwd: str) -> str | None:
-        if not await asyncio.to_thread(os.path.isdir, cwd):
+        # Bounded like the transcript reads: the cwd is the hook's word, and a stat on a hung
+        # mount would otherwise hold an executor thread that the daemon's exit waits for.
+        try:
+            if not await self._reads.run(f"isdir:{cwd}", lambda: os.path.isdir(cwd), self.read_timeout):
+                return None
+        except (Busy, TimeoutError):
             return None
         try:
             with anyio.fail_after(_GIT_TIMEOUT_S):
