@@ -127,7 +127,7 @@ class Settings:
         if self.transcript_max_line_bytes < 256:
             raise InvalidArgument("transcript_max_line_bytes must be at least 256")
         for root in self.transcript_roots:
-            if not os.path.isabs(os.path.expanduser(root)):
+            if not isinstance(root, str) or not os.path.isabs(os.path.expanduser(root)):
                 raise InvalidArgument(f"a transcript root must be an absolute path, not {root!r}")
 
 
