@@ -127,12 +127,16 @@ class SessionTracker:
             cutoff = format_utc(datetime.now(UTC) - _TAIL_AFTER_END)
             emitted = 0
             roots = await self.roots()
-            for target in await sessions.follow_targets(self.ctx.store, cutoff):
+            targets = await sessions.follow_targets(self.ctx.store, cutoff)
+            for target in targets:
                 try:
                     emitted += await self._follow(target, roots)
                 except Exception:
                     # One unreadable transcript must not hold up the others.
                     log.exception("following the transcript of session %s failed", target.session_id)
+            followed = {t.session_id for t in targets}
+            for gone in [sid for sid in self._refusals if sid not in followed]:
+                del self._refusals[gone]  # ended sessions are not followed: forget their notes
             return emitted
 
     async def _read(self, target: sessions.FollowTarget, roots: list[str]) -> ReadResult | None:
