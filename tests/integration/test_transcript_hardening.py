@@ -139,3 +139,28 @@ async def test_an_oversized_line_is_skipped_and_the_lines_after_it_are_read(
             f.write(b"y" * 1000 + b"\n" + _line("after"))
         assert await _texts(ws, 2) == [("big", 0, "before"), ("big", 1, "after")]
     assert daemon.log().count("is longer than 4096 bytes; it is skipped") == 2
+
+
+async def test_a_huge_backlog_in_one_transcript_does_not_hold_up_the_others(
+    daemon_factory: Callable[..., Daemon], tmp_path: Path
+) -> None:
+    root = tmp_path / "transcripts"
+    root.mkdir()
+    backlog, small = root / "backlog.jsonl", root / "small.jsonl"
+    backlog.write_bytes(b"".join(_line(f"m{i}") for i in range(12_000)))
+    small.write_bytes(_line("hello"))
+    daemon = daemon_factory("--transcript-root", str(root))
+    async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=30) as http:
+        await ws.subscribe(["session.message:session_id=small"])
+        await http.post("/api/hooks/claude", json=_start("backlog", backlog, tmp_path))
+        await http.post("/api/hooks/claude", json=_start("small", small, tmp_path))
+        assert await _texts(ws, 1) == [("small", 0, "hello")]
+        # The small session was read while the backlog was still being taken in.
+        assert (await http.get("/api/sessions/backlog")).json()["message_count"] < 12_000
+        # And the backlog is taken in whole, in later passes.
+        for _ in range(600):
+            if (await http.get("/api/sessions/backlog")).json()["message_count"] == 12_000:
+                break
+            await asyncio.sleep(0.1)
+        else:
+            raise AssertionError("the backlog was never read to its end")

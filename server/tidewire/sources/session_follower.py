@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 # How long an ended session's transcript is still read, for lines written just before the end.
 _TAIL_AFTER_END = timedelta(seconds=30)
 _GIT_TIMEOUT_S = 3.0
+# Reads of one transcript per follow pass (each up to 500 messages or 32 MiB).
+_STEPS_PER_PASS = 8
 
 
 class SessionTracker:
@@ -176,9 +178,13 @@ class SessionTracker:
             log.warning("session %s: transcript not followed: %s", session_id, reason)
 
     async def _follow(self, target: sessions.FollowTarget, roots: list[str]) -> int:
-        """Reads one transcript until it has nothing new; returns how many messages were emitted."""
+        """Reads one transcript until it has nothing new; returns how many messages were emitted.
+
+        At most `_STEPS_PER_PASS` reads: a huge backlog in one file is taken over several passes
+        (the next one starts at once), so the other sessions are read in between.
+        """
         emitted = 0
-        while True:
+        for _ in range(_STEPS_PER_PASS):
             result = await self._read(target, roots)
             if result is None:
                 return emitted
@@ -194,6 +200,8 @@ class SessionTracker:
             target = sessions.FollowTarget(target.session_id, target.path, new_json)
             if not result.messages and not result.more:
                 return emitted
+        self.nudge()
+        return emitted
 
     async def end_idle(self) -> None:
         cutoff = format_utc(datetime.now(UTC) - timedelta(seconds=self.idle_timeout))
