@@ -323,3 +323,33 @@ def test_only_paths_under_the_roots_are_read(tmp_path: Path) -> None:
         str(tmp_path / "alias" / "ok.jsonl"), TranscriptCursor(), roots=[str(tmp_path / "alias")]
     )
     assert [m.content[0].text for m in via_alias.messages] == ["ok"]
+
+
+@given(
+    sizes=st.lists(st.integers(min_value=1, max_value=1200), min_size=1, max_size=10),
+    cuts=st.lists(st.integers(min_value=0, max_value=12_000), max_size=8),
+)
+def test_lines_over_the_cap_are_skipped_whatever_the_read_points(sizes: list[int], cuts: list[int]) -> None:
+    """Each line within the cap is emitted once, in order; each over it is skipped, wherever reads fall."""
+    cap = 512
+    lines = [_line(_user("z" * n)) for n in sizes]
+    data = b"".join(lines)
+    expected = [len(line) for line in lines if len(line) - 1 <= cap]
+    points = sorted({min(c, len(data)) for c in cuts} | {len(data)})
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "t.jsonl"
+        cursor = TranscriptCursor()
+        seen: list[int] = []
+        skipped = 0
+        for point in points:
+            path.write_bytes(data[:point])
+            while True:
+                result = read_new(str(path), cursor, limit=2, max_line_bytes=cap)
+                seen += [len(_line(_user(m.content[0].text or ""))) for m in result.messages]
+                skipped += len(result.long_lines)
+                if result.cursor == cursor:
+                    break
+                cursor = result.cursor
+    assert seen == expected
+    assert skipped == len(lines) - len(expected)
+    assert cursor.next_index == len(seen)
