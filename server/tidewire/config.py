@@ -2,7 +2,8 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``web_dist``),
+``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``allow_reinit``,
+``web_dist``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
 entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
@@ -74,6 +75,8 @@ class Settings:
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
     allow_test_events: bool = False
+    # Start on an empty database although the data dir shows it was in use (see store/startup.py).
+    allow_reinit: bool = False
     web_dist: Path = field(default_factory=default_web_dist)
     mcp_servers: list[dict[str, Any]] = field(default_factory=list)
     agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
@@ -133,6 +136,7 @@ _SERVER_KEYS: dict[str, type] = {
     "max_frame_bytes": int,
     "synchronous": str,
     "allow_test_events": bool,
+    "allow_reinit": bool,
     "web_dist": str,
 }
 
@@ -149,6 +153,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_WEB_DIST": "web_dist",
+    "TIDEWIRE_ALLOW_REINIT": "allow_reinit",
 }
 
 
@@ -214,6 +219,12 @@ def _coerce(key: str, value: str, where: str) -> Any:
             raise InvalidArgument(f"{where} must be an integer, not {value!r}") from None
     if kind is list:
         return [part.strip() for part in value.split(",") if part.strip()]
+    if kind is bool:
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise InvalidArgument(f"{where} must be true or false, not {value!r}")
     return value
 
 
