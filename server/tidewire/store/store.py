@@ -167,10 +167,23 @@ class Store:
 
     @classmethod
     async def open(
-        cls, path: Path | str, retain: int = 10_000, synchronous: str = "full", **checks: Any
+        cls,
+        path: Path | str,
+        retain: int = 10_000,
+        synchronous: str = "full",
+        *,
+        mark: HighWaterMark | None = None,
+        existing_state: list[str] | None = None,
+        allow_reinit: bool = False,
     ) -> Store:
-        """``checks``: ``mark``, ``existing_state``, ``allow_reinit`` (see ``__init__``)."""
-        store = cls(Path(path), retain, synchronous, **checks)
+        store = cls(
+            Path(path),
+            retain,
+            synchronous,
+            mark=mark,
+            existing_state=existing_state,
+            allow_reinit=allow_reinit,
+        )
         try:
             await asyncio.get_running_loop().run_in_executor(store._writer, store._open_sync)
         except BaseException:
@@ -180,10 +193,24 @@ class Store:
 
     @classmethod
     def open_sync(
-        cls, path: Path | str, retain: int = 10_000, synchronous: str = "full", **checks: Any
+        cls,
+        path: Path | str,
+        retain: int = 10_000,
+        synchronous: str = "full",
+        *,
+        mark: HighWaterMark | None = None,
+        existing_state: list[str] | None = None,
+        allow_reinit: bool = False,
     ) -> Store:
         """Open from synchronous code (app construction); same result as ``open``."""
-        store = cls(Path(path), retain, synchronous, **checks)
+        store = cls(
+            Path(path),
+            retain,
+            synchronous,
+            mark=mark,
+            existing_state=existing_state,
+            allow_reinit=allow_reinit,
+        )
         try:
             store._writer.submit(store._open_sync).result()
         except BaseException:
