@@ -11,7 +11,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from mcp import Client
 from support import Daemon
+from support.mcp import call_error
 
 EXIT_NO_SPACE = 6
 EXIT_CHECKPOINT_FAILED = 7
@@ -46,7 +48,7 @@ def _fill(disk: Path) -> Path:
     return filler
 
 
-def test_a_full_disk_refuses_writes_with_507_and_recovers(
+async def test_a_full_disk_refuses_writes_with_507_and_recovers(
     small_disk: Path, daemon_factory: Callable[..., Daemon]
 ) -> None:
     # The mount itself is the data dir, so the daemon's log (beside it) is on the roomy disk.
@@ -60,6 +62,9 @@ def test_a_full_disk_refuses_writes_with_507_and_recovers(
         assert r.headers["content-type"] == "application/json"
         assert r.json()["error"]["code"] == "storage_full"
         assert "free disk space" in r.json()["error"]["message"]
+    async with Client(daemon.base_url + "/mcp", cache=None) as client:
+        text = await call_error(client, "create_task", title="by a tool", description="x" * 2000)
+        assert "storage_full: no space left" in text
     assert daemon.health()["seq"] == 1
     assert [t["title"] for t in daemon.get("/api/tasks").json()["items"]] == ["before"]
 
