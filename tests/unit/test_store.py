@@ -18,7 +18,7 @@ from support.examples import example_data
 from tidewire.errors import Conflict, InvalidArgument
 from tidewire.protocol.models import TaskEventData
 from tidewire.store import LogEntry, Store, Tx
-from tidewire.store.errors import RefusedEmpty, StorageFull, translate
+from tidewire.store.errors import RefusedEmpty, StorageDamaged, StorageFull, translate
 from tidewire.store.migrations import MigrationError, discover, migrate
 from tidewire.store.watermark import FileMark, Mark, MarkError, Verdict, reconcile
 
@@ -391,5 +391,10 @@ def test_storage_failures_become_domain_errors(tmp_path: Path) -> None:
     assert isinstance(translate(full, tmp_path / "db"), StorageFull)
     assert translate(full, tmp_path / "db").status == 507  # type: ignore[attr-defined]
     assert isinstance(translate(OSError(errno.ENOSPC, "no space"), tmp_path / "db"), StorageFull)
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
+    damaged = translate(corrupt, tmp_path / "db")
+    assert isinstance(damaged, StorageDamaged) and damaged.status == 503
+    assert str(tmp_path / "db") in damaged.message
     other = sqlite3.OperationalError("no such table")
     assert translate(other, tmp_path / "db") is other
