@@ -5,6 +5,7 @@ a documented exit code. Real daemons, real files."""
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -145,3 +146,26 @@ def test_a_database_with_damaged_pages_is_one_line_and_exit_4(
     assert "Traceback" not in log
     [line] = [line for line in log.splitlines() if line.strip()]
     assert "is damaged" in line and "malformed" in line
+
+
+def test_damage_found_after_start_up_answers_503_storage_damaged(
+    daemon_factory: Callable[..., Daemon],
+) -> None:
+    daemon = daemon_factory()
+    for i in range(20):
+        assert daemon.post("/api/tasks", {"title": f"t{i}"}).status_code == 201
+    assert daemon.stop() == 0
+    db = daemon.data_dir / "tidewire.db"
+    conn = sqlite3.connect(db)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    [root] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'").fetchone()
+    conn.close()
+    with db.open("r+b") as fh:  # the tasks table only: start-up does not read it
+        fh.seek((root - 1) * page_size)
+        fh.write(os.urandom(page_size))
+    daemon.start()
+    r = daemon.get("/api/tasks")
+    assert r.status_code == 503 and r.headers["content-type"] == "application/json"
+    error = r.json()["error"]
+    assert error["code"] == "storage_damaged" and str(db) in error["message"]
+    assert daemon.health()["status"] == "ok"
