@@ -465,7 +465,7 @@ class Store:
             return
         try:
             self._mark.advance(mark)
-        except OSError as exc:
+        except Exception as exc:  # after COMMIT nothing may stop the group's futures being settled
             # The group is committed: failing its writes now would make callers retry changes
             # that were made. The mark trails instead, so a later loss of these seqs may go unseen.
             log.error("storage: could not record the high-water mark %s: %s", mark, exc)
