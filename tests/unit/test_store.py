@@ -398,3 +398,27 @@ def test_storage_failures_become_domain_errors(tmp_path: Path) -> None:
     assert str(tmp_path / "db") in damaged.message
     other = sqlite3.OperationalError("no such table")
     assert translate(other, tmp_path / "db") is other
+
+
+async def test_a_mark_that_cannot_be_written_fails_no_committed_write(tmp_path: Path) -> None:
+    class Failing:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def load(self) -> Mark | None:
+            return None
+
+        def advance(self, mark: Mark) -> None:
+            self.calls += 1
+            if self.calls > 1:  # the start-up write succeeds, the commits' do not
+                raise OSError(errno.EIO, "I/O error")
+
+        def close(self) -> None:
+            pass
+
+    store = await Store.open(tmp_path / "db.sqlite", mark=Failing())
+    try:
+        assert await asyncio.gather(*(store.write(_emit_task) for _ in range(3))) == [1, 2, 3]
+        assert [n.code for n in store.notices] == ["mark_write_failed"]
+    finally:
+        await store.close()
