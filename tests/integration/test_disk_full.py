@@ -95,7 +95,13 @@ def test_starting_on_a_full_disk_is_one_line_and_exit_6(
     daemon = daemon_factory(data_dir=small_disk, start=False)
     with contextlib.closing(daemon.log_path.open("w")):
         pass
-    assert daemon.spawn().wait(60) == EXIT_NO_SPACE
+    proc = daemon.spawn()
+    try:
+        assert proc.wait(60) == EXIT_NO_SPACE
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     log = daemon.log()
     assert "Traceback" not in log
     [line] = [line for line in log.splitlines() if line.strip()]

@@ -47,7 +47,12 @@ def test_a_deleted_lock_file_does_not_let_a_second_daemon_in(
     (first.data_dir / "tidewire.lock").unlink()
     second = daemon_factory(data_dir=first.data_dir, start=False)
     proc = second.spawn()
-    assert proc.wait(60) == 3
+    try:
+        assert proc.wait(60) == 3
+    finally:
+        if proc.poll() is None:  # it got in: do not leave it running
+            proc.kill()
+            proc.wait()
     assert "already using the data directory" in second.log()
     # The first daemon still owns the log: its next write takes the next seq.
     assert first.emit(*_tasks(1)[0]) == seq + 1

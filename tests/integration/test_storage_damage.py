@@ -21,7 +21,14 @@ def _fill(daemon: Daemon, n: int) -> list[int]:
 
 
 def _refused(daemon: Daemon) -> tuple[int, str]:
-    code = daemon.spawn().wait(60)
+    """Start a daemon that must refuse; one that starts after all is killed, not left running."""
+    proc = daemon.spawn()
+    try:
+        code = proc.wait(60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
     return code, daemon.log()
 
 
