@@ -23,11 +23,20 @@ _STATE_DDL = "CREATE TABLE IF NOT EXISTS bench_state (id TEXT PRIMARY KEY, body 
 
 
 async def _store_rate(
-    count: int, concurrency: int, data_dir: Path, synchronous: str = "full"
+    count: int, concurrency: int, data_dir: Path, synchronous: str = "full", with_mark: bool = True
 ) -> dict[str, Any]:
     from tidewire.store import Store
+    from tidewire.store.startup import MARK_NAME
+    from tidewire.store.watermark import FileMark
 
-    store = await Store.open(data_dir / "tidewire.db", retain=max(count, 10_000), synchronous=synchronous)
+    # The daemon keeps a high-water mark beside its database (one pwrite + fdatasync per group
+    # commit); the cases without it show what that costs.
+    store = await Store.open(
+        data_dir / "tidewire.db",
+        retain=max(count, 10_000),
+        synchronous=synchronous,
+        mark=FileMark(data_dir / MARK_NAME) if with_mark else None,
+    )
     try:
         await store.write(lambda tx: tx.conn.execute(_STATE_DDL))
         payloads = [sample.task_data(i) for i in range(count)]
@@ -70,6 +79,7 @@ async def _store_rate(
             "events": count,
             "in_flight": concurrency,
             "synchronous": synchronous,
+            "high_water_mark": with_mark,
             "published": published,
             "seconds": seconds,
             "events_per_s": ratio(count, seconds),
@@ -127,18 +137,28 @@ async def run_suite(count: int, with_daemon: bool) -> dict[str, Any]:
             # Store.write with one write in flight (no group commit possible) and with 32 in flight
             # (group commit merges what queues up), at both `synchronous` levels the store offers.
             cases = {
-                "a_sequential": (1, "full"),
-                "a_concurrent": (32, "full"),
-                "a_sequential_normal": (1, "normal"),
-                "a_concurrent_normal": (32, "normal"),
+                "a_sequential": (1, "full", True),
+                "a_concurrent": (32, "full", True),
+                "a_sequential_normal": (1, "normal", True),
+                "a_concurrent_normal": (32, "normal", True),
+                "a_sequential_nomark": (1, "full", False),
+                "a_concurrent_nomark": (32, "full", False),
+                "a_sequential_normal_nomark": (1, "normal", False),
+                "a_concurrent_normal_nomark": (32, "normal", False),
             }
             try:
-                for key, (in_flight, level) in cases.items():
+                for key, (in_flight, level, with_mark) in cases.items():
                     (root / key).mkdir()
-                    out[key] = await _store_rate(count, in_flight, root / key, level)
+                    out[key] = await _store_rate(count, in_flight, root / key, level, with_mark)
             except Exception as exc:
                 out["error"] = repr(exc)
                 return out
             for key in cases:
                 out[f"{key}_over_sqlite"] = ratio(out[key]["events_per_s"], base["events_per_s"])
+            for key in cases:
+                if not key.endswith("_nomark"):
+                    # Below 1: the share of the throughput without the mark that is left with it.
+                    out[f"{key}_mark_over_nomark"] = ratio(
+                        out[key]["events_per_s"], out[f"{key}_nomark"]["events_per_s"]
+                    )
     return out

@@ -25,6 +25,7 @@ from .context import AppContext
 from .middleware import GuardMiddleware
 from .security import SecurityPolicy
 from .store import Store
+from .store.startup import open_daemon_store
 from .webui import web_app
 from .ws import Hub, SocketEndpoint
 
@@ -69,9 +70,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
 
     The store is closed by the app's lifespan on shutdown.
     """
-    store = store if store is not None else Store.open_sync(
-        settings.db_path, retain=settings.retain, synchronous=settings.synchronous
-    )
+    store = store if store is not None else open_daemon_store(settings)
     bus = SqliteEventBus(store, settings.retain)
     ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
     hub = Hub()

@@ -2,8 +2,8 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``web_dist``,
-``transcript_roots``, ``transcript_max_line_bytes``),
+``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``allow_reinit``,
+``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
 entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
@@ -76,6 +76,8 @@ class Settings:
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
     allow_test_events: bool = False
+    # Start on an empty database although the data dir shows it was in use (see store/startup.py).
+    allow_reinit: bool = False
     web_dist: Path = field(default_factory=default_web_dist)
     mcp_servers: list[dict[str, Any]] = field(default_factory=list)
     agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
@@ -144,6 +146,7 @@ _SERVER_KEYS: dict[str, type] = {
     "max_frame_bytes": int,
     "synchronous": str,
     "allow_test_events": bool,
+    "allow_reinit": bool,
     "web_dist": str,
     "transcript_roots": list,
     "transcript_max_line_bytes": int,
@@ -164,6 +167,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_WEB_DIST": "web_dist",
     "TIDEWIRE_TRANSCRIPT_ROOTS": "transcript_roots",
     "TIDEWIRE_TRANSCRIPT_MAX_LINE_BYTES": "transcript_max_line_bytes",
+    "TIDEWIRE_ALLOW_REINIT": "allow_reinit",
 }
 
 
@@ -229,6 +233,12 @@ def _coerce(key: str, value: str, where: str) -> Any:
             raise InvalidArgument(f"{where} must be an integer, not {value!r}") from None
     if kind is list:
         return [part.strip() for part in value.split(",") if part.strip()]
+    if kind is bool:
+        if value.strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if value.strip().lower() in ("0", "false", "no", "off"):
+            return False
+        raise InvalidArgument(f"{where} must be true or false, not {value!r}")
     return value
 
 

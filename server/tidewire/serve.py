@@ -8,6 +8,7 @@ import contextlib
 import logging
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 from collections.abc import Iterator
@@ -18,6 +19,8 @@ import uvicorn
 from .config import Settings, load_settings
 from .errors import DomainError
 from .lockfile import AlreadyRunning, DataDirLock
+from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
+from .store.startup import open_daemon_store
 from .ws import Hub
 
 
@@ -73,6 +76,13 @@ def add_parser(subparsers: Any) -> None:
         type=int,
         help="longest transcript line read (default 8 MiB); longer lines are skipped",
     )
+    p.add_argument(
+        "--allow-reinit",
+        dest="allow_reinit",
+        action="store_true",
+        default=None,
+        help="start a new, empty database even though the data directory was in use (once, on purpose)",
+    )
     p.add_argument("--log-level", dest="log_level", default="warning", help="uvicorn log level")
     p.set_defaults(func=run)
 
@@ -112,7 +122,15 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
         print(f"tidewire: {exc}", file=sys.stderr)
         return 3
     try:
-        app = create_app(settings)
+        try:
+            store = open_daemon_store(settings)
+        except StoreStartError as exc:
+            print(f"tidewire: {exc.message}", file=sys.stderr)
+            return exc.exit_code
+        except (OSError, sqlite3.Error) as exc:
+            print(f"tidewire: could not open the database {settings.db_path}: {exc}", file=sys.stderr)
+            return 1
+        app = create_app(settings, store)
         heartbeat = settings.heartbeat_ms / 1000
         config = uvicorn.Config(
             app,
@@ -131,6 +149,13 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
         server = _Server(config)
         server.hub = app.state.hub
         asyncio.run(server.serve())
+        if store.close_error:
+            print(
+                f"tidewire: shutdown was not clean: {store.close_error}; nothing is lost (the changes are "
+                f"in {settings.db_path.name}-wal and the next start reads them), but free disk space first",
+                file=sys.stderr,
+            )
+            return EXIT_CHECKPOINT_FAILED
         return 0 if server.started else 1
     finally:
         lock.release()
@@ -155,6 +180,7 @@ def run(args: argparse.Namespace) -> int:
             "allow_test_events",
             "transcript_roots",
             "transcript_max_line_bytes",
+            "allow_reinit",
         )
     }
     try:

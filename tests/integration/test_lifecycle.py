@@ -39,6 +39,25 @@ def test_a_second_daemon_on_the_same_data_dir_refuses_to_start(daemon_factory: C
     assert first.health()["status"] == "ok"
 
 
+def test_a_deleted_lock_file_does_not_let_a_second_daemon_in(
+    daemon_factory: Callable[..., Daemon],
+) -> None:
+    first = daemon_factory()
+    seq = first.emit(*_tasks(1)[0])
+    (first.data_dir / "tidewire.lock").unlink()
+    second = daemon_factory(data_dir=first.data_dir, start=False)
+    proc = second.spawn()
+    try:
+        assert proc.wait(60) == 3
+    finally:
+        if proc.poll() is None:  # it got in: do not leave it running
+            proc.kill()
+            proc.wait()
+    assert "already using the data directory" in second.log()
+    # The first daemon still owns the log: its next write takes the next seq.
+    assert first.emit(*_tasks(1)[0]) == seq + 1
+
+
 def test_kill_9_loses_no_returned_change_and_reuses_no_seq(daemon: Daemon) -> None:
     before = daemon.health()
     seqs = [daemon.emit(t, d) for t, d in _tasks(15)]

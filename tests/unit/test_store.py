@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import os
 import signal
 import sqlite3
@@ -17,7 +18,9 @@ from support.examples import example_data
 from tidewire.errors import Conflict, InvalidArgument
 from tidewire.protocol.models import TaskEventData
 from tidewire.store import LogEntry, Store, Tx
+from tidewire.store.errors import RefusedEmpty, StorageDamaged, StorageFull, translate
 from tidewire.store.migrations import MigrationError, discover, migrate
+from tidewire.store.watermark import FileMark, Mark, MarkError, Verdict, reconcile
 
 
 async def _open(tmp_path: Path, retain: int = 10_000) -> Store:
@@ -293,3 +296,129 @@ def test_kill_9_keeps_every_write_that_returned(tmp_path: Path, level: str) -> N
         conn.close()
     assert head >= returned
     assert seqs == list(range(1, head + 1))
+
+
+# -- the high-water mark --------------------------------------------------------------------------
+
+
+def test_the_mark_survives_a_torn_write_of_either_slot(tmp_path: Path) -> None:
+    path = tmp_path / "tidewire.mark"
+    mark = FileMark(path)
+    assert mark.load() is None
+    for seq in range(1, 6):
+        mark.advance(Mark("ep_a", seq))
+    mark.close()
+    assert path.stat().st_size == 1024
+    assert FileMark(path).load() == Mark("ep_a", 5)
+    # Generation 5 went to slot 1; tear it: the other slot still holds the previous mark.
+    data = bytearray(path.read_bytes())
+    data[512 + 20] ^= 0xFF
+    path.write_bytes(bytes(data))
+    again = FileMark(path)
+    assert again.load() == Mark("ep_a", 4)
+    again.advance(Mark("ep_a", 6))  # overwrites the torn slot's partner, not the good one
+    again.close()
+    assert FileMark(path).load() == Mark("ep_a", 6)
+    path.write_bytes(b"\xff" * 1024)
+    with pytest.raises(MarkError, match="damaged"):
+        FileMark(path).load()
+
+
+@pytest.mark.parametrize(
+    ("db", "mark", "state", "allow", "verdict"),
+    [
+        (None, None, [], False, Verdict.FRESH),
+        (None, None, ["worktrees/ holds checkouts"], False, Verdict.REFUSE_EMPTY),
+        (None, None, ["worktrees/ holds checkouts"], True, Verdict.REINIT),
+        (Mark("e", 5), None, [], False, Verdict.NO_MARK),
+        (Mark("e", 5), Mark("e", 5), [], False, Verdict.OK),
+        (Mark("e", 9), Mark("e", 5), [], False, Verdict.OK),  # crashed between COMMIT and the mark
+        (Mark("e", 4), Mark("e", 5), [], False, Verdict.BEHIND),
+        (Mark("e", 4), Mark("f", 5), [], False, Verdict.OTHER_EPOCH),
+    ],
+)
+def test_reconcile(
+    db: Mark | None, mark: Mark | None, state: list[str], allow: bool, verdict: Verdict
+) -> None:
+    decision = reconcile(db, mark, state=state, allow_reinit=allow)
+    assert decision.verdict is verdict
+    assert bool(decision.message) == (verdict not in (Verdict.FRESH, Verdict.OK, Verdict.NO_MARK))
+
+
+async def test_the_mark_follows_every_group_commit_and_a_lost_tail_starts_a_new_epoch(
+    tmp_path: Path,
+) -> None:
+    mark_path = tmp_path / "tidewire.mark"
+    store = await Store.open(tmp_path / "db.sqlite", mark=FileMark(mark_path))
+    await asyncio.gather(*(store.write(_emit_task) for _ in range(20)))
+    # Read while the store is open: the mark is durable before a write returns.
+    assert FileMark(mark_path).load() == Mark(store.epoch, 20)
+    epoch = store.epoch
+    await store.close()
+    # The database loses its last commits (as a deleted WAL or a restored copy would).
+    conn = sqlite3.connect(tmp_path / "db.sqlite", isolation_level=None)
+    conn.execute("DELETE FROM events WHERE seq > 12")
+    conn.execute("UPDATE meta SET value = '12' WHERE key = 'head_seq'")
+    conn.close()
+    again = await Store.open(tmp_path / "db.sqlite", mark=FileMark(mark_path))
+    try:
+        assert again.epoch != epoch and again.head == 12
+        [notice] = again.notices
+        assert notice.code == "behind" and "events 13-20" in notice.message
+        assert FileMark(mark_path).load() == Mark(again.epoch, 12)
+        assert await again.write(_emit_task) == 13
+    finally:
+        await again.close()
+
+
+async def test_an_empty_database_beside_a_mark_is_refused_and_left_empty(tmp_path: Path) -> None:
+    mark_path = tmp_path / "tidewire.mark"
+    FileMark(mark_path).advance(Mark("ep_old", 7))
+    db = tmp_path / "db.sqlite"
+    with pytest.raises(RefusedEmpty, match="records epoch ep_old seq 7"):
+        await Store.open(db, mark=FileMark(mark_path))
+    assert db.stat().st_size == 0
+    store = await Store.open(db, mark=FileMark(mark_path), allow_reinit=True)
+    try:
+        assert store.epoch != "ep_old" and store.head == 0 and store.notices[0].code == "reinit"
+    finally:
+        await store.close()
+
+
+def test_storage_failures_become_domain_errors(tmp_path: Path) -> None:
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13  # type: ignore[attr-defined]
+    assert isinstance(translate(full, tmp_path / "db"), StorageFull)
+    assert translate(full, tmp_path / "db").status == 507  # type: ignore[attr-defined]
+    assert isinstance(translate(OSError(errno.ENOSPC, "no space"), tmp_path / "db"), StorageFull)
+    corrupt = sqlite3.DatabaseError("database disk image is malformed")
+    corrupt.sqlite_errorcode = 11  # type: ignore[attr-defined]
+    damaged = translate(corrupt, tmp_path / "db")
+    assert isinstance(damaged, StorageDamaged) and damaged.status == 503
+    assert str(tmp_path / "db") in damaged.message
+    other = sqlite3.OperationalError("no such table")
+    assert translate(other, tmp_path / "db") is other
+
+
+async def test_a_mark_that_cannot_be_written_fails_no_committed_write(tmp_path: Path) -> None:
+    class Failing:
+        def __init__(self) -> None:
+            self.calls = 0
+
+        def load(self) -> Mark | None:
+            return None
+
+        def advance(self, mark: Mark) -> None:
+            self.calls += 1
+            if self.calls > 1:  # the start-up write succeeds, the commits' do not
+                raise OSError(errno.EIO, "I/O error")
+
+        def close(self) -> None:
+            pass
+
+    store = await Store.open(tmp_path / "db.sqlite", mark=Failing())
+    try:
+        assert await asyncio.gather(*(store.write(_emit_task) for _ in range(3))) == [1, 2, 3]
+        assert [n.code for n in store.notices] == ["mark_write_failed"]
+    finally:
+        await store.close()

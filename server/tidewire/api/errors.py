@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -10,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import DomainError
+from ..store.errors import is_storage_full
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -53,7 +55,18 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body(code, message), status_code=exc.status_code, headers=exc.headers)
 
 
+async def _storage(_: Request, exc: Exception) -> JSONResponse:
+    # The store already turns a full disk into StorageFull (a DomainError); this catches ENOSPC from
+    # anything else a request writes (logs, checkouts). Any other error goes on to the 500 handler.
+    if not is_storage_full(exc):
+        raise exc
+    message = "no space left on the daemon's disk: the change was not made; free disk space and retry"
+    return JSONResponse(error_body("storage_full", message), status_code=507)
+
+
 def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(OSError, _storage)
+    app.add_exception_handler(sqlite3.Error, _storage)
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)

@@ -11,16 +11,34 @@ from .deps import Ctx, set_seq
 router = APIRouter(tags=["health"])
 
 
+class StorageNotice(BaseModel):
+    """A storage incident detected at start-up (a database behind its high-water mark, a re-initialised
+    data dir); the last one stays listed, with its time, until another replaces it."""
+
+    code: str
+    message: str
+    at: str
+
+
 class Health(BaseModel):
     status: str
     server_id: str
     epoch: str
     seq: int
     version: str
+    storage_notices: list[StorageNotice] = []
 
 
 @router.get("/api/health", response_model=Health)
 async def health(response: Response, ctx: Ctx) -> Health:
     seq = ctx.bus.head
     set_seq(response, seq)
-    return Health(status="ok", server_id=ctx.server_id, epoch=ctx.bus.epoch, seq=seq, version=__version__)
+    notices = [StorageNotice(code=n.code, message=n.message, at=n.at) for n in ctx.store.notices]
+    return Health(
+        status="ok",
+        server_id=ctx.server_id,
+        epoch=ctx.bus.epoch,
+        seq=seq,
+        version=__version__,
+        storage_notices=notices,
+    )

@@ -8,6 +8,9 @@ listeners (the event bus) on the event loop right after COMMIT, before ``write``
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
+import logging
 import secrets
 import sqlite3
 import threading
@@ -23,7 +26,11 @@ from ..errors import DomainError, InvalidArgument
 from ..protocol import EVENT_MODELS
 from .clock import utc_now
 from .entry import LogEntry
+from .errors import RefusedEmpty, start_error, translate
 from .migrations import migrate
+from .watermark import HighWaterMark, Mark, MarkError, Verdict, reconcile
+
+log = logging.getLogger("tidewire.store")
 
 T = TypeVar("T")
 CommitListener = Callable[[list[LogEntry]], None]
@@ -35,6 +42,15 @@ _READERS = 2
 # FULL also fsyncs the WAL on every commit, so a commit survives power loss or an OS crash;
 # NORMAL fsyncs only at checkpoints, so the last transactions may be lost on power loss.
 SYNCHRONOUS_LEVELS = ("full", "normal")
+
+
+@dataclass(frozen=True, slots=True)
+class StorageNotice:
+    """Something an operator must know about the storage (shown by ``GET /api/health``)."""
+
+    code: str
+    message: str
+    at: str
 
 
 def _connect(path: Path) -> sqlite3.Connection:
@@ -108,7 +124,16 @@ def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 class Store:
     """The daemon's database. Create with ``await Store.open(path, retain=...)``."""
 
-    def __init__(self, path: Path, retain: int, synchronous: str = "full") -> None:
+    def __init__(
+        self,
+        path: Path,
+        retain: int,
+        synchronous: str = "full",
+        *,
+        mark: HighWaterMark | None = None,
+        existing_state: list[str] | None = None,
+        allow_reinit: bool = False,
+    ) -> None:
         if synchronous not in SYNCHRONOUS_LEVELS:
             levels = ", ".join(SYNCHRONOUS_LEVELS)
             raise ValueError(f"synchronous must be one of {levels}, not {synchronous!r}")
@@ -129,32 +154,124 @@ class Store:
         self.head = 0
         self.epoch = ""
         self.server_id = ""
+        # Start-up checks against the high-water mark (see watermark.py); without a mark (tests,
+        # embedding) the store trusts its database as before.
+        self._mark = mark
+        self._existing_state = list(existing_state or [])
+        self._allow_reinit = allow_reinit
+        self.notices: list[StorageNotice] = []
+        # Set when the shutdown could not fold the WAL back in: `tidewire serve` must not exit 0.
+        self.close_error: str | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
     @classmethod
-    async def open(cls, path: Path | str, retain: int = 10_000, synchronous: str = "full") -> Store:
-        store = cls(Path(path), retain, synchronous)
-        await asyncio.get_running_loop().run_in_executor(store._writer, store._open_sync)
+    async def open(
+        cls,
+        path: Path | str,
+        retain: int = 10_000,
+        synchronous: str = "full",
+        *,
+        mark: HighWaterMark | None = None,
+        existing_state: list[str] | None = None,
+        allow_reinit: bool = False,
+    ) -> Store:
+        store = cls(
+            Path(path),
+            retain,
+            synchronous,
+            mark=mark,
+            existing_state=existing_state,
+            allow_reinit=allow_reinit,
+        )
+        try:
+            await asyncio.get_running_loop().run_in_executor(store._writer, store._open_sync)
+        except BaseException:
+            store._abandon()
+            raise
         return store
 
     @classmethod
-    def open_sync(cls, path: Path | str, retain: int = 10_000, synchronous: str = "full") -> Store:
+    def open_sync(
+        cls,
+        path: Path | str,
+        retain: int = 10_000,
+        synchronous: str = "full",
+        *,
+        mark: HighWaterMark | None = None,
+        existing_state: list[str] | None = None,
+        allow_reinit: bool = False,
+    ) -> Store:
         """Open from synchronous code (app construction); same result as ``open``."""
-        store = cls(Path(path), retain, synchronous)
-        store._writer.submit(store._open_sync).result()
+        store = cls(
+            Path(path),
+            retain,
+            synchronous,
+            mark=mark,
+            existing_state=existing_state,
+            allow_reinit=allow_reinit,
+        )
+        try:
+            store._writer.submit(store._open_sync).result()
+        except BaseException:
+            store._abandon()
+            raise
         return store
+
+    def _abandon(self) -> None:
+        self._closed = True
+        self._writer.shutdown(wait=True)
+        self._readers.shutdown(wait=True)
+        if self._mark is not None:
+            self._mark.close()
 
     def _open_sync(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = _connect(self.path)
+        try:
+            self._open_checked(conn)
+        except BaseException as exc:
+            conn.close()
+            raised = start_error(exc, self.path)
+            if raised is exc:
+                raise
+            raise raised from exc
+        self._wconn = conn
+
+    def _open_checked(self, conn: sqlite3.Connection) -> None:
+        # Read before anything is written: an empty file must stay empty if the start is refused.
+        initialised = (
+            conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+            is not None
+        )
+        stored: dict[str, str] = {}
+        if initialised:
+            stored = {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")}
+        on_disk: Mark | None = None
+        if "epoch" in stored:
+            max_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
+            on_disk = Mark(stored["epoch"], max(int(stored.get("head_seq", "0")), int(max_seq)))
+        mark, damaged = self._load_mark()
+        state = list(self._existing_state)
+        if mark is not None:
+            state.insert(0, f"{self._mark_name()} records epoch {mark.epoch} seq {mark.seq}")
+        elif damaged:
+            state.insert(0, f"a damaged {self._mark_name()}")
+        decision = reconcile(
+            on_disk, mark, state=state, allow_reinit=self._allow_reinit, mark_damaged=damaged
+        )
+        if decision.verdict is Verdict.REFUSE_EMPTY:
+            raise RefusedEmpty(f"refusing to start on {self.path}: {decision.message}")
+
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if str(mode).lower() != "wal":
             raise RuntimeError(f"could not put {self.path} in WAL mode (got {mode})")
         # FULL (default): a commit that returned survives power loss too, so a seq a client saw is
         # never reused. NORMAL: survives a process crash; see SYNCHRONOUS_LEVELS.
         conn.execute(f"PRAGMA synchronous = {self.synchronous.upper()}")
-        migrate(conn, utc_now())
+        now = utc_now()
+        migrate(conn, now)
+        notice: StorageNotice | None = None
         conn.execute("BEGIN IMMEDIATE")
         try:
             meta = {row["key"]: row["value"] for row in conn.execute("SELECT key, value FROM meta")}
@@ -170,14 +287,47 @@ class Store:
             # every emitting transaction, so they agree; max() is belt and braces.
             max_seq = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM events").fetchone()[0]
             head = max(int(meta["head_seq"]), int(max_seq))
+            if decision.verdict is Verdict.BEHIND:
+                # Seqs after `head` were seen by clients under the old epoch: a new epoch voids
+                # every cursor, so none of them is ever answered with a different event.
+                meta["epoch"] = "ep_" + secrets.token_hex(8)
+                conn.execute("UPDATE meta SET value = ? WHERE key = 'epoch'", (meta["epoch"],))
+            if decision.message:
+                notice = StorageNotice(decision.verdict.value, decision.message, now)
+                conn.execute(
+                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('storage_notice', ?)",
+                    (json.dumps({"code": notice.code, "message": notice.message, "at": notice.at}),),
+                )
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
             raise
-        self._wconn = conn
+        if notice is not None:
+            level = logging.ERROR if decision.verdict in (Verdict.BEHIND, Verdict.REINIT) else logging.WARNING
+            log.log(level, "storage: %s: %s", self.path, notice.message)
+            self.notices.append(notice)
+        elif "storage_notice" in meta:
+            # The last incident stays visible to operators across restarts, with its time.
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                raw = json.loads(meta["storage_notice"])
+                self.notices.append(StorageNotice(str(raw["code"]), str(raw["message"]), str(raw["at"])))
         self.epoch = meta["epoch"]
         self.server_id = meta["server_id"]
         self.head = head
+        if self._mark is not None:
+            self._mark.advance(Mark(self.epoch, head))
+
+    def _mark_name(self) -> str:
+        path = getattr(self._mark, "path", None)
+        return path.name if isinstance(path, Path) else "the high-water mark"
+
+    def _load_mark(self) -> tuple[Mark | None, bool]:
+        if self._mark is None:
+            return None, False
+        try:
+            return self._mark.load(), False
+        except MarkError:
+            return None, True
 
     async def close(self) -> None:
         if self._closed:
@@ -195,11 +345,29 @@ class Store:
     def _close_writer(self) -> None:
         if self._wconn is not None:
             # Fold the WAL back into the main file so the database is self-contained at rest.
+            # A failure (a full disk) loses nothing, the WAL keeps it and the next start reads it,
+            # but the shutdown was not clean, and the exit status must say so.
             try:
-                self._wconn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy = self._wconn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+                if busy:
+                    self.close_error = "the WAL checkpoint could not finish (the database was busy)"
+            except sqlite3.Error as exc:
+                self.close_error = f"the WAL checkpoint failed: {exc}"
             finally:
-                self._wconn.close()
+                try:
+                    self._wconn.close()
+                except sqlite3.Error as exc:
+                    self.close_error = self.close_error or f"closing the database failed: {exc}"
                 self._wconn = None
+                if self._mark is not None:
+                    self._mark.close()
+            if self.close_error:
+                log.error(
+                    "storage: %s: %s; the changes are kept in %s-wal",
+                    self.path,
+                    self.close_error,
+                    self.path.name,
+                )
 
     # -- listeners -------------------------------------------------------------------------
 
@@ -275,11 +443,15 @@ class Store:
             if conn is not None and conn.in_transaction:
                 conn.execute("ROLLBACK")
             # Nothing committed: every write of the batch fails with the reason (its own error first).
-            outcomes = [o if not o[0] else (False, exc) for o in outcomes]
-            outcomes += [(False, exc)] * (len(batch) - len(outcomes))
+            failure = translate(exc, self.path)
+            outcomes = [o if not o[0] else (False, failure) for o in outcomes]
+            outcomes += [(False, failure)] * (len(batch) - len(outcomes))
             outbox = []
+        outcomes = [(ok, value if ok else translate(value, self.path)) for ok, value in outcomes]
         if outbox:
             self.head = outbox[-1].seq
+            # Durable before anything of this group is acknowledged or published (watermark.py).
+            self._advance_mark(Mark(self.epoch, self.head))
             loops = {job.loop for job in batch}
             for loop in loops:
                 # Scheduled from this single writer thread before any result, so listeners run in
@@ -287,6 +459,19 @@ class Store:
                 loop.call_soon_threadsafe(self._publish, outbox)
         for job, (ok, value) in zip(batch, outcomes, strict=True):
             job.loop.call_soon_threadsafe(_settle, job.future, ok, value)
+
+    def _advance_mark(self, mark: Mark) -> None:
+        if self._mark is None:
+            return
+        try:
+            self._mark.advance(mark)
+        except Exception as exc:  # after COMMIT nothing may stop the group's futures being settled
+            # The group is committed: failing its writes now would make callers retry changes
+            # that were made. The mark trails instead, so a later loss of these seqs may go unseen.
+            log.error("storage: could not record the high-water mark %s: %s", mark, exc)
+            if not any(n.code == "mark_write_failed" for n in self.notices):
+                message = f"could not record the high-water mark: {exc}"
+                self.notices.append(StorageNotice("mark_write_failed", message, utc_now()))
 
     # -- reads -----------------------------------------------------------------------------
 
@@ -309,12 +494,18 @@ class Store:
 
     def _read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> tuple[T, int]:
         conn = self._reader_conn()
-        conn.execute("BEGIN")
         try:
-            seq = int(conn.execute("SELECT value FROM meta WHERE key = 'head_seq'").fetchone()[0])
-            value = fn(conn)
-        finally:
-            conn.execute("COMMIT")
+            conn.execute("BEGIN")
+            try:
+                seq = int(conn.execute("SELECT value FROM meta WHERE key = 'head_seq'").fetchone()[0])
+                value = fn(conn)
+            finally:
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            failure = translate(exc, self.path)
+            if failure is exc:
+                raise
+            raise failure from exc
         return value, seq
 
     def load_recent(self, limit: int) -> list[LogEntry]:
