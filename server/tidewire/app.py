@@ -18,6 +18,7 @@ from . import __version__
 from .api import ROUTERS
 from .api.errors import install_error_handlers
 from .api.events import test_router
+from .body_limit import BodyLimitMiddleware
 from .bus import SqliteEventBus
 from .components import COMPONENT_FACTORIES, component_name
 from .config import Settings
@@ -122,6 +123,12 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
         )
         app.router.routes.append(Mount("/mcp", app=mcp[0]))
     app.router.routes.append(Mount("/", app=web))  # type: ignore[arg-type]
+    # Added first, so it runs inside the guard: a refused request's body is never read.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        overrides=[("/api/hooks/", settings.max_hook_body_bytes)],
+    )
     app.add_middleware(GuardMiddleware, policy=policy, head=lambda: bus.head)
     return app
 

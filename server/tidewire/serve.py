@@ -49,6 +49,15 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--heartbeat-ms", dest="heartbeat_ms", type=int, help="socket heartbeat (default 30000)")
     p.add_argument("--max-frame-bytes", dest="max_frame_bytes", type=int, help="largest client frame (1 MiB)")
     p.add_argument(
+        "--max-body-bytes", dest="max_body_bytes", type=int, help="largest HTTP request body (4 MiB)"
+    )
+    p.add_argument(
+        "--max-hook-body-bytes",
+        dest="max_hook_body_bytes",
+        type=int,
+        help="largest hook payload, POST /api/hooks/* (16 MiB)",
+    )
+    p.add_argument(
         "--synchronous",
         choices=("full", "normal"),
         help="SQLite durability (default full; normal survives a crash, not a power cut)",
@@ -138,6 +147,8 @@ def run(args: argparse.Namespace) -> int:
             "max_lag",
             "heartbeat_ms",
             "max_frame_bytes",
+            "max_body_bytes",
+            "max_hook_body_bytes",
             "synchronous",
             "allow_test_events",
         )

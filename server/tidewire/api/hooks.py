@@ -13,20 +13,16 @@ from .deps import SEQ_HEADER, Ctx
 
 router = APIRouter(tags=["hooks"])
 
-# A hook payload carries at most a tool's input and response; beyond this it is refused.
-_MAX_BODY = 16 * 1024 * 1024
-
 
 @router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
 async def post_hook(
     source: str, request: Request, ctx: Ctx
 ) -> JSONResponse:
+    # The size limit (`max_hook_body_bytes`) is the body-limit middleware's, checked as bytes arrive.
     raw = await request.body()
-    if len(raw) > _MAX_BODY:
-        raise InvalidArgument(f"hook payload larger than {_MAX_BODY} bytes")
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise InvalidArgument("the hook payload is not JSON") from None
     outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
     head = ctx.bus.head
