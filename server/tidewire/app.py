@@ -23,6 +23,7 @@ from .bus import SqliteEventBus
 from .components import COMPONENT_FACTORIES, component_name
 from .config import Settings
 from .context import AppContext
+from .fallback import ServerPathsFirst
 from .middleware import GuardMiddleware
 from .security import SecurityPolicy
 from .store import Store
@@ -122,7 +123,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             Route("/mcp", endpoint=_PageOrEndpoint(web, mcp[0]), include_in_schema=False)
         )
         app.router.routes.append(Mount("/mcp", app=mcp[0]))
-    app.router.routes.append(Mount("/", app=web))  # type: ignore[arg-type]
+    app.router.routes.append(Mount("/", app=ServerPathsFirst(web, app.router.routes)))  # type: ignore[arg-type]
     # Added first, so it runs inside the guard: a refused request's body is never read.
     app.add_middleware(
         BodyLimitMiddleware,

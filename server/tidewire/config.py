@@ -111,6 +111,11 @@ class Settings:
                 f"refusing to bind to {self.host}: binding beyond loopback requires a token "
                 "(--token T or env TIDEWIRE_TOKEN)"
             )
+        if any(h.strip() == "*" for h in self.allow_hosts) and not self.token:
+            raise InvalidArgument(
+                "refusing --allow-host '*' without a token: any web page could then reach the daemon "
+                "through a DNS-rebinding name (set --token T or env TIDEWIRE_TOKEN, or name the hosts)"
+            )
         if not 0 < self.port < 65536:
             raise InvalidArgument(f"port must be 1..65535, not {self.port}")
         if self.retain < 1:
