@@ -18,6 +18,8 @@ import uvicorn
 from .config import Settings, load_settings
 from .errors import DomainError
 from .lockfile import AlreadyRunning, DataDirLock
+from .logs import install_accept_error_throttle, install_token_redaction
+from .rlimits import raise_nofile_limit
 from .ws import Hub
 
 
@@ -158,5 +160,9 @@ def run(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"tidewire: {exc.message}", file=sys.stderr)
         return 2
+    # Before anything logs: no record may carry the token, whatever handler writes it.
+    install_token_redaction(settings.token)
+    install_accept_error_throttle()
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    raise_nofile_limit()
     return serve(settings, args.log_level)
