@@ -18,6 +18,7 @@ from . import __version__
 from .api import ROUTERS
 from .api.errors import install_error_handlers
 from .api.events import test_router
+from .api.openapi import install_openapi
 from .body_limit import BodyLimitMiddleware
 from .bus import SqliteEventBus
 from .components import COMPONENT_FACTORIES, component_name
@@ -107,6 +108,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.state.hub = hub
     install_error_handlers(app)
+    install_openapi(app)
     app.router.routes.append(
         WebSocketRoute("/ws", SocketEndpoint(settings, bus, store.server_id, policy, hub))
     )

@@ -3,20 +3,45 @@
 from __future__ import annotations
 
 import json
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
+from ..sources.hook_payloads import MAX_ID_LENGTH
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
 
 router = APIRouter(tags=["hooks"])
 
 
-@router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
+# The CLI's own payload, read raw (it is kept as sent); documented here for the OpenAPI document.
+_HOOK_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "The agent CLI's hook payload as it sends it; other fields are kept.",
+                "required": ["session_id", "hook_event_name"],
+                "properties": {
+                    "session_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+                    "hook_event_name": {"type": "string", "minLength": 1},
+                },
+            }
+        }
+    },
+}
+
+
+@router.post(
+    "/api/hooks/{source}",
+    responses={200: {"description": "`{ok: true, events: [...]}`"}},
+    openapi_extra={"requestBody": _HOOK_BODY},
+)
 async def post_hook(
-    source: str, request: Request, ctx: Ctx
+    source: Annotated[str, Path(min_length=1, max_length=64)], request: Request, ctx: Ctx
 ) -> JSONResponse:
     # The size limit (`max_hook_body_bytes`) is the body-limit middleware's, checked as bytes arrive.
     raw = await request.body()
