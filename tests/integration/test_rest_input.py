@@ -54,3 +54,16 @@ def test_every_operation_documents_its_errors_with_the_error_shape(daemon: Daemo
                 if code.startswith(("4", "5")):
                     ref = response["content"]["application/json"]["schema"]["$ref"]
                     assert ref == "#/components/schemas/Error", (method, path, code)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", "1e400"])
+def test_non_finite_numbers_are_refused_not_stored(daemon: Daemon, number: str) -> None:
+    json_type = {"Content-Type": "application/json"}
+    hook = f'{{"session_id": "s-{number}", "hook_event_name": "Notification", "n": {number}}}'
+    r = daemon.post("/api/hooks/claude", content=hook.encode(), headers=json_type)
+    assert r.status_code == 422, (r.status_code, r.text[:200])
+    call = f'{{"tool_name": "t", "arguments": {{"a": [{number}]}}}}'
+    r = daemon.post("/api/mcp-servers/x/call", content=call.encode(), headers=json_type)
+    assert r.status_code == 422, (r.status_code, r.text[:200])
+    assert daemon.get(f"/api/sessions/s-{number}").status_code == 404
+    assert "Traceback" not in daemon.log()

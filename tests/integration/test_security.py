@@ -129,6 +129,8 @@ def test_help_mentions_the_flags() -> None:
         "--retain",
         "--heartbeat-ms",
         "--max-frame-bytes",
+        "--max-body-bytes",
+        "--max-hook-body-bytes",
         "--allow-test-events",
     ):
         assert flag in out

@@ -7,10 +7,12 @@ services trim (titles, labels, names) must not be blank; multi-line text has no 
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+import math
+from typing import Annotated, Any
 
 from fastapi import Path, Query
-from pydantic import BeforeValidator, Field, StrictStr
+from pydantic import AfterValidator, BeforeValidator, Field, StrictStr
 
 _LINE_CHAR = r"[^\x00-\x1f\x7f]"
 
@@ -39,3 +41,38 @@ def _integral(value: object) -> object:
 # integral float is taken as the integer; strings and bools are still refused. (After the
 # bounds, so the OpenAPI document shows them as minimum / maximum.)
 INTEGRAL = BeforeValidator(_integral)
+
+
+def finite_json(value: Any) -> Any:
+    """Refuse NaN and infinities anywhere in a parsed JSON value (Python's parser lets them in,
+    and nothing downstream can store or send them). Iterative: depth is the parser's limit."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            raise ValueError("NaN and infinite numbers are not JSON")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return value
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise ValueError(f"{text} is out of range for a JSON number")
+    return number
+
+
+def loads_strict(raw: bytes) -> Any:
+    """``json.loads`` without NaN, Infinity or numbers that overflow to infinity."""
+    return json.loads(raw, parse_constant=_not_json, parse_float=_finite_float)
+
+
+# A free-form JSON object (tool arguments) with only finite numbers.
+JsonObject = Annotated[dict[str, Any], AfterValidator(finite_json)]

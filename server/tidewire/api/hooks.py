@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
@@ -12,6 +11,7 @@ from ..errors import InvalidArgument
 from ..sources.hook_payloads import MAX_ID_LENGTH
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
+from .fields import loads_strict
 
 router = APIRouter(tags=["hooks"])
 
@@ -46,7 +46,7 @@ async def post_hook(
     # The size limit (`max_hook_body_bytes`) is the body-limit middleware's, checked as bytes arrive.
     raw = await request.body()
     try:
-        body = json.loads(raw)
+        body = loads_strict(raw)
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise InvalidArgument("the hook payload is not JSON") from None
     outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..sources.mcp_proxy import McpProxy
 from .deps import Ctx
+from .fields import JsonObject
 from .replies import listing, record
 
 router = APIRouter(tags=["mcp-servers"])
@@ -39,7 +40,7 @@ class HttpServer(BaseModel):
 class CallTool(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
     tool_name: Annotated[str, Field(min_length=1)]
-    arguments: dict[str, Any] = Field(default_factory=dict)
+    arguments: JsonObject = Field(default_factory=dict)
 
 
 @router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
