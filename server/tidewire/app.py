@@ -18,10 +18,13 @@ from . import __version__
 from .api import ROUTERS
 from .api.errors import install_error_handlers
 from .api.events import test_router
+from .api.openapi import install_openapi
+from .body_limit import BodyLimitMiddleware
 from .bus import SqliteEventBus
 from .components import COMPONENT_FACTORIES, component_name
 from .config import Settings
 from .context import AppContext
+from .fallback import ServerPathsFirst
 from .middleware import GuardMiddleware
 from .security import SecurityPolicy
 from .store import Store
@@ -104,6 +107,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     app.state.ctx = ctx
     app.state.hub = hub
     install_error_handlers(app)
+    install_openapi(app)
     app.router.routes.append(
         WebSocketRoute("/ws", SocketEndpoint(settings, bus, store.server_id, policy, hub))
     )
@@ -120,7 +124,13 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
             Route("/mcp", endpoint=_PageOrEndpoint(web, mcp[0]), include_in_schema=False)
         )
         app.router.routes.append(Mount("/mcp", app=mcp[0]))
-    app.router.routes.append(Mount("/", app=web))  # type: ignore[arg-type]
+    app.router.routes.append(Mount("/", app=ServerPathsFirst(web, app.router.routes)))  # type: ignore[arg-type]
+    # Added first, so it runs inside the guard: a refused request's body is never read.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        limit=settings.max_body_bytes,
+        overrides=[("/api/hooks/", settings.max_hook_body_bytes)],
+    )
     app.add_middleware(GuardMiddleware, policy=policy, head=lambda: bus.head)
     return app
 

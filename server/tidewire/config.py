@@ -2,7 +2,8 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``, ``synchronous``, ``allow_test_events``, ``allow_reinit``,
+``heartbeat_ms``, ``max_frame_bytes``, ``max_body_bytes``, ``max_hook_body_bytes``, ``synchronous``,
+``allow_test_events``, ``allow_reinit``,
 ``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
@@ -27,6 +28,10 @@ DEFAULT_PORT = 8787
 DEFAULT_RETAIN = 10_000
 DEFAULT_HEARTBEAT_MS = 30_000
 DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
+# Request bodies: 4 MiB everywhere (the MCP SDK's own default), 16 MiB for hook payloads,
+# which carry a tool's whole input and output.
+DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
+DEFAULT_MAX_HOOK_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
 DEFAULT_TRANSCRIPT_MAX_LINE_BYTES = 8 * 1024 * 1024
 
@@ -72,6 +77,8 @@ class Settings:
     max_lag: int | None = None
     heartbeat_ms: int = DEFAULT_HEARTBEAT_MS
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    max_hook_body_bytes: int = DEFAULT_MAX_HOOK_BODY_BYTES
     # SQLite durability: "full" keeps commits across power loss; "normal" (WAL) keeps them across
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
@@ -112,6 +119,11 @@ class Settings:
                 f"refusing to bind to {self.host}: binding beyond loopback requires a token "
                 "(--token T or env TIDEWIRE_TOKEN)"
             )
+        if any(h.strip() == "*" for h in self.allow_hosts) and not self.token:
+            raise InvalidArgument(
+                "refusing --allow-host '*' without a token: any web page could then reach the daemon "
+                "through a DNS-rebinding name (set --token T or env TIDEWIRE_TOKEN, or name the hosts)"
+            )
         if not 0 < self.port < 65536:
             raise InvalidArgument(f"port must be 1..65535, not {self.port}")
         if self.retain < 1:
@@ -122,6 +134,9 @@ class Settings:
             raise InvalidArgument("heartbeat_ms must be at least 1")
         if self.max_frame_bytes < 256:
             raise InvalidArgument("max_frame_bytes must be at least 256")
+        for key in ("max_body_bytes", "max_hook_body_bytes"):
+            if getattr(self, key) < 1024:
+                raise InvalidArgument(f"{key} must be at least 1024")
         if self.synchronous not in ("full", "normal"):
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
         if self.token is not None and not self.token.strip():
@@ -144,6 +159,8 @@ _SERVER_KEYS: dict[str, type] = {
     "max_lag": int,
     "heartbeat_ms": int,
     "max_frame_bytes": int,
+    "max_body_bytes": int,
+    "max_hook_body_bytes": int,
     "synchronous": str,
     "allow_test_events": bool,
     "allow_reinit": bool,
@@ -163,6 +180,8 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_LAG": "max_lag",
     "TIDEWIRE_HEARTBEAT_MS": "heartbeat_ms",
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
+    "TIDEWIRE_MAX_BODY_BYTES": "max_body_bytes",
+    "TIDEWIRE_MAX_HOOK_BODY_BYTES": "max_hook_body_bytes",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_WEB_DIST": "web_dist",
     "TIDEWIRE_TRANSCRIPT_ROOTS": "transcript_roots",

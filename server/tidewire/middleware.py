@@ -37,6 +37,8 @@ class GuardMiddleware:
                     "headers": [
                         (b"content-type", b"application/json"),
                         (b"content-length", str(len(body)).encode()),
+                        # Every response carries the seq, refusals included (docs/protocol.md).
+                        (SEQ_HEADER, str(self.head()).encode()),
                     ],
                 }
             )

@@ -21,6 +21,8 @@ from .errors import DomainError
 from .lockfile import AlreadyRunning, DataDirLock
 from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
 from .store.startup import open_daemon_store
+from .logs import install_accept_error_throttle, install_token_redaction
+from .rlimits import raise_nofile_limit
 from .ws import Hub
 
 
@@ -51,6 +53,15 @@ def add_parser(subparsers: Any) -> None:
     )
     p.add_argument("--heartbeat-ms", dest="heartbeat_ms", type=int, help="socket heartbeat (default 30000)")
     p.add_argument("--max-frame-bytes", dest="max_frame_bytes", type=int, help="largest client frame (1 MiB)")
+    p.add_argument(
+        "--max-body-bytes", dest="max_body_bytes", type=int, help="largest HTTP request body (4 MiB)"
+    )
+    p.add_argument(
+        "--max-hook-body-bytes",
+        dest="max_hook_body_bytes",
+        type=int,
+        help="largest hook payload, POST /api/hooks/* (16 MiB)",
+    )
     p.add_argument(
         "--synchronous",
         choices=("full", "normal"),
@@ -176,6 +187,8 @@ def run(args: argparse.Namespace) -> int:
             "max_lag",
             "heartbeat_ms",
             "max_frame_bytes",
+            "max_body_bytes",
+            "max_hook_body_bytes",
             "synchronous",
             "allow_test_events",
             "transcript_roots",
@@ -188,5 +201,9 @@ def run(args: argparse.Namespace) -> int:
     except DomainError as exc:
         print(f"tidewire: {exc.message}", file=sys.stderr)
         return 2
+    # Before anything logs: no record may carry the token, whatever handler writes it.
+    install_token_redaction(settings.token)
+    install_accept_error_throttle()
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
+    raise_nofile_limit()
     return serve(settings, args.log_level)

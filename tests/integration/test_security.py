@@ -9,6 +9,7 @@ import httpx
 import pytest
 import websockets
 from support import Daemon, check_frame, ws_connect
+from support.examples import example_data
 
 
 def FOREIGN_HOSTS(port: int) -> list[str]:
@@ -128,6 +129,8 @@ def test_help_mentions_the_flags() -> None:
         "--retain",
         "--heartbeat-ms",
         "--max-frame-bytes",
+        "--max-body-bytes",
+        "--max-hook-body-bytes",
         "--allow-test-events",
     ):
         assert flag in out
@@ -153,3 +156,48 @@ def test_policy_names_and_origins() -> None:
     assert wild.token_ok(["x", "t"]) and not wild.token_ok(["x"]) and not wild.token_ok([])
     anyhost = SecurityPolicy(Settings(host="0.0.0.0", port=9000, token="t", allow_hosts=["*"]))
     assert anyhost.host_ok("whatever:1")
+
+
+def test_every_response_carries_the_seq_header_refusals_included(
+    daemon_factory: Callable[..., Daemon],
+) -> None:
+    daemon = daemon_factory("--token", "s3cret-Token", "--max-body-bytes", "2048")
+    seq = daemon.emit("task.created", example_data("task.created"))
+    base = daemon.base_url
+    auth = daemon.auth_headers
+    refused = [
+        httpx.get(f"{base}/api/health"),  # 401
+        httpx.get(f"{base}/api/health", headers={**auth, "Host": "evil.example"}),  # 403 host
+        httpx.post(f"{base}/api/tasks", json={}, headers={**auth, "Origin": "http://evil.example"}),  # 403
+        httpx.get(f"{base}/api/tasks/nope", headers=auth),  # 404
+        httpx.get(f"{base}/api/no-such-route", headers=auth),  # 404
+        httpx.delete(f"{base}/api/tasks", headers=auth),  # 405
+        httpx.post(f"{base}/api/tasks", json={"title": 5}, headers=auth),  # 422
+        httpx.post(f"{base}/api/tasks", content=b"x" * 4096, headers=auth),  # 413
+    ]
+    assert [r.status_code for r in refused] == [401, 403, 403, 404, 404, 405, 422, 413]
+    for r in refused:
+        assert int(r.headers["x-tidewire-seq"]) >= seq, (r.status_code, r.headers)
+        assert "error" in r.json()
+
+
+def test_any_host_without_a_token_refuses_to_start(daemon_factory: Callable[..., Daemon]) -> None:
+    daemon = daemon_factory("--allow-host", "*", start=False)
+    proc = daemon.spawn()
+    assert proc.wait(60) == 2
+    assert "--allow-host '*' without a token" in daemon.log()
+    with_token = daemon_factory("--allow-host", "*", "--token", "s3cret-Token")
+    headers = {**with_token.auth_headers, "Host": "any.name"}
+    r = httpx.get(f"{with_token.base_url}/api/health", headers=headers)
+    assert r.status_code == 200
+
+
+def test_wrong_methods_and_unknown_api_paths_get_json_errors(daemon: Daemon) -> None:
+    r = httpx.delete(f"{daemon.base_url}/api/tasks")
+    assert r.status_code == 405 and r.json()["error"]["code"] == "method_not_allowed"
+    assert set(r.headers["allow"].split(", ")) == {"GET", "POST"}
+    r = httpx.put(f"{daemon.base_url}/api/tasks/tsk_x")
+    assert r.status_code == 405 and set(r.headers["allow"].split(", ")) == {"GET", "PATCH"}
+    r = httpx.get(f"{daemon.base_url}/api/nothing/here")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+    assert httpx.get(f"{daemon.base_url}/some/client/route").status_code == 200  # the web UI's

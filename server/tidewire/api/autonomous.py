@@ -2,33 +2,47 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from ..sources.autonomous import AutonomousLoops, get_loop, list_loops
+from ..sources.autonomous import DEFAULT_MAX_FAILURES, MAX_COUNT, AutonomousLoops, get_loop, list_loops
 from .deps import Ctx
+from .fields import INTEGRAL, PathId, QueryId, ShortId
 from .replies import listing, record
 
 router = APIRouter(tags=["autonomous"])
 
 
+Count = Annotated[StrictInt, Field(ge=1, le=MAX_COUNT), INTEGRAL]
+
+
 class StartLoop(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    project_id: str
-    max_iterations: int | None = None
-    max_failures: int | None = None
+    project_id: ShortId
+    max_iterations: Count | None = Field(default=None, description="Default: no limit.")
+    max_failures: Count | None = Field(default=None, description=f"Default {DEFAULT_MAX_FAILURES}.")
 
 
 @router.get("/api/autonomous", responses={200: {"description": "`{items: [AutonomousLoop], seq}`"}})
 async def loops_index(
-    ctx: Ctx, project_id: str | None = None
+    ctx: Ctx, project_id: QueryId = None
 ) -> JSONResponse:
     items, seq = await ctx.store.read(lambda conn: list_loops(conn, project_id))
     return listing(items, seq)
 
 
-@router.post("/api/autonomous", status_code=201, responses={201: {"description": "AutonomousLoop"}})
+@router.post(
+    "/api/autonomous",
+    status_code=201,
+    responses={
+        201: {"description": "AutonomousLoop"},
+        404: {"description": "Unknown project"},
+        409: {"description": "The project already has a running loop"},
+    },
+)
 async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
     loops = ctx.component("autonomous", AutonomousLoops)
     loop = await loops.start_loop(body.project_id, body.max_iterations, body.max_failures)
@@ -36,12 +50,15 @@ async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
 
 
 @router.get("/api/autonomous/{loop_id}", responses={200: {"description": "AutonomousLoop"}})
-async def loop_detail(loop_id: str, ctx: Ctx) -> JSONResponse:
+async def loop_detail(loop_id: PathId, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: get_loop(conn, loop_id))
     return record(item, seq)
 
 
-@router.post("/api/autonomous/{loop_id}/stop", responses={200: {"description": "AutonomousLoop"}})
-async def stop_loop(loop_id: str, ctx: Ctx) -> JSONResponse:
+@router.post(
+    "/api/autonomous/{loop_id}/stop",
+    responses={200: {"description": "AutonomousLoop"}, 409: {"description": "The loop is already stopped"}},
+)
+async def stop_loop(loop_id: PathId, ctx: Ctx) -> JSONResponse:
     loop = await ctx.component("autonomous", AutonomousLoops).stop_loop(loop_id)
     return record(loop, ctx.bus.head)

@@ -23,7 +23,7 @@ router = APIRouter(tags=["events"])
 )
 async def list_events(
     ctx: Ctx,
-    after_seq: Annotated[int, Query(ge=0)] = 0,
+    after_seq: Annotated[int, Query(ge=0, le=2**53 - 1)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Response:
     bus = ctx.bus

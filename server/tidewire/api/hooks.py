@@ -2,31 +2,52 @@
 
 from __future__ import annotations
 
-import json
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
+from ..sources.hook_payloads import MAX_ID_LENGTH
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
+from .fields import loads_strict
 
 router = APIRouter(tags=["hooks"])
 
-# A hook payload carries at most a tool's input and response; beyond this it is refused.
-_MAX_BODY = 16 * 1024 * 1024
+
+# The CLI's own payload, read raw (it is kept as sent); documented here for the OpenAPI document.
+_HOOK_BODY = {
+    "required": True,
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "description": "The agent CLI's hook payload as it sends it; other fields are kept.",
+                "required": ["session_id", "hook_event_name"],
+                "properties": {
+                    "session_id": {"type": "string", "minLength": 1, "maxLength": MAX_ID_LENGTH},
+                    "hook_event_name": {"type": "string", "minLength": 1},
+                },
+            }
+        }
+    },
+}
 
 
-@router.post("/api/hooks/{source}", responses={200: {"description": "`{ok: true, events: [...]}`"}})
+@router.post(
+    "/api/hooks/{source}",
+    responses={200: {"description": "`{ok: true, events: [...]}`"}},
+    openapi_extra={"requestBody": _HOOK_BODY},
+)
 async def post_hook(
-    source: str, request: Request, ctx: Ctx
+    source: Annotated[str, Path(min_length=1, max_length=64)], request: Request, ctx: Ctx
 ) -> JSONResponse:
+    # The size limit (`max_hook_body_bytes`) is the body-limit middleware's, checked as bytes arrive.
     raw = await request.body()
-    if len(raw) > _MAX_BODY:
-        raise InvalidArgument(f"hook payload larger than {_MAX_BODY} bytes")
     try:
-        body = json.loads(raw)
-    except ValueError:
+        body = loads_strict(raw)
+    except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise InvalidArgument("the hook payload is not JSON") from None
     outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
     head = ctx.bus.head

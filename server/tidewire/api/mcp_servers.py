@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
@@ -10,24 +10,37 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..sources.mcp_proxy import McpProxy
 from .deps import Ctx
+from .fields import JsonObject
 from .replies import listing, record
 
 router = APIRouter(tags=["mcp-servers"])
 
 
-class AddServer(BaseModel):
+ServerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+
+
+class StdioServer(BaseModel):
+    """A server the daemon starts: ``command`` with ``args`` and ``env``."""
+
     model_config = ConfigDict(extra="forbid", strict=True)
-    name: str
-    command: str | None = None
+    name: ServerName
+    command: Annotated[str, Field(min_length=1)]
     args: list[str] = Field(default_factory=list)
     env: dict[str, str] = Field(default_factory=dict)
-    url: str | None = None
+
+
+class HttpServer(BaseModel):
+    """A server the daemon connects to over streamable HTTP."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: ServerName
+    url: Annotated[str, Field(pattern=r"^https?://")]
 
 
 class CallTool(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
-    tool_name: str
-    arguments: dict[str, Any] = Field(default_factory=dict)
+    tool_name: Annotated[str, Field(min_length=1)]
+    arguments: JsonObject = Field(default_factory=dict)
 
 
 @router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
@@ -35,12 +48,13 @@ async def servers_index(ctx: Ctx) -> JSONResponse:
     return listing(ctx.component("mcp_proxy", McpProxy).list_servers(), ctx.bus.head)
 
 
-@router.post("/api/mcp-servers", status_code=201, responses={201: {"description": "McpServer"}})
-async def add_server(body: AddServer, ctx: Ctx) -> JSONResponse:
-    raw = body.model_dump(exclude_none=True)
-    if body.url is not None:
-        raw.pop("args", None)
-        raw.pop("env", None)
+@router.post(
+    "/api/mcp-servers",
+    status_code=201,
+    responses={201: {"description": "McpServer"}, 409: {"description": "A server with that name exists"}},
+)
+async def add_server(body: StdioServer | HttpServer, ctx: Ctx) -> JSONResponse:
+    raw = body.model_dump()
     server = await ctx.component("mcp_proxy", McpProxy).add_server(raw)
     return record(server, ctx.bus.head, status_code=201)
 
@@ -50,13 +64,26 @@ async def get_server(name: str, ctx: Ctx) -> JSONResponse:
     return record(ctx.component("mcp_proxy", McpProxy).get_server(name), ctx.bus.head)
 
 
-@router.delete("/api/mcp-servers/{name}", responses={200: {"description": "McpServer (as it was)"}})
+@router.delete(
+    "/api/mcp-servers/{name}",
+    responses={
+        200: {"description": "McpServer (as it was)"},
+        409: {"description": "The server is defined in the config file"},
+    },
+)
 async def remove_server(name: str, ctx: Ctx) -> JSONResponse:
     server = await ctx.component("mcp_proxy", McpProxy).remove_server(name)
     return record(server, ctx.bus.head)
 
 
-@router.post("/api/mcp-servers/{name}/call", responses={200: {"description": "CallToolResult"}})
+@router.post(
+    "/api/mcp-servers/{name}/call",
+    responses={
+        200: {"description": "CallToolResult"},
+        404: {"description": "Unknown server or tool"},
+        409: {"description": "The server is not connected"},
+    },
+)
 async def call_tool(name: str, body: CallTool, ctx: Ctx) -> JSONResponse:
     result = await ctx.component("mcp_proxy", McpProxy).call_tool(name, body.tool_name, body.arguments)
     return record(result, ctx.bus.head)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 from ..protocol.models import Project
 from ..services import projects
 from .deps import Ctx, set_seq, with_seq
+from .fields import Line
 
 router = APIRouter(tags=["projects"])
 
@@ -24,8 +27,10 @@ class ProjectList(BaseModel):
 
 class NewProject(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    path: StrictStr = Field(description="Absolute path of a git repository (or a directory inside one).")
-    name: StrictStr | None = Field(default=None, description="Display name; default: the directory name.")
+    path: Annotated[StrictStr, Field(pattern=r"^/[^\x00]*$")] = Field(
+        description="Absolute path of a git repository (or a directory inside one)."
+    )
+    name: Line | None = Field(default=None, description="Display name; default: the directory name.")
 
 
 @router.get("/api/projects", response_model=ProjectList)

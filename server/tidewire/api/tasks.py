@@ -8,11 +8,12 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..protocol.models import Task
 from ..services import tasks
 from .deps import Ctx, set_seq, with_seq
+from .fields import INTEGRAL, Id, Line, PathId, QueryId, Text, Title
 
 router = APIRouter(tags=["tasks"])
 
@@ -24,7 +25,7 @@ WRITE_ERRORS: dict[int | str, dict[str, str]] = {
 }
 
 Status = Literal["open", "in_progress", "blocked", "closed"]
-Priority = Annotated[StrictInt, Field(ge=0, le=4, description="0 is the most urgent.")]
+Priority = Annotated[StrictInt, Field(ge=0, le=4, description="0 is the most urgent."), INTEGRAL]
 
 
 class TaskList(BaseModel):
@@ -34,41 +35,41 @@ class TaskList(BaseModel):
 
 class NewTask(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: StrictStr
-    project_id: StrictStr | None = Field(
+    title: Title
+    project_id: Id | None = Field(
         default=None,
         description="Default: the parent's project, else the only registered project, else none.",
     )
-    description: StrictStr | None = None
+    description: Text | None = None
     priority: Priority | None = Field(default=None, description="Default 2.")
-    labels: list[StrictStr] | None = None
-    parent_id: StrictStr | None = None
+    labels: list[Line] | None = None
+    parent_id: Id | None = None
 
 
 class TaskChanges(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: StrictStr | None = None
-    description: StrictStr | None = None
+    title: Title | None = None
+    description: Text | None = None
     status: Status | None = Field(default=None, description="`closed` is refused: use the close endpoint.")
     priority: Priority | None = None
-    labels: list[StrictStr] | None = None
+    labels: list[Line] | None = None
 
 
 class CloseTask(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    reason: StrictStr | None = None
+    reason: Text | None = None
 
 
 class SubtaskSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    title: StrictStr
-    description: StrictStr | None = None
+    title: Title
+    description: Text | None = None
     priority: Priority | None = Field(default=None, description="Default: the parent's priority.")
 
 
 class Expand(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    subtasks: list[SubtaskSpec] = Field(min_length=1)
+    subtasks: list[SubtaskSpec] = Field(min_length=1, max_length=100)
 
 
 class Expansion(BaseModel):
@@ -81,9 +82,9 @@ class Expansion(BaseModel):
 async def list_tasks(
     response: Response,
     ctx: Ctx,
-    project_id: Annotated[str | None, Query()] = None,
+    project_id: QueryId = None,
     status: Annotated[Status | None, Query()] = None,
-    parent_id: Annotated[str | None, Query()] = None,
+    parent_id: QueryId = None,
 ) -> TaskList:
     items, seq = await tasks.list_tasks(ctx.store, project_id=project_id, status=status, parent_id=parent_id)
     set_seq(response, seq)
@@ -91,7 +92,7 @@ async def list_tasks(
 
 
 @router.get("/api/tasks/{task_id}", response_model=Task, responses=NOT_FOUND)
-async def get_task(task_id: str, response: Response, ctx: Ctx) -> Task:
+async def get_task(task_id: PathId, response: Response, ctx: Ctx) -> Task:
     return with_seq(response, await tasks.get_task(ctx.store, task_id))
 
 
@@ -101,17 +102,17 @@ async def create_task(body: NewTask, response: Response, ctx: Ctx) -> Task:
 
 
 @router.patch("/api/tasks/{task_id}", response_model=Task, responses=WRITE_ERRORS)
-async def update_task(task_id: str, body: TaskChanges, response: Response, ctx: Ctx) -> Task:
+async def update_task(task_id: PathId, body: TaskChanges, response: Response, ctx: Ctx) -> Task:
     return with_seq(response, await tasks.update_task(ctx.store, task_id, **body.model_dump()))
 
 
 @router.post("/api/tasks/{task_id}/close", response_model=Task, responses=WRITE_ERRORS)
-async def close_task(task_id: str, response: Response, ctx: Ctx, body: CloseTask | None = None) -> Task:
+async def close_task(task_id: PathId, response: Response, ctx: Ctx, body: CloseTask | None = None) -> Task:
     return with_seq(response, await tasks.close_task(ctx.store, task_id, body.reason if body else None))
 
 
 @router.post("/api/tasks/{task_id}/expand", response_model=Expansion, responses=WRITE_ERRORS)
-async def expand_task(task_id: str, body: Expand, response: Response, ctx: Ctx) -> Expansion:
+async def expand_task(task_id: PathId, body: Expand, response: Response, ctx: Ctx) -> Expansion:
     specs = [s.model_dump(exclude_none=True) for s in body.subtasks]
     (parent, created), seq = await tasks.expand_task(ctx.store, task_id, specs)
     set_seq(response, seq)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
 from ..protocol.models import Worktree
 from ..services import worktrees
 from .deps import Ctx, set_seq
+from .fields import QueryId
 
 router = APIRouter(tags=["worktrees"])
 
@@ -23,7 +22,7 @@ class WorktreeList(BaseModel):
 async def list_worktrees(
     response: Response,
     ctx: Ctx,
-    project_id: Annotated[str | None, Query()] = None,
+    project_id: QueryId = None,
 ) -> WorktreeList:
     items, seq = await worktrees.list_worktrees(ctx.store, project_id)
     set_seq(response, seq)

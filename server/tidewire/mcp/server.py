@@ -67,6 +67,9 @@ def create_mcp_app(ctx: AppContext) -> tuple[Any, Callable[[], AbstractAsyncCont
         stateless_http=True,
         json_response=True,
         transport_security=TransportSecuritySettings(enable_dns_rebinding_protection=False),
+        # The daemon's body-limit middleware enforces this first with the JSON error shape; the
+        # SDK's own check gets the same number so it never refuses what the daemon allowed.
+        max_request_body_size=ctx.settings.max_body_bytes,
     )
     manager = server.session_manager
     return StreamableHTTPASGIApp(manager), manager.run

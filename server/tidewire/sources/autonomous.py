@@ -85,11 +85,15 @@ def next_ready_task(conn: Any, project_id: str, tried: set[str]) -> str | None:
     return None
 
 
+# The schema's bound for these counts (JSON's safe integers); SQLite could hold 2^63 - 1.
+MAX_COUNT = 2**53 - 1
+
+
 def _positive(value: Any, name: str, default: int | None) -> int | None:
     if value is None:
         return default
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise InvalidArgument(f"{name} must be a positive integer")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_COUNT:
+        raise InvalidArgument(f"{name} must be an integer from 1 to {MAX_COUNT}")
     return value
 
 
