@@ -74,6 +74,8 @@ class Settings:
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
     allow_test_events: bool = False
+    # Seconds an Idempotency-Key and its reply are kept (REST writes; docs/protocol.md).
+    idempotency_ttl: int = 24 * 60 * 60
     web_dist: Path = field(default_factory=default_web_dist)
     mcp_servers: list[dict[str, Any]] = field(default_factory=list)
     agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
@@ -116,6 +118,8 @@ class Settings:
             raise InvalidArgument("max_frame_bytes must be at least 256")
         if self.synchronous not in ("full", "normal"):
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
+        if self.idempotency_ttl < 1:
+            raise InvalidArgument("idempotency_ttl must be at least 1 second")
         if self.token is not None and not self.token.strip():
             raise InvalidArgument("the token must not be empty")
 
@@ -133,6 +137,7 @@ _SERVER_KEYS: dict[str, type] = {
     "max_frame_bytes": int,
     "synchronous": str,
     "allow_test_events": bool,
+    "idempotency_ttl": int,
     "web_dist": str,
 }
 
@@ -148,6 +153,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_HEARTBEAT_MS": "heartbeat_ms",
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
+    "TIDEWIRE_IDEMPOTENCY_TTL": "idempotency_ttl",
     "TIDEWIRE_WEB_DIST": "web_dist",
 }
 

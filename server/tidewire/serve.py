@@ -60,6 +60,13 @@ def add_parser(subparsers: Any) -> None:
         default=None,
         help="enable POST /api/test-events, for client authors testing their clients",
     )
+    p.add_argument(
+        "--idempotency-ttl",
+        dest="idempotency_ttl",
+        type=int,
+        metavar="SECONDS",
+        help="how long an Idempotency-Key and its reply are kept (default 86400)",
+    )
     p.add_argument("--log-level", dest="log_level", default="warning", help="uvicorn log level")
     p.set_defaults(func=run)
 
@@ -140,6 +147,7 @@ def run(args: argparse.Namespace) -> int:
             "max_frame_bytes",
             "synchronous",
             "allow_test_events",
+            "idempotency_ttl",
         )
     }
     try:

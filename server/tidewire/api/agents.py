@@ -7,11 +7,12 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
 from ..errors import InvalidArgument
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..sources.agents import AgentRunner, get_agent, list_agents
 from .deps import Ctx
 from .replies import listing, record
 
-router = APIRouter(tags=["agents"])
+router = APIRouter(tags=["agents"], route_class=IdempotentRoute)
 
 _STATUSES = ("running", "completed", "failed", "cancelled", "lost")
 
@@ -36,6 +37,7 @@ async def agents_index(
 
 
 @router.post("/api/agents", status_code=201, responses={201: {"description": "AgentRun"}})
+@reply_from_write(lambda run: run)
 async def start_agent(body: StartAgent, ctx: Ctx) -> JSONResponse:
     run = await ctx.component("agents", AgentRunner).start_agent(
         body.prompt, body.project_id, body.task_id, body.worktree_id, body.command

@@ -6,11 +6,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..sources.autonomous import AutonomousLoops, get_loop, list_loops
+from ..sources.records import loop_from_row
 from .deps import Ctx
 from .replies import listing, record
 
-router = APIRouter(tags=["autonomous"])
+router = APIRouter(tags=["autonomous"], route_class=IdempotentRoute)
 
 
 class StartLoop(BaseModel):
@@ -29,6 +31,7 @@ async def loops_index(
 
 
 @router.post("/api/autonomous", status_code=201, responses={201: {"description": "AutonomousLoop"}})
+@reply_from_write(loop_from_row)
 async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
     loops = ctx.component("autonomous", AutonomousLoops)
     loop = await loops.start_loop(body.project_id, body.max_iterations, body.max_failures)

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
+from ..idempotency import IdempotentRoute
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
 
-router = APIRouter(tags=["hooks"])
+router = APIRouter(tags=["hooks"], route_class=IdempotentRoute)
 
 # A hook payload carries at most a tool's input and response; beyond this it is refused.
 _MAX_BODY = 16 * 1024 * 1024

@@ -8,11 +8,12 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..idempotency import IdempotentRoute
 from ..sources.mcp_proxy import McpProxy
 from .deps import Ctx
 from .replies import listing, record
 
-router = APIRouter(tags=["mcp-servers"])
+router = APIRouter(tags=["mcp-servers"], route_class=IdempotentRoute)
 
 
 class AddServer(BaseModel):

@@ -5,11 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..protocol.models import Project
 from ..services import projects
 from .deps import Ctx, set_seq, with_seq
 
-router = APIRouter(tags=["projects"])
+router = APIRouter(tags=["projects"], route_class=IdempotentRoute)
 
 ERRORS: dict[int | str, dict[str, str]] = {
     409: {"description": "The repository is already registered"},
@@ -36,6 +37,7 @@ async def list_projects(response: Response, ctx: Ctx) -> ProjectList:
 
 
 @router.post("/api/projects", status_code=201, response_model=Project, responses=ERRORS)
+@reply_from_write(lambda written: written[0])
 async def register_project(
     body: NewProject, response: Response, ctx: Ctx
 ) -> Project:
