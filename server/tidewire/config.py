@@ -85,6 +85,8 @@ class Settings:
     allow_test_events: bool = False
     # Start on an empty database although the data dir shows it was in use (see store/startup.py).
     allow_reinit: bool = False
+    # Seconds an Idempotency-Key and its reply are kept (REST writes; docs/protocol.md).
+    idempotency_ttl: int = 24 * 60 * 60
     web_dist: Path = field(default_factory=default_web_dist)
     mcp_servers: list[dict[str, Any]] = field(default_factory=list)
     agent_command: list[str] = field(default_factory=lambda: list(DEFAULT_AGENT_COMMAND))
@@ -139,6 +141,8 @@ class Settings:
                 raise InvalidArgument(f"{key} must be at least 1024")
         if self.synchronous not in ("full", "normal"):
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
+        if self.idempotency_ttl < 1:
+            raise InvalidArgument("idempotency_ttl must be at least 1 second")
         if self.token is not None and not self.token.strip():
             raise InvalidArgument("the token must not be empty")
         if self.transcript_max_line_bytes < 256:
@@ -164,6 +168,7 @@ _SERVER_KEYS: dict[str, type] = {
     "synchronous": str,
     "allow_test_events": bool,
     "allow_reinit": bool,
+    "idempotency_ttl": int,
     "web_dist": str,
     "transcript_roots": list,
     "transcript_max_line_bytes": int,
@@ -183,6 +188,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_BODY_BYTES": "max_body_bytes",
     "TIDEWIRE_MAX_HOOK_BODY_BYTES": "max_hook_body_bytes",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
+    "TIDEWIRE_IDEMPOTENCY_TTL": "idempotency_ttl",
     "TIDEWIRE_WEB_DIST": "web_dist",
     "TIDEWIRE_TRANSCRIPT_ROOTS": "transcript_roots",
     "TIDEWIRE_TRANSCRIPT_MAX_LINE_BYTES": "transcript_max_line_bytes",

@@ -19,10 +19,10 @@ import uvicorn
 from .config import Settings, load_settings
 from .errors import DomainError
 from .lockfile import AlreadyRunning, DataDirLock
-from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
-from .store.startup import open_daemon_store
 from .logs import install_accept_error_throttle, install_token_redaction
 from .rlimits import raise_nofile_limit
+from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
+from .store.startup import open_daemon_store
 from .ws import Hub
 
 
@@ -93,6 +93,12 @@ def add_parser(subparsers: Any) -> None:
         action="store_true",
         default=None,
         help="start a new, empty database even though the data directory was in use (once, on purpose)",
+    )
+    p.add_argument(
+        "--idempotency-ttl",
+        dest="idempotency_ttl",
+        metavar="SECONDS",
+        help="how long an Idempotency-Key and its reply are kept (default 86400)",
     )
     p.add_argument("--log-level", dest="log_level", default="warning", help="uvicorn log level")
     p.set_defaults(func=run)
@@ -194,6 +200,7 @@ def run(args: argparse.Namespace) -> int:
             "transcript_roots",
             "transcript_max_line_bytes",
             "allow_reinit",
+            "idempotency_ttl",
         )
     }
     try:

@@ -8,12 +8,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..sources.agents import AgentRunner, get_agent, list_agents
 from .deps import Ctx
 from .fields import PathId, QueryId, ShortId
 from .replies import listing, record
 
-router = APIRouter(tags=["agents"])
+router = APIRouter(tags=["agents"], route_class=IdempotentRoute)
 
 
 Status = Literal["running", "completed", "failed", "cancelled", "lost"]
@@ -49,6 +50,7 @@ async def agents_index(
         409: {"description": "The worktree is not usable, or the run's directory is gone"},
     },
 )
+@reply_from_write(lambda run: run)
 async def start_agent(body: StartAgent, ctx: Ctx) -> JSONResponse:
     run = await ctx.component("agents", AgentRunner).start_agent(
         body.prompt, body.project_id, body.task_id, body.worktree_id, body.command

@@ -8,12 +8,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..sources.autonomous import DEFAULT_MAX_FAILURES, MAX_COUNT, AutonomousLoops, get_loop, list_loops
+from ..sources.records import loop_from_row
 from .deps import Ctx
 from .fields import INTEGRAL, PathId, QueryId, ShortId
 from .replies import listing, record
 
-router = APIRouter(tags=["autonomous"])
+router = APIRouter(tags=["autonomous"], route_class=IdempotentRoute)
 
 
 Count = Annotated[StrictInt, Field(ge=1, le=MAX_COUNT), INTEGRAL]
@@ -43,6 +45,7 @@ async def loops_index(
         409: {"description": "The project already has a running loop"},
     },
 )
+@reply_from_write(loop_from_row)
 async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
     loops = ctx.component("autonomous", AutonomousLoops)
     loop = await loops.start_loop(body.project_id, body.max_iterations, body.max_failures)

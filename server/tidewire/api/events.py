@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 
 from ..errors import NotFound
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..store import Tx
 from .deps import SEQ_HEADER, Ctx
 
@@ -47,10 +48,11 @@ class TestEvents(BaseModel):
     events: list[TestEvent] = Field(min_length=1, max_length=1000)
 
 
-test_router = APIRouter(tags=["testing"])
+test_router = APIRouter(tags=["testing"], route_class=IdempotentRoute)
 
 
 @test_router.post("/api/test-events", status_code=201)
+@reply_from_write(lambda seqs: {"seqs": seqs, "seq": seqs[-1]})
 async def post_test_events(body: TestEvent | TestEvents, ctx: Ctx) -> JSONResponse:
     """Commit one event (``{type, data}``) or several in one transaction (``{events: [...]}``).
 

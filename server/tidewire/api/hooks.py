@@ -8,12 +8,13 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
+from ..idempotency import IdempotentRoute
 from ..sources.hook_payloads import MAX_ID_LENGTH
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
 from .fields import loads_strict
 
-router = APIRouter(tags=["hooks"])
+router = APIRouter(tags=["hooks"], route_class=IdempotentRoute)
 
 
 # The CLI's own payload, read raw (it is kept as sent); documented here for the OpenAPI document.

@@ -8,12 +8,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..idempotency import IdempotentRoute
 from ..sources.mcp_proxy import McpProxy
 from .deps import Ctx
 from .fields import JsonObject
 from .replies import listing, record
 
-router = APIRouter(tags=["mcp-servers"])
+router = APIRouter(tags=["mcp-servers"], route_class=IdempotentRoute)
 
 
 ServerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]

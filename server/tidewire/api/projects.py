@@ -7,12 +7,13 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..protocol.models import Project
 from ..services import projects
 from .deps import Ctx, set_seq, with_seq
 from .fields import Line
 
-router = APIRouter(tags=["projects"])
+router = APIRouter(tags=["projects"], route_class=IdempotentRoute)
 
 ERRORS: dict[int | str, dict[str, str]] = {
     409: {"description": "The repository is already registered"},
@@ -41,6 +42,7 @@ async def list_projects(response: Response, ctx: Ctx) -> ProjectList:
 
 
 @router.post("/api/projects", status_code=201, response_model=Project, responses=ERRORS)
+@reply_from_write(lambda written: written[0])
 async def register_project(
     body: NewProject, response: Response, ctx: Ctx
 ) -> Project:

@@ -10,12 +10,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
+from ..idempotency import IdempotentRoute, reply_from_write
 from ..protocol.models import Task
 from ..services import tasks
 from .deps import Ctx, set_seq, with_seq
 from .fields import INTEGRAL, Id, Line, PathId, QueryId, Text, Title
 
-router = APIRouter(tags=["tasks"])
+router = APIRouter(tags=["tasks"], route_class=IdempotentRoute)
 
 NOT_FOUND: dict[int | str, dict[str, str]] = {404: {"description": "Unknown task"}}
 WRITE_ERRORS: dict[int | str, dict[str, str]] = {
@@ -97,21 +98,25 @@ async def get_task(task_id: PathId, response: Response, ctx: Ctx) -> Task:
 
 
 @router.post("/api/tasks", status_code=201, response_model=Task, responses=WRITE_ERRORS)
+@reply_from_write(lambda written: written[0])
 async def create_task(body: NewTask, response: Response, ctx: Ctx) -> Task:
     return with_seq(response, await tasks.create_task(ctx.store, **body.model_dump()))
 
 
 @router.patch("/api/tasks/{task_id}", response_model=Task, responses=WRITE_ERRORS)
+@reply_from_write(lambda written: written[0])
 async def update_task(task_id: PathId, body: TaskChanges, response: Response, ctx: Ctx) -> Task:
     return with_seq(response, await tasks.update_task(ctx.store, task_id, **body.model_dump()))
 
 
 @router.post("/api/tasks/{task_id}/close", response_model=Task, responses=WRITE_ERRORS)
+@reply_from_write(lambda written: written[0])
 async def close_task(task_id: PathId, response: Response, ctx: Ctx, body: CloseTask | None = None) -> Task:
     return with_seq(response, await tasks.close_task(ctx.store, task_id, body.reason if body else None))
 
 
 @router.post("/api/tasks/{task_id}/expand", response_model=Expansion, responses=WRITE_ERRORS)
+@reply_from_write(lambda written: {"task": written[0][0], "subtasks": written[0][1]})
 async def expand_task(task_id: PathId, body: Expand, response: Response, ctx: Ctx) -> Expansion:
     specs = [s.model_dump(exclude_none=True) for s in body.subtasks]
     (parent, created), seq = await tasks.expand_task(ctx.store, task_id, specs)

@@ -29,6 +29,7 @@ from .entry import LogEntry
 from .errors import RefusedEmpty, start_error, translate
 from .migrations import migrate
 from .watermark import HighWaterMark, Mark, MarkError, Verdict, reconcile
+from .write_hook import bind as bind_write_hook
 
 log = logging.getLogger("tidewire.store")
 
@@ -100,6 +101,11 @@ class Tx:
         self.outbox.append(LogEntry.from_text(seq, type, text))
         self._next_seq = seq + 1
         return seq
+
+    @property
+    def seq(self) -> int:
+        """The seq the state reflects so far: this write's last event, or the head it started from."""
+        return self._next_seq - 1
 
 
 _MAX_BATCH = 256
@@ -392,6 +398,7 @@ class Store:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[Any] = loop.create_future()
+        fn = bind_write_hook(fn)  # e.g. an idempotency key that commits with this write
         with self._pending_lock:
             self._pending.append(_Job(fn, loop, future))
             schedule = not self._drain_scheduled

@@ -1,13 +1,13 @@
-/** Start and cancel agent runs; failures toast (see lib/mutations.ts). */
-import { useMutation, type UseMutationResult } from "@tanstack/react-query";
-import type { ApiResult, StartAgentInput } from "../lib/api";
-import { mutationKeys, type CancelAgentVars } from "../lib/mutations";
+/** Start and cancel agent runs, each with its idempotency key; failures toast (see lib/mutations.ts). */
+import type { ApiResult } from "../lib/api";
+import { mutationKeys, type CancelAgentVars, type StartAgentVars } from "../lib/mutations";
 import type { AgentRun } from "../lib/ws/generated";
+import { useKeyedMutation, type KeyedMutation } from "./useTaskMutations";
 
-export function useStartAgent(): UseMutationResult<ApiResult<AgentRun>, Error, StartAgentInput> {
-  return useMutation<ApiResult<AgentRun>, Error, StartAgentInput>({ mutationKey: mutationKeys.startAgent });
+export function useStartAgent(): KeyedMutation<ApiResult<AgentRun>, StartAgentVars> {
+  return useKeyedMutation<ApiResult<AgentRun>, StartAgentVars>(mutationKeys.startAgent);
 }
 
-export function useCancelAgent(): UseMutationResult<ApiResult<AgentRun>, Error, CancelAgentVars> {
-  return useMutation<ApiResult<AgentRun>, Error, CancelAgentVars>({ mutationKey: mutationKeys.cancelAgent });
+export function useCancelAgent(): KeyedMutation<ApiResult<AgentRun>, CancelAgentVars> {
+  return useKeyedMutation<ApiResult<AgentRun>, CancelAgentVars>(mutationKeys.cancelAgent);
 }

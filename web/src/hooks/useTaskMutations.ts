@@ -4,56 +4,78 @@
  * defaults (lib/mutations.ts) so a change queued while disconnected keeps it
  * across a reload; these hooks only bind the keys and add conveniences.
  *
+ * Each change gets its idempotency key here, when it is made: `mutate` takes the
+ * variables without one and adds it, so every retry and replay of the change sends
+ * the same key and the daemon applies it once.
+ *
  * While the daemon socket is down, mutations pause (shown as pending rows) and
  * run in order once it is back.
  */
-import { useCallback } from "react";
-import { useMutation, type UseMutationResult } from "@tanstack/react-query";
+import { useCallback, useMemo } from "react";
+import { useMutation, type MutateOptions, type UseMutationResult } from "@tanstack/react-query";
 import type { ApiResult, CreateTaskInput, TaskStatus } from "../lib/api";
+import { newIdempotencyKey } from "../lib/idempotencyKey";
 import {
   mutationKeys,
   type CloseTaskVars,
   type CreateTaskVars,
   type ExpandTaskVars,
+  type Keyed,
+  type Unkeyed,
   type UpdateTaskStatusVars,
 } from "../lib/mutations";
 import { newTempId } from "../lib/optimistic";
 import type { Task } from "../lib/ws/generated";
 
-export type CreateTaskMutation = UseMutationResult<ApiResult<Task>, Error, CreateTaskVars> & {
+/** A mutation whose `mutate` mints the change's idempotency key unless the caller gave one. */
+export type KeyedMutation<TData, TVars extends Keyed> = Omit<UseMutationResult<TData, Error, TVars>, "mutate"> & {
+  readonly mutate: (vars: Unkeyed<TVars>, options?: MutateOptions<TData, Error, TVars>) => void;
+};
+
+export function withKey<TVars extends Keyed>(vars: Unkeyed<TVars>): TVars {
+  return { ...vars, key: vars.key ?? newIdempotencyKey() } as TVars;
+}
+
+export function useKeyedMutation<TData, TVars extends Keyed>(mutationKey: readonly string[]): KeyedMutation<TData, TVars> {
+  const mutation = useMutation<TData, Error, TVars>({ mutationKey });
+  const { mutate } = mutation;
+  const keyedMutate = useCallback(
+    (vars: Unkeyed<TVars>, options?: MutateOptions<TData, Error, TVars>) => mutate(withKey<TVars>(vars), options),
+    [mutate],
+  );
+  return useMemo(() => ({ ...mutation, mutate: keyedMutate }), [mutation, keyedMutate]);
+}
+
+export type CreateTaskMutation = KeyedMutation<ApiResult<Task>, CreateTaskVars> & {
   /** Creates a task; a placeholder row (pending) shows until the daemon confirms it. */
   readonly createTask: (input: CreateTaskInput) => void;
 };
 
 export function useCreateTask(): CreateTaskMutation {
-  const mutation = useMutation<ApiResult<Task>, Error, CreateTaskVars>({ mutationKey: mutationKeys.createTask });
+  const mutation = useKeyedMutation<ApiResult<Task>, CreateTaskVars>(mutationKeys.createTask);
   const { mutate } = mutation;
   const createTask = useCallback((input: CreateTaskInput) => mutate({ input, tempId: newTempId() }), [mutate]);
-  return Object.assign(mutation, { createTask });
+  return { ...mutation, createTask };
 }
 
-export type UpdateTaskStatusMutation = UseMutationResult<ApiResult<Task>, Error, UpdateTaskStatusVars> & {
+export type UpdateTaskStatusMutation = KeyedMutation<ApiResult<Task>, UpdateTaskStatusVars> & {
   readonly setStatus: (task: Pick<Task, "id" | "title">, status: TaskStatus) => void;
 };
 
 export function useUpdateTaskStatus(): UpdateTaskStatusMutation {
-  const mutation = useMutation<ApiResult<Task>, Error, UpdateTaskStatusVars>({
-    mutationKey: mutationKeys.updateTaskStatus,
-  });
+  const mutation = useKeyedMutation<ApiResult<Task>, UpdateTaskStatusVars>(mutationKeys.updateTaskStatus);
   const { mutate } = mutation;
   const setStatus = useCallback(
     (task: Pick<Task, "id" | "title">, status: TaskStatus) => mutate({ id: task.id, status, title: task.title }),
     [mutate],
   );
-  return Object.assign(mutation, { setStatus });
+  return { ...mutation, setStatus };
 }
 
-export function useCloseTask(): UseMutationResult<ApiResult<Task>, Error, CloseTaskVars> {
-  return useMutation<ApiResult<Task>, Error, CloseTaskVars>({ mutationKey: mutationKeys.closeTask });
+export function useCloseTask(): KeyedMutation<ApiResult<Task>, CloseTaskVars> {
+  return useKeyedMutation<ApiResult<Task>, CloseTaskVars>(mutationKeys.closeTask);
 }
 
-export function useExpandTask(): UseMutationResult<ApiResult<{ task: Task; subtasks: Task[] }>, Error, ExpandTaskVars> {
-  return useMutation<ApiResult<{ task: Task; subtasks: Task[] }>, Error, ExpandTaskVars>({
-    mutationKey: mutationKeys.expandTask,
-  });
+export function useExpandTask(): KeyedMutation<ApiResult<{ task: Task; subtasks: Task[] }>, ExpandTaskVars> {
+  return useKeyedMutation<ApiResult<{ task: Task; subtasks: Task[] }>, ExpandTaskVars>(mutationKeys.expandTask);
 }

@@ -1,10 +1,16 @@
 /** Tasks, live: the list query, its `task.*` subscription, and optimistic rows marked pending. */
 import { useMemo } from "react";
-import { useMutationState, type Mutation } from "@tanstack/react-query";
+import { skipToken, useMutationState, useQuery, type Mutation } from "@tanstack/react-query";
 import { api, type TaskListParams } from "../lib/api";
 import type { LiveList } from "../lib/liveData";
 import { mutationKeys, type CloseTaskVars, type CreateTaskVars, type UpdateTaskStatusVars } from "../lib/mutations";
-import { applyPending, optimisticTask, type PendingTaskChange } from "../lib/optimistic";
+import {
+  CREATED_IDS_KEY,
+  optimisticTask,
+  resolvePending,
+  type CreatedIds,
+  type PendingTaskChange,
+} from "../lib/optimistic";
 import { FAMILY_PATTERNS, queryKeys } from "../lib/queryKeys";
 import type { Task } from "../lib/ws/generated";
 import { useLiveQuery, type LiveQueryResult } from "./useLiveQuery";
@@ -25,14 +31,20 @@ export function useTasksLive(params: TaskListParams = {}, options: { enabled?: b
     enabled: options.enabled,
   });
   const pending = usePendingTaskChanges();
+  const created = useCreatedIds();
   const items = query.data?.items;
-  const tasks = useMemo(() => applyPending(items ?? [], pending), [items, pending]);
-  const pendingIds = useMemo(() => new Set(pending.map((p) => p.id)), [pending]);
+  const { tasks, pendingIds } = useMemo(() => resolvePending(items ?? [], pending, created), [items, pending, created]);
   return Object.assign(query, {
     tasks,
     pendingIds,
     isRowPending: (id: string) => pendingIds.has(id),
   });
+}
+
+/** Which real task each placeholder became (lib/optimistic.ts), as the cache has it now. */
+export function useCreatedIds(): ReadonlyMap<string, string> {
+  const { data } = useQuery<CreatedIds>({ queryKey: CREATED_IDS_KEY, queryFn: skipToken, meta: { persist: true } });
+  return useMemo(() => new Map(data?.pairs ?? []), [data]);
 }
 
 /** Task changes that are in flight or queued while disconnected, oldest first. */

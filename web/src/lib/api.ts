@@ -88,6 +88,8 @@ export interface RequestOptions {
   readonly query?: Query;
   readonly body?: unknown;
   readonly signal?: AbortSignal;
+  /** Sent as `Idempotency-Key`: a write retried with the same key is applied once (docs/protocol.md). */
+  readonly idempotencyKey?: string;
 }
 
 /** Base URL of the daemon; same origin in the app, overridable in tests. */
@@ -101,6 +103,7 @@ export async function apiFetch<T>(path: string, options: RequestOptions = {}): P
   const headers: Record<string, string> = { Accept: "application/json" };
   const token = getToken();
   if (token) headers.Authorization = `Bearer ${token}`;
+  if (options.idempotencyKey !== undefined) headers["Idempotency-Key"] = options.idempotencyKey;
   let body: string | undefined;
   if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -217,13 +220,23 @@ export const api = {
   listTasks: (params: TaskListParams = {}, signal?: AbortSignal) =>
     list<Task>("/api/tasks", { ...params }, signal),
   getTask: (id: string) => apiFetch<Task>(`/api/tasks/${enc(id)}`),
-  createTask: (input: CreateTaskInput) => apiFetch<Task>("/api/tasks", { method: "POST", body: input }),
-  updateTask: (id: string, input: UpdateTaskInput) =>
-    apiFetch<Task>(`/api/tasks/${enc(id)}`, { method: "PATCH", body: input }),
-  closeTask: (id: string, reason?: string) =>
-    apiFetch<Task>(`/api/tasks/${enc(id)}/close`, { method: "POST", body: reason ? { reason } : {} }),
-  expandTask: (id: string, input: ExpandTaskInput) =>
-    apiFetch<{ task: Task; subtasks: Task[] }>(`/api/tasks/${enc(id)}/expand`, { method: "POST", body: input }),
+  // Writes take an optional idempotency key (see RequestOptions).
+  createTask: (input: CreateTaskInput, key?: string) =>
+    apiFetch<Task>("/api/tasks", { method: "POST", body: input, idempotencyKey: key }),
+  updateTask: (id: string, input: UpdateTaskInput, key?: string) =>
+    apiFetch<Task>(`/api/tasks/${enc(id)}`, { method: "PATCH", body: input, idempotencyKey: key }),
+  closeTask: (id: string, reason?: string, key?: string) =>
+    apiFetch<Task>(`/api/tasks/${enc(id)}/close`, {
+      method: "POST",
+      body: reason ? { reason } : {},
+      idempotencyKey: key,
+    }),
+  expandTask: (id: string, input: ExpandTaskInput, key?: string) =>
+    apiFetch<{ task: Task; subtasks: Task[] }>(`/api/tasks/${enc(id)}/expand`, {
+      method: "POST",
+      body: input,
+      idempotencyKey: key,
+    }),
 
   listSessions: (signal?: AbortSignal) => list<Session>("/api/sessions", undefined, signal),
   getSession: (id: string, signal?: AbortSignal) => apiFetch<Session>(`/api/sessions/${enc(id)}`, { signal }),
@@ -232,8 +245,10 @@ export const api = {
   listAllSessionMessages: (id: string, signal?: AbortSignal) => listAllMessages(id, signal),
 
   listAgents: (signal?: AbortSignal) => list<AgentRun>("/api/agents", undefined, signal),
-  startAgent: (input: StartAgentInput) => apiFetch<AgentRun>("/api/agents", { method: "POST", body: input }),
-  cancelAgent: (id: string) => apiFetch<AgentRun>(`/api/agents/${enc(id)}/cancel`, { method: "POST", body: {} }),
+  startAgent: (input: StartAgentInput, key?: string) =>
+    apiFetch<AgentRun>("/api/agents", { method: "POST", body: input, idempotencyKey: key }),
+  cancelAgent: (id: string, key?: string) =>
+    apiFetch<AgentRun>(`/api/agents/${enc(id)}/cancel`, { method: "POST", body: {}, idempotencyKey: key }),
 
   listMcpServers: (signal?: AbortSignal) => list<McpServer>("/api/mcp-servers", undefined, signal),
 

@@ -5,16 +5,26 @@
  * useMutation for it: TanStack then finds mutationFn and the callbacks by key.
  *
  * Every mutation runs in one scope, so queued mutations replay in order.
+ *
+ * Exactly once: every change carries an idempotency key from the moment it is made (the hooks
+ * mint it; see idempotencyKey.ts), and in-flight changes are persisted with the queued ones, so
+ * a retry after a lost reply, a replay after a reload or after a daemon restart is applied by
+ * the daemon once. A change made on a task still being created names its placeholder
+ * (`tmp_…`); it waits behind the create in the queue and is sent to the real id, which the
+ * create's reply records (`recordCreated`, persisted with the cache).
  */
 import type { QueryClient } from "@tanstack/react-query";
 import { toast } from "sonner";
 import { api, ApiError, type ApiResult, type CreateTaskInput, type StartAgentInput, type TaskStatus } from "./api";
 import type { AgentRun, Task } from "./ws/generated";
 import {
+  createdIds,
   insertTaskRow,
   optimisticTask,
   patchTaskRows,
+  recordCreated,
   replaceTempRow,
+  resolveTaskId,
   restoreTaskRows,
   type RowSnapshot,
 } from "./optimistic";
@@ -31,34 +41,44 @@ export const mutationKeys = {
   cancelAgent: ["agents", "cancel"] as const,
 };
 
-export interface CreateTaskVars {
+/** Every change's idempotency key, minted when the change is made (missing only in changes queued by older versions). */
+export interface Keyed {
+  readonly key: string;
+}
+
+/** A change's variables as callers give them: the hooks add the key. */
+export type Unkeyed<V extends Keyed> = Omit<V, "key"> & { readonly key?: string };
+
+export interface CreateTaskVars extends Keyed {
   readonly input: CreateTaskInput;
   /** Id of the placeholder row; chosen by the caller so it survives a reload. */
   readonly tempId: string;
 }
 
-export interface UpdateTaskStatusVars {
+export interface UpdateTaskStatusVars extends Keyed {
   readonly id: string;
   readonly status: TaskStatus;
   /** For the failure toast; the row's title when the change was made. */
   readonly title?: string;
 }
 
-export interface CloseTaskVars {
+export interface CloseTaskVars extends Keyed {
   readonly id: string;
   readonly reason?: string;
   readonly title?: string;
 }
 
-export interface ExpandTaskVars {
+export interface ExpandTaskVars extends Keyed {
   readonly id: string;
   readonly subtasks: { readonly title: string; readonly description?: string; readonly priority?: number }[];
   readonly title?: string;
 }
 
-export interface CancelAgentVars {
+export interface CancelAgentVars extends Keyed {
   readonly id: string;
 }
+
+export type StartAgentVars = StartAgentInput & Keyed;
 
 interface RowContext {
   readonly snapshot: RowSnapshot;
@@ -73,21 +93,45 @@ function quoted(title: string | undefined, id: string): string {
   return title ? `"${title}"` : id;
 }
 
-/** Network failures wait for the daemon (the retryer pauses while offline); refusals fail at once. */
+/** Retries before a change that keeps failing to reach the daemon is given up (time offline does not count). */
+export const MAX_RETRIES = 12;
+
+/**
+ * Failures that say nothing about the change are retried, with the same key (so a change that
+ * was applied but whose reply was lost is not applied again): the daemon unreachable (the
+ * retryer pauses while offline), the daemon unavailable, or the first try still running there.
+ * Refusals fail at once.
+ */
 export function retryOnNetworkError(failureCount: number, error: unknown): boolean {
-  return error instanceof ApiError && error.isNetworkError && failureCount < 5;
+  if (!(error instanceof ApiError) || failureCount >= MAX_RETRIES) return false;
+  return error.isNetworkError || error.status === 503 || error.code === "idempotency_key_in_flight";
+}
+
+/** The real id of the task a change names; a placeholder whose create failed cannot take changes. */
+function targetOf(client: QueryClient, id: string, title: string | undefined): string {
+  const real = resolveTaskId(createdIds(client), id);
+  if (real === undefined) {
+    throw new ApiError("not_created", `${quoted(title, id)} was never created, so the change has nowhere to go`, 404);
+  }
+  return real;
 }
 
 export function registerMutationDefaults(client: QueryClient): void {
   const refreshTasks = () => client.invalidateQueries({ queryKey: queryKeys.tasks.all });
 
   client.setMutationDefaults(mutationKeys.createTask, {
-    mutationFn: (vars: CreateTaskVars): Promise<ApiResult<Task>> => api.createTask(vars.input),
+    mutationFn: (vars: CreateTaskVars): Promise<ApiResult<Task>> => {
+      const parent = vars.input.parent_id;
+      const input = parent ? { ...vars.input, parent_id: targetOf(client, parent, undefined) } : vars.input;
+      return api.createTask(input, vars.key);
+    },
     onMutate: async (vars: CreateTaskVars): Promise<RowContext> => {
       await client.cancelQueries({ queryKey: queryKeys.tasks.all });
       return { snapshot: insertTaskRow(client, optimisticTask(vars.tempId, vars.input)) };
     },
     onSuccess: (result: ApiResult<Task>, vars: CreateTaskVars) => {
+      // Before the mutation settles, so the persisted cache has the pair by the time it is no longer queued.
+      recordCreated(client, vars.tempId, result.data.id);
       replaceTempRow(client, vars.tempId, result.data);
     },
     onError: (error: unknown, vars: CreateTaskVars, context: RowContext | undefined) => {
@@ -118,7 +162,7 @@ export function registerMutationDefaults(client: QueryClient): void {
 
   client.setMutationDefaults(mutationKeys.updateTaskStatus, {
     mutationFn: (vars: UpdateTaskStatusVars): Promise<ApiResult<Task>> =>
-      api.updateTask(vars.id, { status: vars.status }),
+      api.updateTask(targetOf(client, vars.id, vars.title), { status: vars.status }, vars.key),
     ...optimisticStatus<UpdateTaskStatusVars>(
       (vars) => vars.status,
       (vars) => `Could not set ${quoted(vars.title, vars.id)} to ${vars.status}`,
@@ -126,7 +170,8 @@ export function registerMutationDefaults(client: QueryClient): void {
   });
 
   client.setMutationDefaults(mutationKeys.closeTask, {
-    mutationFn: (vars: CloseTaskVars): Promise<ApiResult<Task>> => api.closeTask(vars.id, vars.reason),
+    mutationFn: (vars: CloseTaskVars): Promise<ApiResult<Task>> =>
+      api.closeTask(targetOf(client, vars.id, vars.title), vars.reason, vars.key),
     ...optimisticStatus<CloseTaskVars>(
       () => "closed",
       (vars) => `Could not close ${quoted(vars.title, vars.id)}`,
@@ -134,7 +179,8 @@ export function registerMutationDefaults(client: QueryClient): void {
   });
 
   client.setMutationDefaults(mutationKeys.expandTask, {
-    mutationFn: (vars: ExpandTaskVars) => api.expandTask(vars.id, { subtasks: vars.subtasks }),
+    mutationFn: (vars: ExpandTaskVars) =>
+      api.expandTask(targetOf(client, vars.id, vars.title), { subtasks: vars.subtasks }, vars.key),
     onError: (error: unknown, vars: ExpandTaskVars) => {
       toast.error(`Could not expand ${quoted(vars.title, vars.id)}: ${describe(error)}`);
     },
@@ -142,7 +188,7 @@ export function registerMutationDefaults(client: QueryClient): void {
   });
 
   client.setMutationDefaults(mutationKeys.startAgent, {
-    mutationFn: (vars: StartAgentInput): Promise<ApiResult<AgentRun>> => api.startAgent(vars),
+    mutationFn: ({ key, ...input }: StartAgentVars): Promise<ApiResult<AgentRun>> => api.startAgent(input, key),
     onError: (error: unknown) => {
       toast.error(`Could not start the agent: ${describe(error)}`);
     },
@@ -150,7 +196,7 @@ export function registerMutationDefaults(client: QueryClient): void {
   });
 
   client.setMutationDefaults(mutationKeys.cancelAgent, {
-    mutationFn: (vars: CancelAgentVars): Promise<ApiResult<AgentRun>> => api.cancelAgent(vars.id),
+    mutationFn: (vars: CancelAgentVars): Promise<ApiResult<AgentRun>> => api.cancelAgent(vars.id, vars.key),
     onError: (error: unknown, vars: CancelAgentVars) => {
       toast.error(`Could not cancel agent ${vars.id}: ${describe(error)}`);
     },

@@ -115,6 +115,35 @@ export function replaceTempRow(client: QueryClient, tempId: string, task: Task):
   }
 }
 
+/**
+ * Which real task each placeholder became: `tmp_…` -> `tsk_…`, newest last. Kept in the query
+ * cache (so it is persisted with the queued changes that still name a placeholder) under a
+ * key outside every entity family, so no event handling or cache drop touches it.
+ */
+export const CREATED_IDS_KEY = ["optimistic", "created-ids"] as const;
+const CREATED_IDS_CAP = 500;
+
+export interface CreatedIds {
+  readonly pairs: readonly (readonly [string, string])[];
+}
+
+export function createdIds(client: QueryClient): ReadonlyMap<string, string> {
+  const data = client.getQueryData<CreatedIds>(CREATED_IDS_KEY);
+  return new Map(data?.pairs ?? []);
+}
+
+export function recordCreated(client: QueryClient, tempId: string, id: string): void {
+  client.setQueryData<CreatedIds>(CREATED_IDS_KEY, (data) => {
+    const pairs = (data?.pairs ?? []).filter(([temp]) => temp !== tempId);
+    return { pairs: [...pairs, [tempId, id] as const].slice(-CREATED_IDS_CAP) };
+  });
+}
+
+/** The id a change should be sent to: a placeholder's real id once it exists, else undefined. */
+export function resolveTaskId(created: ReadonlyMap<string, string>, id: string): string | undefined {
+  return isTempId(id) ? created.get(id) : id;
+}
+
 /** Overlay of pending changes on fetched rows, so a refetch during a mutation does not flicker the row back. */
 export interface PendingTaskChange {
   readonly id: string;
@@ -122,19 +151,91 @@ export interface PendingTaskChange {
   readonly create?: Task;
 }
 
-export function applyPending(items: readonly Task[], pending: readonly PendingTaskChange[]): Task[] {
-  if (pending.length === 0) return items as Task[];
+// A placeholder made at T matches a real row created from T minus this much (clocks of the
+// browser and the daemon may differ a little, and the daemon's timestamps are whole seconds).
+const CLOCK_SLACK_MS = 5_000;
+
+function normalisedLabels(labels: readonly string[]): string {
+  return JSON.stringify([...new Set(labels.map((l) => l.trim()))]);
+}
+
+/**
+ * Whether `row` is what the daemon made of `placeholder`: same fields as the daemon stores them,
+ * created no earlier than the placeholder. Used only while the create's reply is on its way (its
+ * `task.created` event may come first), so the row shows once; the reply then names the row.
+ */
+export function isCreatedFrom(placeholder: Task, row: Task, created: ReadonlyMap<string, string>): boolean {
+  if (isTempId(row.id) || row.status !== "open") return false;
+  if (row.title !== placeholder.title.trim()) return false;
+  if (row.description !== placeholder.description || row.priority !== placeholder.priority) return false;
+  const parent = placeholder.parent_id === null ? null : (resolveTaskId(created, placeholder.parent_id) ?? placeholder.parent_id);
+  if (row.parent_id !== parent) return false;
+  if (placeholder.project_id !== null && row.project_id !== placeholder.project_id) return false;
+  if (normalisedLabels(row.labels) !== normalisedLabels(placeholder.labels)) return false;
+  return Date.parse(row.created_at) >= Date.parse(placeholder.created_at) - CLOCK_SLACK_MS;
+}
+
+/**
+ * The rows to show: fetched rows with pending status changes applied, and a placeholder for each
+ * task being created -- one row per task, whether the create's event or its reply comes first.
+ * Changes made on a placeholder apply to the real row once it is known. Also returns the ids of
+ * the rows shown as pending.
+ */
+export function resolvePending(
+  items: readonly Task[],
+  pending: readonly PendingTaskChange[],
+  created: ReadonlyMap<string, string> = new Map(),
+): { tasks: Task[]; pendingIds: Set<string> } {
+  if (pending.length === 0) return { tasks: items as Task[], pendingIds: new Set() };
+  const realOf = new Map<string, string>();
+  const claimed = new Set<string>();
+  for (const change of pending) {
+    const real = isTempId(change.id) ? created.get(change.id) : undefined;
+    if (real !== undefined) {
+      realOf.set(change.id, real);
+      claimed.add(real);
+    }
+  }
+  for (const change of pending) {
+    const placeholder = change.create;
+    if (placeholder === undefined || realOf.has(change.id)) continue;
+    const match = items.find((row) => !claimed.has(row.id) && isCreatedFrom(placeholder, row, created));
+    if (match !== undefined) {
+      realOf.set(change.id, match.id);
+      claimed.add(match.id);
+    }
+  }
+  const target = (id: string) => realOf.get(id) ?? id;
   const statusById = new Map<string, TaskStatus>();
   const creates: Task[] = [];
+  const pendingIds = new Set<string>();
   for (const change of pending) {
-    if (change.status !== undefined) statusById.set(change.id, change.status);
-    if (change.create !== undefined) creates.push(change.create);
+    const id = target(change.id);
+    pendingIds.add(id);
+    if (change.status !== undefined) statusById.set(id, change.status);
+    if (change.create !== undefined && !realOf.has(change.id)) creates.push(change.create);
   }
   const present = new Set(items.map((t) => t.id));
-  const out = items.map((t) => {
+  const out: Task[] = [];
+  for (const t of items) {
+    // A placeholder left in a cached list whose real row is known is the same task: show it once.
+    if (realOf.has(t.id) && present.has(target(t.id))) continue;
+    const shown = realOf.has(t.id) ? { ...t, id: target(t.id) } : t;
+    const status = statusById.get(shown.id);
+    out.push(status !== undefined && status !== shown.status ? { ...shown, status } : shown);
+  }
+  const missing = creates.filter((t) => !present.has(t.id)).map((t) => {
     const status = statusById.get(t.id);
     return status !== undefined && status !== t.status ? { ...t, status } : t;
   });
-  const missing = creates.filter((t) => !present.has(t.id));
-  return missing.length > 0 ? [...missing, ...out] : out;
+  return { tasks: missing.length > 0 ? [...missing, ...out] : out, pendingIds };
+}
+
+/** The rows of `resolvePending`, for callers that do not need the pending ids. */
+export function applyPending(
+  items: readonly Task[],
+  pending: readonly PendingTaskChange[],
+  created: ReadonlyMap<string, string> = new Map(),
+): Task[] {
+  return resolvePending(items, pending, created).tasks;
 }

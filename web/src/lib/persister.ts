@@ -8,6 +8,10 @@
  * thousand tasks are megabytes of JSON) but writes at once whenever the queued
  * (paused) mutations change, and writes whatever is waiting when the page is
  * hidden or left (`visibilitychange` to hidden, `pagehide`).
+ *
+ * Changes still in flight are stored too, marked paused: after a reload nothing is running
+ * any more, and a paused change is what the restored client resumes. Its request may or may
+ * not have reached the daemon; it carries its idempotency key, so sending it again is safe.
  */
 import {
   removeOldestQuery,
@@ -35,6 +39,20 @@ const browserTimers: Timers = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (h) => globalThis.clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/** A persisted client whose pending changes all resume when it is restored. */
+export function asResumable(client: PersistedClient): PersistedClient {
+  const mutations = client.clientState.mutations;
+  const resumable = (m: (typeof mutations)[number]) => m.state === undefined || m.state.isPaused;
+  if (mutations.every(resumable)) return client;
+  return {
+    ...client,
+    clientState: {
+      ...client.clientState,
+      mutations: mutations.map((m) => (resumable(m) ? m : { ...m, state: { ...m.state, isPaused: true } })),
+    },
+  };
+}
 
 /** What identifies the queued mutations in a persisted client: a change here is written at once. */
 function mutationSignature(client: PersistedClient): string {
@@ -69,6 +87,7 @@ export function createFlushingPersister(options: FlushingPersisterOptions): Flus
 
   return {
     persistClient(client) {
+      client = asResumable(client);
       pending = client;
       if (mutationSignature(client) !== writtenMutations) {
         write();

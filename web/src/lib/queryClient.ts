@@ -72,8 +72,10 @@ export function createPersistOptions(
     buster: CACHE_BUSTER,
     dehydrateOptions: {
       shouldDehydrateQuery: shouldPersistQuery,
-      // Paused mutations (made while disconnected) are the ones worth keeping across a reload.
-      shouldDehydrateMutation: (mutation) => mutation.state.isPaused === true,
+      // Every change not yet answered: queued while disconnected, or in flight (its reply may be
+      // lost with the page). The persister stores them paused, so they resume after a reload,
+      // with their idempotency keys.
+      shouldDehydrateMutation: (mutation) => mutation.state.status === "pending",
     },
   };
 }
