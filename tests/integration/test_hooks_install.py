@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tidewire.sources.install_hooks import CLAUDE_HOOKS
+from tidewire.sources.install_hooks import CLAUDE_HOOKS, hook_command
 
 
 def install(*args: str) -> subprocess.CompletedProcess[str]:
@@ -42,7 +42,7 @@ def test_install_hooks_merges_backs_up_and_is_idempotent(tmp_path: Path) -> None
     assert written == preview
     assert written["model"] == "sonnet"
     stop_commands = [h["command"] for group in written["hooks"]["Stop"] for h in group["hooks"]]
-    assert stop_commands == ["notify-send", "tidewire hook --source claude --url http://127.0.0.1:9999"]
+    assert stop_commands == ["notify-send", hook_command("claude", "http://127.0.0.1:9999", None)]
     backups = list(tmp_path.glob("settings.json.*.bak"))
     assert len(backups) == 1 and json.loads(backups[0].read_text()) == original
 

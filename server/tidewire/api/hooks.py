@@ -8,6 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
+from ..sources.hook_envelopes import check_envelope_id
+from ..sources.hook_spool import ENVELOPE_HEADER
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
 
@@ -28,7 +30,9 @@ async def post_hook(
         body = json.loads(raw)
     except ValueError:
         raise InvalidArgument("the hook payload is not JSON") from None
-    outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
+    # Set by `tidewire hook`: a redelivered call (from its spool) is recognised and not applied again.
+    envelope_id = check_envelope_id(request.headers.get(ENVELOPE_HEADER))
+    outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body, envelope_id)
     head = ctx.bus.head
     return JSONResponse(
         {"ok": True, "session_id": outcome.session.id, "events": outcome.events},
