@@ -20,6 +20,12 @@ pytestmark = pytest.mark.daemon
 SESSION = "3f1c2d3e-0000-4000-8000-000000000001"
 
 
+@pytest.fixture(autouse=True)
+def _own_hook_spool(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `tidewire hook` spools what it cannot deliver under the data dir: each test its own.
+    monkeypatch.setenv("TIDEWIRE_DATA_DIR", str(tmp_path / "hook-client"))
+
+
 def run_hook(url: str, payload: Any, source: str = "claude") -> subprocess.CompletedProcess[bytes]:
     body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
     return subprocess.run(

@@ -9,7 +9,9 @@ from fastapi.responses import JSONResponse
 
 from ..errors import InvalidArgument
 from ..idempotency import IdempotentRoute
+from ..sources.hook_envelopes import check_envelope_id
 from ..sources.hook_payloads import MAX_ID_LENGTH
+from ..sources.hook_spool import ENVELOPE_HEADER
 from ..sources.session_follower import SessionTracker
 from .deps import SEQ_HEADER, Ctx
 from .fields import loads_strict
@@ -50,7 +52,9 @@ async def post_hook(
         body = loads_strict(raw)
     except (ValueError, RecursionError):  # RecursionError: nesting deeper than the parser goes
         raise InvalidArgument("the hook payload is not JSON") from None
-    outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body)
+    # Set by `tidewire hook`: a redelivered call (from its spool) is recognised and not applied again.
+    envelope_id = check_envelope_id(request.headers.get(ENVELOPE_HEADER))
+    outcome = await ctx.component("sessions", SessionTracker).handle_hook(source, body, envelope_id)
     head = ctx.bus.head
     return JSONResponse(
         {"ok": True, "session_id": outcome.session.id, "events": outcome.events}

@@ -8,6 +8,7 @@ from tidewire.sources.agents import AgentRunner
 from tidewire.sources.autonomous import AutonomousLoops
 from tidewire.sources.mcp_proxy import McpProxy
 from tidewire.sources.session_follower import SessionTracker
+from tidewire.sources.spool_drain import spool_drain
 
 if TYPE_CHECKING:
     from tidewire.context import AppContext
@@ -31,3 +32,5 @@ def autonomous_loops(ctx: AppContext) -> AutonomousLoops:
 
 # Start order: the loops use the agent runner, so they come after it (and stop before it).
 SOURCE_COMPONENTS = [session_tracker, agent_runner, mcp_proxy, autonomous_loops]
+# The hook spool is delivered through the sessions component, so it starts after it.
+SOURCE_COMPONENTS.insert(SOURCE_COMPONENTS.index(session_tracker) + 1, spool_drain)

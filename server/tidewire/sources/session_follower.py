@@ -70,13 +70,15 @@ class SessionTracker:
     def nudge(self) -> None:
         self._wake.set()
 
-    async def handle_hook(self, source: str, body: Any) -> sessions.HookOutcome:
+    async def handle_hook(
+        self, source: str, body: Any, envelope_id: str | None = None
+    ) -> sessions.HookOutcome:
         call = parse_hook(source, body)
         branch: str | None = None
         # Asking git costs a subprocess: only for a new session or one that changed directory.
         if call.cwd and call.cwd != await sessions.known_cwd(self.ctx.store, call.session_id):
             branch = await self._branch_of(call.cwd)
-        outcome = await sessions.record_hook(self.ctx.store, call, branch)
+        outcome = await sessions.record_hook(self.ctx.store, call, branch, envelope_id)
         self.nudge()
         note = await self._transcript_note(call.transcript_path)
         return dataclasses.replace(outcome, notes=[note]) if note else outcome

@@ -10,6 +10,7 @@ from typing import Any
 from tidewire.errors import InvalidArgument, NotFound
 from tidewire.protocol.models import HookEvent, Session, SessionEventData, SessionMessage
 from tidewire.services.rows import fetch_all, fetch_one
+from tidewire.sources import hook_envelopes
 from tidewire.sources.hook_payloads import STATUS_AFTER, HookCall, stored_payload
 from tidewire.sources.records import message_from_row, session_from_row
 from tidewire.sources.transcript import ReadResult, TranscriptCursor
@@ -152,9 +153,23 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
     return HookOutcome(session_from_row(row), before is None, events)
 
 
-async def record_hook(store: StoreLike, call: HookCall, git_branch: str | None) -> HookOutcome:
-    """Stores one hook call and its session change, emitting the events in one transaction."""
-    return await store.write(lambda tx: _record_hook(tx, call, git_branch))
+async def record_hook(
+    store: StoreLike, call: HookCall, git_branch: str | None, envelope_id: str | None = None
+) -> HookOutcome:
+    """Stores one hook call and its session change, emitting the events in one transaction.
+
+    With an envelope id, the id is stored in that transaction too, and a call whose id is
+    already stored (a redelivery from the hook spool) changes and emits nothing.
+    """
+
+    def fn(tx: Tx) -> HookOutcome:
+        if envelope_id is not None and not hook_envelopes.claim(tx, envelope_id, call.session_id):
+            row = fetch_one(tx.conn, "SELECT * FROM sessions WHERE id = ?", (call.session_id,))
+            if row is not None:
+                return HookOutcome(session_from_row(row), False, [])
+        return _record_hook(tx, call, git_branch)
+
+    return await store.write(fn)
 
 
 async def known_cwd(store: StoreLike, session_id: str) -> str | None:
