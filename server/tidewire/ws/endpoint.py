@@ -35,7 +35,10 @@ async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str
             {
                 "type": "websocket.http.response.start",
                 "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
             }
         )
         await send({"type": "websocket.http.response.body", "body": body})
