@@ -64,9 +64,12 @@ def _constraints(node: dict[str, Any]) -> list[str]:
     out = []
     if "minLength" in node or "maxLength" in node:
         out.append(_range(node.get("minLength"), node.get("maxLength"), "characters"))
-    if "minimum" in node and node["minimum"] != -SAFE_INTEGER:
+    # For a `number` the safe-integer bounds are a real limit (a client's float clock may exceed
+    # them), so they are shown; for an integer they only restate what JSON holds exactly.
+    is_number = node.get("type") == "number"
+    if "minimum" in node and (is_number or node["minimum"] != -SAFE_INTEGER):
         out.append(f">= {node['minimum']}")
-    if "maximum" in node and node["maximum"] != SAFE_INTEGER:
+    if "maximum" in node and (is_number or node["maximum"] != SAFE_INTEGER):
         out.append(f"<= {node['maximum']}")
     pattern = node.get("pattern")
     if isinstance(pattern, str) and TS_PATTERN_HINT not in pattern:
@@ -105,6 +108,9 @@ def _cell(text: str) -> str:
 def _fields(schema: dict[str, Any]) -> list[str]:
     props: dict[str, Any] = schema.get("properties", {})
     if not props:
+        if schema.get("type") != "object" or "enum" in schema or "const" in schema:
+            # A record that is a scalar (StopReason is a string enum): say which values.
+            return [f"Type: {_cell(describe(schema))}.", ""]
         return ["(no fixed fields)", ""]
     required = set(schema.get("required", []))
     lines = ["| field | type | required | meaning |", "|---|---|---|---|"]

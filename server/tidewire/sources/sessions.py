@@ -18,6 +18,13 @@ from tidewire.sources.txn import StoreLike, Tx
 
 # Fields whose change is worth a `session.updated` (last_hook and updated_at change on every call).
 _WATCHED = ("status", "cwd", "git_branch", "transcript_path", "project_id", "tool_count")
+# The record's fields, for `changed` (the row also holds the daemon's transcript cursor).
+_RECORD_FIELDS = tuple(Session.model_fields)
+
+
+def _changed(before: dict[str, Any], row: dict[str, Any]) -> list[str]:
+    """Every field of the session record that differs: `changed` names all of them."""
+    return [name for name in _RECORD_FIELDS if name in row and row[name] != before.get(name)]
 
 
 @dataclass(frozen=True)
@@ -143,11 +150,11 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
     )
     events.append(call.event)
     if before is not None:
-        changed = [name for name in _WATCHED if row[name] != before[name]]
+        changed = _changed(before, row)
         if row["status"] == "ended" and before["status"] != "ended":
             _emit_session(tx, "session.ended", row, changed)
             events.append("session.ended")
-        elif changed:
+        elif any(name in changed for name in _WATCHED):
             _emit_session(tx, "session.updated", row, changed)
             events.append("session.updated")
     return HookOutcome(session_from_row(row), before is None, events)
@@ -216,7 +223,7 @@ def _apply_transcript(tx: Tx, session_id: str, expected: str | None, result: Rea
         row["updated_at"] = tx.now  # new messages are activity: they hold off the idle timeout
     _store_row(tx, row)
     if row["git_branch"] != before["git_branch"]:
-        _emit_session(tx, "session.updated", row, ["git_branch"])
+        _emit_session(tx, "session.updated", row, _changed(before, row))
     return len(result.messages)
 
 
@@ -267,11 +274,12 @@ def _end_idle(tx: Tx, cutoff: str) -> list[str]:
     ended: list[str] = []
     sql = "SELECT * FROM sessions WHERE status <> 'ended' AND updated_at < ?"
     for row in fetch_all(tx.conn, sql, (cutoff,)):
+        before = dict(row)
         row["status"] = "ended"
         row["ended_at"] = tx.now
         row["updated_at"] = tx.now
         _store_row(tx, row)
-        _emit_session(tx, "session.ended", row, ["status"])
+        _emit_session(tx, "session.ended", row, _changed(before, row))
         ended.append(row["id"])
     return ended
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from typing import Any
 
@@ -20,6 +21,29 @@ from .connection import Connection, ConnectionClosing
 from .hub import Hub
 
 log = logging.getLogger("tidewire.ws")
+
+
+async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str) -> None:
+    """Refuse the handshake with an HTTP status and the REST error body naming the failed check.
+
+    Uses the ASGI WebSocket denial response when the server offers it; otherwise a close
+    before accept, which servers turn into a bare 403.
+    """
+    if "websocket.http.response" in scope.get("extensions", {}):
+        body = json.dumps({"error": {"code": code, "message": message}}).encode()
+        await send(
+            {
+                "type": "websocket.http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "websocket.http.response.body", "body": body})
+        return
+    await send({"type": "websocket.close", "code": 1008, "reason": message})
 
 
 class SocketEndpoint:
@@ -41,8 +65,7 @@ class SocketEndpoint:
         headers = header_dict(scope.get("headers", []))
         verdict = self.policy.check(headers, scope.get("query_string", b""))
         if not verdict.ok and verdict.status == 403:
-            # Before accept, a close becomes an HTTP 403 refusal of the handshake.
-            await send({"type": "websocket.close", "code": 1008, "reason": verdict.message})
+            await _refuse(scope, send, verdict.status, verdict.code, verdict.message)
             return
         await send({"type": "websocket.accept"})
         if not verdict.ok:

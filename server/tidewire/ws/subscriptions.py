@@ -1,13 +1,15 @@
 """Subscription patterns: ``name``, ``prefix.*``, ``*``, each optionally filtered ``:field=value``.
 
 Wildcards never match the high-volume events; those need their exact name. A filter's
-field may be a dotted path into ``data`` (``task.status``); the value is compared with the
-field's JSON scalar written as text (``true``, ``3``, ``abc``).
+field may be a dotted path into ``data`` (``task.status``); a string field matches the value
+as written, a number matches a value that is a JSON number of the same value (``=1`` matches
+``1`` and ``1.0``), and ``true``, ``false``, ``null`` match themselves.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,6 +21,8 @@ _SEGMENT = r"[a-z0-9_]+"
 _NAME = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})+$")
 _PREFIX = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})*\.\*$")
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+# RFC 8259's number grammar: a filter value written like this is compared as a number.
+_JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 _MISSING = object()
 # Matching cost grows with the set; a client needing more should use patterns.
 MAX_PATTERNS = 1024
@@ -35,6 +39,8 @@ class Pattern:
     name: str  # the exact name, or the prefix including its trailing dot, or ""
     field: tuple[str, ...] | None
     value: str | None
+    # The value as a number when it is written as one: numbers match by value, not by text.
+    number: int | float | None = None
 
     def matches_type(self, event_type: str) -> bool:
         if self.kind == "exact":
@@ -53,7 +59,19 @@ class Pattern:
             node = node.get(part, _MISSING)
             if node is _MISSING:
                 return False
+        if isinstance(node, int | float) and not isinstance(node, bool):
+            # Python compares int and float exactly, so 1 == 1.0 but 2**53 + 1 != 2.0**53.
+            return self.number is not None and node == self.number
         return _scalar_text(node) == self.value
+
+
+def _as_number(value: str | None) -> int | float | None:
+    if value is None or not _JSON_NUMBER.match(value):
+        return None
+    number = json.loads(value)
+    if isinstance(number, float) and not math.isfinite(number):
+        return None  # 1e999: no JSON number holds that value
+    return number if isinstance(number, int | float) else None
 
 
 def _scalar_text(value: Any) -> str | None:
@@ -75,12 +93,13 @@ def parse_pattern(text: str) -> Pattern:
         if value == "":
             raise SubscriptionError(f"{text!r}: the filter value is empty")
         field = tuple(field_text.split("."))
+    number = _as_number(value)
     if name_part == "*":
-        return Pattern(text, "all", "", field, value)
+        return Pattern(text, "all", "", field, value, number)
     if _PREFIX.match(name_part):
-        return Pattern(text, "prefix", name_part[:-1], field, value)
+        return Pattern(text, "prefix", name_part[:-1], field, value, number)
     if _NAME.match(name_part):
-        return Pattern(text, "exact", name_part, field, value)
+        return Pattern(text, "exact", name_part, field, value, number)
     raise SubscriptionError(
         f"{text!r} is not an event name, a 'prefix.*' pattern or '*' (optionally ':field=value')"
     )
