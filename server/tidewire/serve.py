@@ -97,6 +97,7 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument(
         "--idempotency-ttl",
         dest="idempotency_ttl",
+        type=int,
         metavar="SECONDS",
         help="how long an Idempotency-Key and its reply are kept (default 86400)",
     )

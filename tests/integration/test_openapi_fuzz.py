@@ -71,6 +71,8 @@ def test_the_api_matches_its_openapi_document(
             "--no-color",
         ],
         cwd=tmp_path,
+        # A fresh Idempotency-Key per case (see schemathesis_hooks.py).
+        env={**os.environ, "SCHEMATHESIS_HOOKS": str(HERE / "schemathesis_hooks.py")},
         capture_output=True,
         text=True,
         timeout=600,

@@ -14,6 +14,11 @@ from typing import Any
 from tidewire.errors import InvalidArgument
 
 KEY_HEADER = "Idempotency-Key"
+# The header's grammar, for the OpenAPI document (parse_key is what enforces it).
+KEY_PATTERN = (
+    r'^(?:[\x21\x23-\x7e](?:[\x20\x21\x23-\x7e]{0,253}[\x21\x23-\x7e])?'
+    r'|"(?:[\x20\x21\x23-\x5b\x5d-\x7e]|\\["\\]){1,255}")$'
+)
 MAX_KEY_LENGTH = 255
 
 

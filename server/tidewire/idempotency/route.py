@@ -31,7 +31,7 @@ from tidewire.errors import Conflict, DomainError
 from tidewire.store import write_hook
 
 from . import records
-from .keys import KEY_HEADER, fingerprint, parse_key
+from .keys import KEY_HEADER, KEY_PATTERN, fingerprint, parse_key
 from .records import StoredReply
 
 if TYPE_CHECKING:
@@ -139,6 +139,9 @@ def _document_header(
         str | None,
         Header(
             alias=KEY_HEADER,
+            # Exactly what parse_key accepts: a bare key of 1-255 printable ASCII characters (no
+            # quote, no space at either end), or a quoted one whose unescaped content is 1-255.
+            pattern=KEY_PATTERN,
             description=(
                 "Makes the request safe to retry (IETF httpapi Idempotency-Key, a string of 1-255 "
                 "printable ASCII characters, quoted or bare): the first request with a key runs, and "
