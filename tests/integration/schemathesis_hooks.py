@@ -13,7 +13,6 @@ import uuid
 from typing import Any
 
 import schemathesis
-
 from tidewire.errors import InvalidArgument
 from tidewire.idempotency.keys import KEY_HEADER, parse_key
 
