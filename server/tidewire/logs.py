@@ -4,6 +4,8 @@
   its ``WebSocket /ws?token=...`` lines, ours) has ``token=`` query values and the configured
   token itself replaced before any handler formats it. A record factory rather than handler
   filters, so handlers added later (uvicorn configures its own) are covered too.
+- ``is_resource_condition`` / ``ConditionLog``: background loops (spool drain, session follower)
+  meet the same exhaustion on every pass; it is logged as one line per interval, no traceback.
 - ``AcceptErrorThrottle``: when descriptors run out, asyncio's accept loop logs a traceback for
   every failed ``accept()`` (thousands a second). The filter lets one line per interval
   through, with how many it held back, and drops the traceback.
@@ -11,6 +13,7 @@
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import time
@@ -89,3 +92,44 @@ def install_accept_error_throttle() -> AcceptErrorThrottle:
     throttle = AcceptErrorThrottle()
     logging.getLogger("asyncio").addFilter(throttle)
     return throttle
+
+
+_RESOURCE_ERRNOS = {errno.EMFILE, errno.ENFILE, errno.ENOSPC, errno.EDQUOT, errno.ENOMEM}
+CONDITION_INTERVAL_S = 10.0
+
+
+def is_resource_condition(exc: BaseException) -> bool:
+    """Out of descriptors, disk or memory: a state of the machine that passes, not a bug."""
+    # Imported here: the store imports this module's redaction helpers at start-up.
+    from tidewire.store.errors import OutOfDescriptors, StorageFull
+
+    if isinstance(exc, OutOfDescriptors | StorageFull):
+        return True
+    return isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS
+
+
+class ConditionLog:
+    """One line per interval for a condition a loop meets on every pass, with a count of the rest."""
+
+    def __init__(
+        self,
+        logger: logging.Logger,
+        interval: float = CONDITION_INTERVAL_S,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.logger = logger
+        self.interval = interval
+        self.clock = clock
+        self.last: float | None = None
+        self.held_back = 0
+
+    def report(self, what: str, exc: BaseException) -> bool:
+        now = self.clock()
+        if self.last is not None and now - self.last < self.interval:
+            self.held_back += 1
+            return False
+        more = f"; {self.held_back} more since the last report" if self.held_back else ""
+        self.logger.error("%s (%s)%s; trying again", what, exc, more)
+        self.last = now
+        self.held_back = 0
+        return True

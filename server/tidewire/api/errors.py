@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import DomainError
-from ..store.errors import is_storage_full
+from ..store.errors import is_out_of_descriptors, is_storage_full
 
 _HTTP_CODES = {
     400: "bad_request",
@@ -58,6 +58,11 @@ async def _http(_: Request, exc: Exception) -> JSONResponse:
 async def _storage(_: Request, exc: Exception) -> JSONResponse:
     # The store already turns a full disk into StorageFull (a DomainError); this catches ENOSPC from
     # anything else a request writes (logs, checkouts). Any other error goes on to the 500 handler.
+    if is_out_of_descriptors(exc):
+        message = "the daemon is out of file descriptors: nothing was changed; retry once connections close"
+        return JSONResponse(
+            error_body("out_of_descriptors", message), status_code=503, headers={"Retry-After": "1"}
+        )
     if not is_storage_full(exc):
         raise exc
     message = "no space left on the daemon's disk: the change was not made; free disk space and retry"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import anyio
 
+from tidewire.logs import ConditionLog, is_resource_condition
 from tidewire.services import git as gitops
 from tidewire.sources import sessions
 from tidewire.sources.hook_payloads import parse_hook
@@ -51,6 +52,7 @@ class SessionTracker:
         self._reads = BoundedCalls()
         # The last refusal logged per session, so a refused transcript is logged once, not per pass.
         self._refusals: dict[str, str] = {}
+        self._conditions = ConditionLog(log)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         # One follow pass at a time: two passes over the same cursor would race (the store's
@@ -119,8 +121,11 @@ class SessionTracker:
                 await self.end_idle()
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("session follower pass failed")
+            except Exception as exc:
+                if is_resource_condition(exc):
+                    self._conditions.report("session follower pass failed", exc)
+                else:
+                    log.exception("session follower pass failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
             self._wake.clear()
@@ -135,9 +140,14 @@ class SessionTracker:
             for target in targets:
                 try:
                     emitted += await self._follow(target, roots)
-                except Exception:
+                except Exception as exc:
                     # One unreadable transcript must not hold up the others.
-                    log.exception("following the transcript of session %s failed", target.session_id)
+                    if is_resource_condition(exc):
+                        self._conditions.report(
+                            f"following the transcript of session {target.session_id} failed", exc
+                        )
+                    else:
+                        log.exception("following the transcript of session %s failed", target.session_id)
             followed = {t.session_id for t in targets}
             for gone in [sid for sid in self._refusals if sid not in followed]:
                 del self._refusals[gone]  # ended sessions are not followed: forget their notes

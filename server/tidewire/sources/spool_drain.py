@@ -19,6 +19,7 @@ import time
 from typing import TYPE_CHECKING
 
 from tidewire.errors import DomainError, InvalidArgument
+from tidewire.logs import ConditionLog, is_resource_condition
 from tidewire.sources import hook_spool
 from tidewire.sources.session_follower import SessionTracker
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _POLL_S = 1.0
-_OS_ERROR_LOG_INTERVAL_S = 10.0
 _BATCH = 64
 # A temporary file this old belongs to a hook process that died while writing it.
 _STALE_TMP_S = 3600.0
@@ -44,7 +44,7 @@ class SpoolDrain:
         self.spool = hook_spool.Spool(str(ctx.settings.data_dir / hook_spool.SPOOL_DIR_NAME))
         self._task: asyncio.Task[None] | None = None
         self.delivered = 0
-        self._last_os_error = -_OS_ERROR_LOG_INTERVAL_S
+        self._conditions = ConditionLog(log)
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="hook-spool-drain")
@@ -63,15 +63,13 @@ class SpoolDrain:
                 await self.drain()
             except asyncio.CancelledError:
                 raise
-            except OSError as exc:
+            except Exception as exc:
                 # Out of descriptors or disk: a condition, not a bug. One line per interval, no
                 # traceback, so a descriptor flood does not also flood the log.
-                now = time.monotonic()
-                if now - self._last_os_error >= _OS_ERROR_LOG_INTERVAL_S:
-                    self._last_os_error = now
-                    log.error("delivering the hook spool failed (%s); trying again", exc)
-            except Exception:
-                log.exception("delivering the hook spool failed; trying again")
+                if is_resource_condition(exc):
+                    self._conditions.report("delivering the hook spool failed", exc)
+                else:
+                    log.exception("delivering the hook spool failed; trying again")
             await asyncio.sleep(_POLL_S)
 
     async def drain(self) -> int:

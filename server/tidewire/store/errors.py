@@ -9,6 +9,7 @@ prints its one-line message and exits with its documented ``exit_code``.
 from __future__ import annotations
 
 import errno
+import os
 import sqlite3
 from pathlib import Path
 
@@ -18,8 +19,10 @@ from ..errors import DomainError
 SQLITE_CORRUPT = 11
 SQLITE_FULL = 13
 SQLITE_NOTADB = 26
+SQLITE_CANTOPEN = 14
 
 _NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+_NO_DESCRIPTORS = {errno.EMFILE, errno.ENFILE}
 
 # `tidewire serve` exit codes owned by the store (docs/operations.md lists them all).
 EXIT_DAMAGED = 4
@@ -36,6 +39,13 @@ class StorageFull(DomainError):
 class StorageDamaged(DomainError):
     def __init__(self, message: str) -> None:
         super().__init__("storage_damaged", message, 503)
+
+
+class OutOfDescriptors(DomainError):
+    """The process (or the system) has no file descriptor left: a condition that passes, not a bug."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__("out_of_descriptors", message, 503)
 
 
 class StoreStartError(RuntimeError):
@@ -82,6 +92,23 @@ def is_storage_full(exc: BaseException) -> bool:
     return any(isinstance(link, OSError) and link.errno in _NO_SPACE for link in _causes(exc))
 
 
+def _descriptors_left() -> bool:
+    try:
+        fd = os.open(os.devnull, os.O_RDONLY)
+    except OSError as exc:
+        return exc.errno not in _NO_DESCRIPTORS
+    os.close(fd)
+    return True
+
+
+def is_out_of_descriptors(exc: BaseException) -> bool:
+    """EMFILE/ENFILE anywhere in the chain, or SQLite's bare "unable to open database file" at a
+    moment when this process cannot open any file (SQLite does not pass the errno on)."""
+    if any(isinstance(link, OSError) and link.errno in _NO_DESCRIPTORS for link in _causes(exc)):
+        return True
+    return _sqlite_code(exc) == SQLITE_CANTOPEN and not _descriptors_left()
+
+
 def is_damaged(exc: BaseException) -> bool:
     return _sqlite_code(exc) in (SQLITE_CORRUPT, SQLITE_NOTADB)
 
@@ -96,6 +123,11 @@ def translate(exc: BaseException, path: Path) -> BaseException:
         )
     if is_damaged(exc):
         return StorageDamaged(f"the database {path} is damaged: {exc}; stop the daemon and restore it")
+    if is_out_of_descriptors(exc):
+        return OutOfDescriptors(
+            f"the daemon is out of file descriptors and could not open {path.name}; "
+            "nothing was changed; retry once connections close"
+        )
     return exc
 
 

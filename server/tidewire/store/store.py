@@ -519,8 +519,10 @@ class Store:
         return conn
 
     def _read_sync(self, fn: Callable[[sqlite3.Connection], T]) -> tuple[T, int]:
-        conn = self._reader_conn()
         try:
+            # Opening is inside the try: a reader thread opens its connection on first use, and
+            # that open fails like any read when descriptors run out.
+            conn = self._reader_conn()
             conn.execute("BEGIN")
             try:
                 seq = int(conn.execute("SELECT value FROM meta WHERE key = 'head_seq'").fetchone()[0])
