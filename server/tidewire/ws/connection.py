@@ -9,6 +9,7 @@ so a stalled peer costs no memory per event.
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from .subscriptions import SubscriptionError, SubscriptionSet
 SendText = Callable[[str], Awaitable[None]]
 # The ASGI ``send``: events go out as their shared, pre-built ``websocket.send`` message.
 SendMessage = Callable[[MutableMapping[str, Any]], Awaitable[None]]
+
+log = logging.getLogger("tidewire.ws")
 
 # Replies queued while the peer does not read; past this the peer is misbehaving.
 MAX_PENDING_REPLIES = 10_000
@@ -139,6 +142,12 @@ class Connection:
                 self._resume_from(frame)
         except FrameError as exc:
             self._reply(error_frame(exc.code, exc.message, exc.frame_id))
+        except Exception:
+            # A bug must not cost the client its connection: it hears about it, the log keeps it.
+            log.exception("socket frame %s failed", frame.type)
+            self._reply(
+                error_frame("internal_error", f"{frame.type}: the daemon failed on this frame", id_of(frame))
+            )
 
     def handle_bytes(self) -> None:
         self._reply(error_frame("invalid_json", "binary frames are not accepted; send JSON text", None))
