@@ -76,7 +76,7 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
     store = store if store is not None else open_daemon_store(settings)
     bus = SqliteEventBus(store, settings.retain)
     ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
-    hub = Hub()
+    hub = Hub(settings.max_connections)
     policy = SecurityPolicy(settings)
     mcp = _mcp_app(ctx)
 

@@ -2,7 +2,8 @@
 
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
-``heartbeat_ms``, ``max_frame_bytes``, ``max_body_bytes``, ``max_hook_body_bytes``, ``synchronous``,
+``heartbeat_ms``, ``max_frame_bytes``, ``max_body_bytes``, ``max_hook_body_bytes``, ``max_connections``,
+``synchronous``,
 ``allow_test_events``, ``allow_reinit``,
 ``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
@@ -32,6 +33,9 @@ DEFAULT_MAX_FRAME_BYTES = 1024 * 1024
 # which carry a tool's whole input and output.
 DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024
 DEFAULT_MAX_HOOK_BODY_BYTES = 16 * 1024 * 1024
+# Open sockets at once: far above a dashboard or a few scripts, far below the descriptors a
+# daemon gets once its soft limit is raised (serve.py also keeps it below that limit).
+DEFAULT_MAX_CONNECTIONS = 1000
 DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
 DEFAULT_TRANSCRIPT_MAX_LINE_BYTES = 8 * 1024 * 1024
 
@@ -79,6 +83,8 @@ class Settings:
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     max_hook_body_bytes: int = DEFAULT_MAX_HOOK_BODY_BYTES
+    # Sockets past this are refused at the handshake (HTTP 503 too_many_connections).
+    max_connections: int = DEFAULT_MAX_CONNECTIONS
     # SQLite durability: "full" keeps commits across power loss; "normal" (WAL) keeps them across
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
@@ -139,6 +145,8 @@ class Settings:
         for key in ("max_body_bytes", "max_hook_body_bytes"):
             if getattr(self, key) < 1024:
                 raise InvalidArgument(f"{key} must be at least 1024")
+        if self.max_connections < 1:
+            raise InvalidArgument("max_connections must be at least 1")
         if self.synchronous not in ("full", "normal"):
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
         if self.idempotency_ttl < 1:
@@ -165,6 +173,7 @@ _SERVER_KEYS: dict[str, type] = {
     "max_frame_bytes": int,
     "max_body_bytes": int,
     "max_hook_body_bytes": int,
+    "max_connections": int,
     "synchronous": str,
     "allow_test_events": bool,
     "allow_reinit": bool,
@@ -187,6 +196,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_FRAME_BYTES": "max_frame_bytes",
     "TIDEWIRE_MAX_BODY_BYTES": "max_body_bytes",
     "TIDEWIRE_MAX_HOOK_BODY_BYTES": "max_hook_body_bytes",
+    "TIDEWIRE_MAX_CONNECTIONS": "max_connections",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_IDEMPOTENCY_TTL": "idempotency_ttl",
     "TIDEWIRE_WEB_DIST": "web_dist",

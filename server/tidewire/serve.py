@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import signal
 import socket
@@ -24,6 +25,9 @@ from .rlimits import raise_nofile_limit
 from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
 from .store.startup import open_daemon_store
 from .ws import Hub
+
+# Descriptors kept free of sockets: the database and its WAL, REST requests, hooks, agent pipes.
+FD_RESERVE = 256
 
 
 def add_parser(subparsers: Any) -> None:
@@ -61,6 +65,12 @@ def add_parser(subparsers: Any) -> None:
         dest="max_hook_body_bytes",
         type=int,
         help="largest hook payload, POST /api/hooks/* (16 MiB)",
+    )
+    p.add_argument(
+        "--max-connections",
+        dest="max_connections",
+        type=int,
+        help="open sockets at once; more are refused with HTTP 503 (default 1000)",
     )
     p.add_argument(
         "--synchronous",
@@ -196,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
             "max_frame_bytes",
             "max_body_bytes",
             "max_hook_body_bytes",
+            "max_connections",
             "synchronous",
             "allow_test_events",
             "transcript_roots",
@@ -213,5 +224,22 @@ def run(args: argparse.Namespace) -> int:
     install_token_redaction(settings.token)
     install_accept_error_throttle()
     logging.basicConfig(level=getattr(logging, str(args.log_level).upper(), logging.WARNING))
-    raise_nofile_limit()
-    return serve(settings, args.log_level)
+    _, soft = raise_nofile_limit()
+    return serve(fit_connections(settings, soft), args.log_level)
+
+
+def fit_connections(settings: Settings, nofile: int) -> Settings:
+    """Keep the socket cap below the open-file limit, so a full house of sockets still leaves
+    descriptors for REST, the database, hooks and agents."""
+    if nofile < 0:  # RLIM_INFINITY
+        return settings
+    room = max(1, nofile - FD_RESERVE)
+    if settings.max_connections <= room:
+        return settings
+    logging.getLogger("tidewire").warning(
+        "max_connections %d is more than the open-file limit %d allows; holding at most %d sockets",
+        settings.max_connections,
+        nofile,
+        room,
+    )
+    return dataclasses.replace(settings, max_connections=room)

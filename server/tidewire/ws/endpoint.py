@@ -67,14 +67,30 @@ class SocketEndpoint:
         if not verdict.ok and verdict.status == 403:
             await _refuse(scope, send, verdict.status, verdict.code, verdict.message)
             return
-        await send({"type": "websocket.accept"})
-        if not verdict.ok:
-            await send({"type": "websocket.close", "code": 1008, "reason": verdict.message})
+        if not self.hub.admit():
+            # Refused before accept: a socket past the cap costs one HTTP reply, and REST,
+            # which needs descriptors too, keeps working.
+            limit = self.hub.max_connections
+            await _refuse(
+                scope,
+                send,
+                503,
+                "too_many_connections",
+                f"the daemon already holds its maximum of {limit} sockets (--max-connections); "
+                "close one or retry later",
+            )
             return
-        if self.hub.closing:
-            await send({"type": "websocket.close", "code": 1001, "reason": "the daemon is shutting down"})
-            return
-        await self._serve(receive, send)
+        try:
+            await send({"type": "websocket.accept"})
+            if not verdict.ok:
+                await send({"type": "websocket.close", "code": 1008, "reason": verdict.message})
+                return
+            if self.hub.closing:
+                await send({"type": "websocket.close", "code": 1001, "reason": "the daemon is shutting down"})
+                return
+            await self._serve(receive, send)
+        finally:
+            self.hub.leave()
 
     async def _serve(self, receive: Receive, send: Send) -> None:
         closed = False

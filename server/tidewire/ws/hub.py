@@ -1,4 +1,5 @@
-"""The set of open socket connections, so shutdown can close every one with 1001."""
+"""The set of open socket connections: shutdown closes every one with 1001, and the handshake
+asks it for a place so the daemon holds at most ``max_connections`` sockets."""
 
 from __future__ import annotations
 
@@ -7,9 +8,23 @@ from collections.abc import Awaitable, Callable
 
 
 class Hub:
-    def __init__(self) -> None:
+    def __init__(self, max_connections: int = 1000) -> None:
         self._closers: dict[object, Callable[[int, str], Awaitable[None]]] = {}
         self.closing = False
+        self.max_connections = max_connections
+        # Places taken from the handshake on, before the socket is registered with add():
+        # the handshake awaits, and other handshakes must see the place as taken meanwhile.
+        self.admitted = 0
+
+    def admit(self) -> bool:
+        """Take a place for a new socket; False when every place is taken."""
+        if self.admitted >= self.max_connections:
+            return False
+        self.admitted += 1
+        return True
+
+    def leave(self) -> None:
+        self.admitted -= 1
 
     def __len__(self) -> int:
         return len(self._closers)
