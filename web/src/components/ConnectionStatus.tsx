@@ -1,4 +1,4 @@
-import type { ConnectionState } from "../views/data";
+import type { ConnectionQuality, ConnectionState } from "../views/data";
 import { useNow } from "./useNow";
 
 const LABEL: Record<ConnectionState, string> = {
@@ -8,22 +8,48 @@ const LABEL: Record<ConnectionState, string> = {
   disconnected: "Offline",
 };
 
-/** The header pill. `data-state` is the socket client's own state, for automation. */
+/**
+ * The header pill: the socket state, the connection quality and the last round trip.
+ * `data-state` is the socket client's own state and `data-quality` its quality, for automation.
+ */
 export function ConnectionStatus({
   state,
+  quality,
   latencyMs,
 }: {
   state: ConnectionState;
+  quality: ConnectionQuality;
   latencyMs: number | null;
 }): React.JSX.Element {
+  const live = state === "connected";
+  // An overdue pong makes the last round trip a lie: show the quality alone until one comes back.
+  const showLatency = live && latencyMs !== null && quality !== "poor";
   return (
-    <span className="pill" data-testid="connection-status" data-state={state} role="status" aria-live="polite">
+    <span
+      className="pill"
+      data-testid="connection-status"
+      data-state={state}
+      data-quality={quality}
+      role="status"
+      aria-live="polite"
+      title={QUALITY_TITLE[quality]}
+    >
       <span className="dot" aria-hidden="true" />
       {LABEL[state]}
-      {state === "connected" && latencyMs !== null ? <span className="muted">{Math.round(latencyMs)} ms</span> : null}
+      {live && quality !== "unknown" ? <span data-testid="connection-quality">{quality}</span> : null}
+      {!live ? <span className="muted">{quality}</span> : null}
+      {showLatency ? <span className="muted">{Math.round(latencyMs)} ms</span> : null}
     </span>
   );
 }
+
+const QUALITY_TITLE: Record<ConnectionQuality, string> = {
+  good: "Round trips are fast",
+  fair: "Round trips are slow",
+  poor: "The daemon is slow to answer or not answering",
+  down: "Not connected to the daemon",
+  unknown: "Measuring the round trip",
+};
 
 /** Rendered only while what is on screen is not confirmed live. */
 export function StaleIndicator({ stale, since }: { stale: boolean; since: number | null }): React.JSX.Element | null {

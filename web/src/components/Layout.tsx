@@ -31,7 +31,7 @@ export function Layout(): React.JSX.Element {
         <div className="header-status">
           <StaleIndicator stale={c.stale} since={c.lastLiveAt} />
           <NavLink to="/connection" aria-label="Connection details" style={{ color: "inherit" }}>
-            <ConnectionStatus state={c.state} latencyMs={c.latencyMs} />
+            <ConnectionStatus state={c.state} quality={c.quality} latencyMs={c.latencyMs} />
           </NavLink>
         </div>
       </header>

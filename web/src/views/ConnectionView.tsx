@@ -4,7 +4,13 @@ import { ListCard, Stat } from "../components/Cards";
 import { ConnectionStatus, StaleIndicator } from "../components/ConnectionStatus";
 import { useConnection, type ConnectionQuality } from "./data";
 
-const QUALITY_TONE: Record<ConnectionQuality, Tone> = { good: "ok", fair: "warn", poor: "bad", unknown: "neutral" };
+const QUALITY_TONE: Record<ConnectionQuality, Tone> = {
+  good: "ok",
+  fair: "warn",
+  poor: "bad",
+  down: "bad",
+  unknown: "neutral",
+};
 
 export function ConnectionView(): React.JSX.Element {
   const c = useConnection();
@@ -19,7 +25,7 @@ export function ConnectionView(): React.JSX.Element {
       <h1 id="conn-title">Connection</h1>
       <div className="grid">
         <Stat label="socket state">
-          <ConnectionStatus state={c.state} latencyMs={null} />
+          <ConnectionStatus state={c.state} quality={c.quality} latencyMs={null} />
         </Stat>
         <Stat label="round trip (last pong)" valueTestId="latency">
           {c.latencyMs === null ? "–" : `${Math.round(c.latencyMs)} ms`}

@@ -59,6 +59,7 @@ class Harness {
       backoff: BACKOFF,
       stableAfterMs: STABLE_MS,
       pingIntervalMs: 1e12,
+      firstPingAfterMs: 1e12,
       connectTimeoutMs: 1e12,
       queueMaxCount: QUEUE_MAX,
       queueMaxAgeMs: QUEUE_AGE_MS,

@@ -273,7 +273,9 @@ describe("TidewireSocket", () => {
     const first = t.latest();
     const conn = t.daemon.accept(first);
     t.daemon.autoDeliver = false;
-    t.clock.advance(30_000);
+    expect(t.client.getSnapshot().quality).toBe("unknown");
+    // The first ping goes out soon after welcome, so the quality is known at once.
+    t.clock.advance(1_000);
     const ping = t.latest().sent.at(-1);
     expect(ping).toMatchObject({ type: "ping" });
     t.clock.advance(40);
@@ -289,7 +291,51 @@ describe("TidewireSocket", () => {
     expect(first.closedWith?.code).toBe(CLOSE_PING_TIMEOUT);
     expect(first.attached).toBe(false);
     expect(t.client.state).toBe("reconnecting");
+    expect(t.client.getSnapshot().quality).toBe("down");
     expect(t.client.getLog().filter((e) => e.kind === "ping-timeout")).toHaveLength(2);
+  });
+
+  it("follows the daemon's heartbeat and drops a silent socket within heartbeat + pong timeout", () => {
+    const t = setup({}, { heartbeatMs: 4_000 });
+    t.client.start();
+    const first = t.latest();
+    t.daemon.accept(first);
+    t.clock.advance(1_000); // first ping, answered at once
+    expect(t.client.getSnapshot().quality).toBe("good");
+    // The daemon freezes right after answering: the next ping is due one heartbeat later.
+    t.daemon.autoDeliver = false;
+    t.clock.advance(4_000);
+    expect(first.sent.filter((f) => f.type === "ping")).toHaveLength(2);
+    expect(t.client.getSnapshot().quality).toBe("good");
+    // Overdue after 1 s: poor at once, and the stale round trip is no longer reported as good.
+    t.clock.advance(999);
+    expect(t.client.getSnapshot().quality).toBe("good");
+    t.clock.advance(1);
+    expect(t.client.getSnapshot().quality).toBe("poor");
+    expect(t.client.state).toBe("connected");
+    // Unanswered after the pong timeout (5 s): dropped and reconnected.
+    t.clock.advance(3_999);
+    expect(t.client.state).toBe("connected");
+    t.clock.advance(1);
+    expect(first.closedWith?.code).toBe(CLOSE_PING_TIMEOUT);
+    expect(t.client.state).toBe("reconnecting");
+    expect(t.client.getSnapshot().quality).toBe("down");
+  });
+
+  it("a late pong clears the overdue mark", () => {
+    const t = setup({ pingIntervalMs: 10_000 });
+    t.client.start();
+    const conn = t.daemon.accept(t.latest());
+    t.daemon.autoDeliver = false;
+    t.clock.advance(1_000);
+    t.clock.advance(1_500);
+    expect(t.client.getSnapshot().quality).toBe("poor");
+    t.daemon.deliver(conn);
+    expect(t.client.getSnapshot().quality).toBe("poor"); // a 1.5 s round trip is poor on its own
+    expect(t.client.state).toBe("connected");
+    t.daemon.autoDeliver = true;
+    for (let i = 0; i < 5; i++) t.clock.advance(10_000);
+    expect(t.client.getSnapshot().quality).toBe("good");
   });
 
   it("gives up a socket that never completes the handshake", () => {

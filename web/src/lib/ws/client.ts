@@ -14,11 +14,11 @@ import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from "./backoff";
 import { RingBuffer } from "./ringBuffer";
 import { chunkNames, MAX_NAME_LENGTH, SubscriptionRegistry } from "./subscriptions";
 import { parsePattern } from "./patterns";
+import { connectionQuality, LATENCY_SAMPLES } from "./quality";
 import type {
   ClientEvents,
   ConnectionLogEntry,
   ConnectionLogKind,
-  ConnectionQuality,
   ConnectionSnapshot,
   ConnectionState,
   EventFrame,
@@ -40,19 +40,18 @@ const CLOSE_POLICY = 1008;
 
 export const DEFAULTS = {
   stableAfterMs: 10_000,
-  pingIntervalMs: 30_000,
-  pongTimeoutMs: 10_000,
-  maxMissedPongs: 2,
+  /** Pings follow the daemon's `welcome.heartbeat_ms`, but never less often than this. */
+  maxPingIntervalMs: 15_000,
+  /** The first ping goes out this soon after `welcome`, so quality is known at once. */
+  firstPingAfterMs: 1_000,
+  pongOverdueMs: 1_000,
+  pongTimeoutMs: 5_000,
+  maxMissedPongs: 1,
   queueMaxCount: 100,
   queueMaxAgeMs: 60_000,
   logSize: 200,
   connectTimeoutMs: 15_000,
 } as const;
-
-/** Latency thresholds for the quality indicator (mean of recent round trips). */
-const QUALITY_GOOD_MS = 150;
-const QUALITY_FAIR_MS = 600;
-const LATENCY_SAMPLES = 5;
 
 const KNOWN_EVENT_TYPES: ReadonlySet<string> = new Set<string>(EVENT_TYPES);
 const KNOWN_CONTROL_TYPES: ReadonlySet<string> = new Set<string>(SERVER_CONTROL_TYPES);
@@ -77,7 +76,10 @@ export class TidewireSocket {
   readonly #random: () => number;
   readonly #backoff: BackoffOptions;
   readonly #stableAfterMs: number;
-  readonly #pingIntervalMs: number;
+  readonly #pingIntervalOption: number | undefined;
+  #pingIntervalMs: number = DEFAULTS.maxPingIntervalMs;
+  readonly #firstPingAfterMs: number;
+  readonly #pongOverdueMs: number;
   readonly #pongTimeoutMs: number;
   readonly #maxMissedPongs: number;
   readonly #queueMaxCount: number;
@@ -110,12 +112,13 @@ export class TidewireSocket {
   readonly #pings = new Map<string, number>();
   #latencies: number[] = [];
   #missedPongs = 0;
-  #quality: ConnectionQuality = "unknown";
+  #pongOverdue = false;
 
   #retryTimer: TimerHandle | null = null;
   #stableTimer: TimerHandle | null = null;
   #pingTimer: TimerHandle | null = null;
   #pongTimer: TimerHandle | null = null;
+  #overdueTimer: TimerHandle | null = null;
   #connectTimer: TimerHandle | null = null;
 
   #snapshot: ConnectionSnapshot | null = null;
@@ -129,7 +132,9 @@ export class TidewireSocket {
     this.#random = options.random ?? Math.random;
     this.#backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
     this.#stableAfterMs = options.stableAfterMs ?? DEFAULTS.stableAfterMs;
-    this.#pingIntervalMs = options.pingIntervalMs ?? DEFAULTS.pingIntervalMs;
+    this.#pingIntervalOption = options.pingIntervalMs;
+    this.#firstPingAfterMs = options.firstPingAfterMs ?? DEFAULTS.firstPingAfterMs;
+    this.#pongOverdueMs = options.pongOverdueMs ?? DEFAULTS.pongOverdueMs;
     this.#pongTimeoutMs = options.pongTimeoutMs ?? DEFAULTS.pongTimeoutMs;
     this.#maxMissedPongs = Math.max(1, options.maxMissedPongs ?? DEFAULTS.maxMissedPongs);
     this.#queueMaxCount = Math.max(0, options.queueMaxCount ?? DEFAULTS.queueMaxCount);
@@ -201,7 +206,11 @@ export class TidewireSocket {
       this.#snapshot = {
         state: this.#state,
         latencyMs,
-        quality: this.#quality,
+        quality: connectionQuality({
+          state: this.#state,
+          latencies: this.#latencies,
+          pongOverdue: this.#pongOverdue,
+        }),
         lastSeq: this.#lastSeq,
         epoch: this.#epoch,
         serverId: this.#serverId,
@@ -285,13 +294,23 @@ export class TidewireSocket {
     const id = this.#newId("p");
     const t = this.#now();
     this.#pings.set(id, t);
-    this.#write({ type: "ping", id, t });
+    if (this.#overdueTimer === null) {
+      this.#overdueTimer = this.#timers.setTimeout(() => {
+        this.#overdueTimer = null;
+        if (!this.#isLive() || this.#pings.size === 0) return;
+        this.#pongOverdue = true;
+        this.#touch();
+      }, this.#pongOverdueMs);
+    }
     if (this.#pongTimer === null) {
       this.#pongTimer = this.#timers.setTimeout(() => {
         this.#pongTimer = null;
         this.#onPongTimeout();
       }, this.#pongTimeoutMs);
     }
+    // Written last: a pong handled during the write (an in-process socket) must find the
+    // timers above in place to clear them, not leave them armed for the next ping.
+    this.#write({ type: "ping", id, t });
   }
 
   // ----------------------------------------------------------------- private
@@ -391,7 +410,7 @@ export class TidewireSocket {
     this.#resumeId = null;
     this.#latencies = [];
     this.#missedPongs = 0;
-    this.#quality = "unknown";
+    this.#pongOverdue = false;
     this.#record("close", `closed (${code}${reason ? `: ${reason}` : ""})`);
     if (!this.#running) {
       this.#setState("disconnected");
@@ -520,8 +539,10 @@ export class TidewireSocket {
     this.#flushQueue();
 
     this.#nextRetryAt = null;
+    this.#pingIntervalMs =
+      this.#pingIntervalOption ?? Math.min(Math.max(frame.heartbeat_ms, 1), DEFAULTS.maxPingIntervalMs);
     this.#setState("connected");
-    this.#schedulePing();
+    this.#schedulePing(Math.min(this.#firstPingAfterMs, this.#pingIntervalMs));
     this.#stableTimer = this.#timers.setTimeout(() => {
       this.#stableTimer = null;
       if (this.#attempt !== 0) this.#record("backoff-reset", "connection stable: backoff reset");
@@ -586,13 +607,13 @@ export class TidewireSocket {
     this.#emit("resync", notice);
   }
 
-  #schedulePing(): void {
+  #schedulePing(delay = this.#pingIntervalMs): void {
     this.#clearTimer("ping");
     this.#pingTimer = this.#timers.setTimeout(() => {
       this.#pingTimer = null;
       this.ping();
       if (this.#isLive()) this.#schedulePing();
-    }, this.#pingIntervalMs);
+    }, delay);
   }
 
   #onPong(frame: PongFrame): void {
@@ -607,8 +628,11 @@ export class TidewireSocket {
     const latency = Math.max(0, this.#now() - start);
     this.#latencies = [...this.#latencies, latency].slice(-LATENCY_SAMPLES);
     this.#missedPongs = 0;
-    if (this.#pings.size === 0) this.#clearTimer("pong");
-    this.#quality = qualityOf(this.#latencies);
+    if (this.#pings.size === 0) {
+      this.#clearTimer("pong");
+      this.#clearTimer("overdue");
+      this.#pongOverdue = false;
+    }
     this.#touch();
     this.#emit("pong", frame);
   }
@@ -616,8 +640,9 @@ export class TidewireSocket {
   #onPongTimeout(): void {
     if (!this.#isLive() || this.#pings.size === 0) return;
     this.#pings.clear();
+    this.#clearTimer("overdue");
     this.#missedPongs += 1;
-    this.#quality = "poor";
+    this.#pongOverdue = true;
     this.#record("ping-timeout", `no pong within ${this.#pongTimeoutMs} ms (${this.#missedPongs} missed)`);
     this.#touch();
     if (this.#missedPongs >= this.#maxMissedPongs) {
@@ -627,12 +652,13 @@ export class TidewireSocket {
     }
   }
 
-  #clearTimer(which: "retry" | "stable" | "ping" | "pong" | "connect"): void {
+  #clearTimer(which: "retry" | "stable" | "ping" | "pong" | "overdue" | "connect"): void {
     const field = {
       retry: this.#retryTimer,
       stable: this.#stableTimer,
       ping: this.#pingTimer,
       pong: this.#pongTimer,
+      overdue: this.#overdueTimer,
       connect: this.#connectTimer,
     }[which];
     if (field !== null) this.#timers.clearTimeout(field);
@@ -649,6 +675,9 @@ export class TidewireSocket {
       case "pong":
         this.#pongTimer = null;
         break;
+      case "overdue":
+        this.#overdueTimer = null;
+        break;
       case "connect":
         this.#connectTimer = null;
         break;
@@ -659,6 +688,7 @@ export class TidewireSocket {
     this.#clearTimer("stable");
     this.#clearTimer("ping");
     this.#clearTimer("pong");
+    this.#clearTimer("overdue");
     this.#clearTimer("connect");
   }
 
@@ -704,14 +734,6 @@ function detach(socket: SocketLike): void {
   socket.onmessage = null;
   socket.onerror = null;
   socket.onclose = null;
-}
-
-function qualityOf(latencies: readonly number[]): ConnectionQuality {
-  if (latencies.length === 0) return "unknown";
-  const mean = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-  if (mean <= QUALITY_GOOD_MS) return "good";
-  if (mean <= QUALITY_FAIR_MS) return "fair";
-  return "poor";
 }
 
 function validateNames(names: readonly string[]): void {

@@ -36,3 +36,4 @@ export type {
   AutonomousLoop,
 } from "./generated";
 export { EVENT_TYPES, HIGH_VOLUME_EVENTS, isServerFrame, isClientFrame } from "./generated";
+export { connectionQuality, QUALITY_GOOD_MS, QUALITY_FAIR_MS, type QualityInput } from "./quality";

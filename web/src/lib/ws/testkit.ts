@@ -233,6 +233,8 @@ export interface FakeDaemonOptions {
   readonly retain?: number;
   /** Deliver frames as soon as they are produced (default) or only on deliver(). */
   readonly autoDeliver?: boolean;
+  /** The welcome's `heartbeat_ms` (default 30 s). */
+  readonly heartbeatMs?: number;
 }
 
 /**
@@ -244,6 +246,7 @@ export class FakeDaemon {
   epoch: string;
   readonly log: EventFrame[] = [];
   readonly retain: number;
+  readonly heartbeatMs: number;
   autoDeliver: boolean;
   readonly connections: Connection[] = [];
   serverId = "srv_test";
@@ -254,6 +257,7 @@ export class FakeDaemon {
     this.epoch = options.epoch ?? "ep_1";
     this.retain = options.retain ?? 1_000;
     this.autoDeliver = options.autoDeliver ?? true;
+    this.heartbeatMs = options.heartbeatMs ?? 30_000;
   }
 
   get head(): number {
@@ -279,7 +283,7 @@ export class FakeDaemon {
       server_id: this.serverId,
       epoch: this.epoch,
       seq: this.head,
-      heartbeat_ms: 30_000,
+      heartbeat_ms: this.heartbeatMs,
       oldest_seq: this.oldestSeq,
     });
     return conn;

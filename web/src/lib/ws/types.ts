@@ -41,8 +41,11 @@ export type HookEventFrame = Extract<EventFrame, { type: `hook.${string}` }>;
 
 export type ConnectionState = "connecting" | "connected" | "reconnecting" | "disconnected";
 
-/** Derived from recent pong round trips: `unknown` until the first pong. */
-export type ConnectionQuality = "good" | "fair" | "poor" | "unknown";
+/**
+ * From recent pong round trips (see quality.ts): `down` while not connected, `poor` at once
+ * while a pong is overdue, `unknown` between `welcome` and the first pong.
+ */
+export type ConnectionQuality = "good" | "fair" | "poor" | "down" | "unknown";
 
 export type ConnectionLogKind =
   | "start"
@@ -128,11 +131,15 @@ export interface TidewireSocketOptions {
   readonly backoff?: Partial<BackoffOptions>;
   /** The attempt counter resets only after a connection stayed up this long. */
   readonly stableAfterMs?: number;
-  /** How often to ping while connected (default 30 s). */
+  /** How often to ping while connected (default: the welcome's `heartbeat_ms`, at most 15 s). */
   readonly pingIntervalMs?: number;
-  /** A ping unanswered this long counts as missed (default 10 s). */
+  /** Delay of the first ping after `welcome` (default 1 s, never later than the interval). */
+  readonly firstPingAfterMs?: number;
+  /** A ping unanswered this long makes the quality poor at once (default 1 s). */
+  readonly pongOverdueMs?: number;
+  /** A ping unanswered this long counts as missed (default 5 s). */
   readonly pongTimeoutMs?: number;
-  /** After this many missed pongs in a row the socket is dropped and reconnected. */
+  /** After this many missed pongs in a row the socket is dropped and reconnected (default 1). */
   readonly maxMissedPongs?: number;
   /** Outgoing queue bounds while not connected. */
   readonly queueMaxCount?: number;
