@@ -3,6 +3,7 @@
 The TOML file has a ``[server]`` table with the same names as the flags (``host``, ``port``,
 ``data_dir``, ``allow_origins``, ``allow_hosts``, ``token``, ``retain``, ``max_lag``,
 ``heartbeat_ms``, ``max_frame_bytes``, ``max_body_bytes``, ``max_hook_body_bytes``, ``max_connections``,
+``ws_rate``, ``ws_burst``,
 ``synchronous``,
 ``allow_test_events``, ``allow_reinit``,
 ``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``),
@@ -36,6 +37,10 @@ DEFAULT_MAX_HOOK_BODY_BYTES = 16 * 1024 * 1024
 # Open sockets at once: far above a dashboard or a few scripts, far below the descriptors a
 # daemon gets once its soft limit is raised (serve.py also keeps it below that limit).
 DEFAULT_MAX_CONNECTIONS = 1000
+# Frames one socket may send: far above a dashboard's few a minute or a script's resumes and
+# pings, low enough that a flooding socket leaves most of the loop to everyone else.
+DEFAULT_WS_RATE = 500  # per second, sustained
+DEFAULT_WS_BURST = 1000  # at once, after a quiet spell
 DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
 DEFAULT_TRANSCRIPT_MAX_LINE_BYTES = 8 * 1024 * 1024
 
@@ -85,6 +90,10 @@ class Settings:
     max_hook_body_bytes: int = DEFAULT_MAX_HOOK_BODY_BYTES
     # Sockets past this are refused at the handshake (HTTP 503 too_many_connections).
     max_connections: int = DEFAULT_MAX_CONNECTIONS
+    # Frames a socket may send per second, sustained and at once; past them `rate_limited`,
+    # then a 1008 close (ws/ratelimit.py).
+    ws_rate: int = DEFAULT_WS_RATE
+    ws_burst: int = DEFAULT_WS_BURST
     # SQLite durability: "full" keeps commits across power loss; "normal" (WAL) keeps them across
     # a daemon crash but may lose the last ones on power loss, and is faster for lone writes.
     synchronous: str = "full"
@@ -147,6 +156,10 @@ class Settings:
                 raise InvalidArgument(f"{key} must be at least 1024")
         if self.max_connections < 1:
             raise InvalidArgument("max_connections must be at least 1")
+        if self.ws_rate < 1:
+            raise InvalidArgument("ws_rate must be at least 1 frame per second")
+        if self.ws_burst < 1:
+            raise InvalidArgument("ws_burst must be at least 1")
         if self.synchronous not in ("full", "normal"):
             raise InvalidArgument(f'synchronous must be "full" or "normal", not {self.synchronous!r}')
         if self.idempotency_ttl < 1:
@@ -174,6 +187,8 @@ _SERVER_KEYS: dict[str, type] = {
     "max_body_bytes": int,
     "max_hook_body_bytes": int,
     "max_connections": int,
+    "ws_rate": int,
+    "ws_burst": int,
     "synchronous": str,
     "allow_test_events": bool,
     "allow_reinit": bool,
@@ -197,6 +212,8 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_MAX_BODY_BYTES": "max_body_bytes",
     "TIDEWIRE_MAX_HOOK_BODY_BYTES": "max_hook_body_bytes",
     "TIDEWIRE_MAX_CONNECTIONS": "max_connections",
+    "TIDEWIRE_WS_RATE": "ws_rate",
+    "TIDEWIRE_WS_BURST": "ws_burst",
     "TIDEWIRE_SYNCHRONOUS": "synchronous",
     "TIDEWIRE_IDEMPOTENCY_TTL": "idempotency_ttl",
     "TIDEWIRE_WEB_DIST": "web_dist",

@@ -73,6 +73,18 @@ def add_parser(subparsers: Any) -> None:
         help="open sockets at once; more are refused with HTTP 503 (default 1000)",
     )
     p.add_argument(
+        "--ws-rate",
+        dest="ws_rate",
+        type=int,
+        help="frames per second one socket may send, sustained (default 500)",
+    )
+    p.add_argument(
+        "--ws-burst",
+        dest="ws_burst",
+        type=int,
+        help="frames one socket may send at once after a quiet spell (default 1000)",
+    )
+    p.add_argument(
         "--synchronous",
         choices=("full", "normal"),
         help="SQLite durability (default full; normal survives a crash, not a power cut)",
@@ -207,6 +219,8 @@ def run(args: argparse.Namespace) -> int:
             "max_body_bytes",
             "max_hook_body_bytes",
             "max_connections",
+            "ws_rate",
+            "ws_burst",
             "synchronous",
             "allow_test_events",
             "transcript_roots",

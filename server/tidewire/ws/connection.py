@@ -10,17 +10,20 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..bus.base import EventBus
+from ..config import DEFAULT_WS_BURST, DEFAULT_WS_RATE
 from ..protocol import PROTOCOL
 from ..protocol import models as m
 from ..store.clock import utc_now
 from ..store.entry import LogEntry
 from .frames import FrameError, dump, error_frame, id_of, parse_client_frame, present
+from .ratelimit import CLOSE_AFTER_S, Clock, InboundLimit, Verdict
 from .subscriptions import SubscriptionError, SubscriptionSet
 
 SendText = Callable[[str], Awaitable[None]]
@@ -72,6 +75,9 @@ class Connection:
         max_frame_bytes: int,
         max_lag: int,
         send_message: SendMessage | None = None,
+        ws_rate: float = DEFAULT_WS_RATE,
+        ws_burst: float = DEFAULT_WS_BURST,
+        clock: Clock = time.monotonic,
     ) -> None:
         self.bus = bus
         self._send_text = send_text
@@ -92,6 +98,7 @@ class Connection:
         self.on_close_request: Callable[[ConnectionClosing], None] | None = None
         self._resume: _Resume | None = None
         self.close_request: ConnectionClosing | None = None
+        self.inbound = InboundLimit(ws_rate, ws_burst, clock)
 
     def welcome(self) -> str:
         return dump(
@@ -116,7 +123,31 @@ class Connection:
             self.replies.append(text)
         self.wake.set()
 
+    def _admit(self) -> bool:
+        """Whether to handle the next incoming frame: a socket gets a bounded share of the loop."""
+        verdict = self.inbound.check()
+        if verdict is Verdict.ACCEPT:
+            return True
+        if verdict is Verdict.REFUSE:
+            bucket = self.inbound.bucket
+            self._reply(
+                error_frame(
+                    "rate_limited",
+                    f"more than {bucket.rate:g} frames/s (bursts of {bucket.burst:g}): frames are "
+                    f"dropped unhandled until the rate falls; the socket closes if it stays over "
+                    f"for {CLOSE_AFTER_S:g} s",
+                    None,
+                )
+            )
+        elif verdict is Verdict.CLOSE and self.close_request is None:
+            self.close_request = ConnectionClosing(1008, "rate limit exceeded")
+            if self.on_close_request is not None:
+                self.on_close_request(self.close_request)
+        return False
+
     def handle_text(self, text: str) -> None:
+        if not self._admit():
+            return
         try:
             frame = parse_client_frame(text)
         except FrameError as exc:
@@ -150,6 +181,8 @@ class Connection:
             )
 
     def handle_bytes(self) -> None:
+        if not self._admit():
+            return
         self._reply(error_frame("invalid_json", "binary frames are not accepted; send JSON text", None))
 
     def _subscribe(self, frame: m.SubscribeFrame) -> None:

@@ -116,6 +116,8 @@ class SocketEndpoint:
             max_frame_bytes=self.settings.max_frame_bytes,
             max_lag=self.settings.effective_max_lag,
             send_message=send,
+            ws_rate=self.settings.ws_rate,
+            ws_burst=self.settings.ws_burst,
         )
 
         async def write() -> None:
@@ -152,6 +154,9 @@ class SocketEndpoint:
                     conn.handle_text(text)
                 else:
                     conn.handle_bytes()
+                # receive() returns without yielding while frames are buffered: without this a
+                # client sending as fast as it can would hold the loop from REST and other sockets.
+                await asyncio.sleep(0)
         finally:
             self.hub.discard(conn)
             closed = True
