@@ -24,7 +24,7 @@ from ..store.clock import utc_now
 from ..store.entry import LogEntry
 from .frames import FrameError, dump, error_frame, id_of, parse_client_frame, present
 from .ratelimit import CLOSE_AFTER_S, Clock, InboundLimit, Verdict
-from .subscriptions import SubscriptionError, SubscriptionSet
+from .subscriptions import FilterBudget, FilterLimitError, SubscriptionError, SubscriptionSet
 
 SendText = Callable[[str], Awaitable[None]]
 # The ASGI ``send``: events go out as their shared, pre-built ``websocket.send`` message.
@@ -78,6 +78,7 @@ class Connection:
         ws_rate: float = DEFAULT_WS_RATE,
         ws_burst: float = DEFAULT_WS_BURST,
         clock: Clock = time.monotonic,
+        filter_budget: FilterBudget | None = None,
     ) -> None:
         self.bus = bus
         self._send_text = send_text
@@ -86,7 +87,7 @@ class Connection:
         self.heartbeat_ms = heartbeat_ms
         self.max_frame_bytes = max_frame_bytes
         self.max_lag = max_lag
-        self.subs = SubscriptionSet()
+        self.subs = SubscriptionSet(filter_budget)
         self.cursor = bus.head
         self.active = False  # the cursor moves only after the first subscribe
         self.last_sent = 0
@@ -188,6 +189,8 @@ class Connection:
     def _subscribe(self, frame: m.SubscribeFrame) -> None:
         try:
             self.subs.add(e.root for e in frame.events)
+        except FilterLimitError as exc:
+            raise FrameError("too_many_filters", str(exc), id_of(frame)) from None
         except SubscriptionError as exc:
             raise FrameError("invalid_subscription", str(exc), id_of(frame)) from None
         self.active = True

@@ -118,6 +118,7 @@ class SocketEndpoint:
             send_message=send,
             ws_rate=self.settings.ws_rate,
             ws_burst=self.settings.ws_burst,
+            filter_budget=self.hub.filters,
         )
 
         async def write() -> None:
@@ -159,6 +160,7 @@ class SocketEndpoint:
                 await asyncio.sleep(0)
         finally:
             self.hub.discard(conn)
+            conn.subs.release()
             closed = True
             writer.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

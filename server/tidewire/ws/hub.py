@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from .subscriptions import FilterBudget
+
 
 class Hub:
     def __init__(self, max_connections: int = 1000) -> None:
@@ -15,6 +17,8 @@ class Hub:
         # Places taken from the handshake on, before the socket is registered with add():
         # the handshake awaits, and other handshakes must see the place as taken meanwhile.
         self.admitted = 0
+        # Filter clauses held by all sockets together (each socket also has its own cap).
+        self.filters = FilterBudget()
 
     def admit(self) -> bool:
         """Take a place for a new socket; False when every place is taken."""

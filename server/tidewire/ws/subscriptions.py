@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..protocol import HIGH_VOLUME
+from .filter_index import FilterIndex, Key, value_keys
 
 _SEGMENT = r"[a-z0-9_]+"
 _NAME = re.compile(rf"^{_SEGMENT}(\.{_SEGMENT})+$")
@@ -26,10 +27,18 @@ _JSON_NUMBER = re.compile(r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$")
 _MISSING = object()
 # Matching cost grows with the set; a client needing more should use patterns.
 MAX_PATTERNS = 1024
+# Filter clauses (one per field path segment, see clause_cost) one socket may hold, and all
+# sockets together: they bound the index's memory and the walk an event makes through it.
+MAX_FILTER_CLAUSES = 4096
+MAX_FILTER_CLAUSES_TOTAL = 262_144
 
 
 class SubscriptionError(ValueError):
     pass
+
+
+class FilterLimitError(SubscriptionError):
+    """Over a filter cap: the frame is well formed, the daemon will not hold that much."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,12 +114,43 @@ def parse_pattern(text: str) -> Pattern:
     )
 
 
-class SubscriptionSet:
-    """The active patterns of one connection, with a per-event-type cache of candidate patterns."""
+class FilterBudget:
+    """Filter clauses held by all sockets together: matching and the index's memory grow with them."""
 
-    def __init__(self) -> None:
+    __slots__ = ("limit", "used")
+
+    def __init__(self, limit: int = MAX_FILTER_CLAUSES_TOTAL) -> None:
+        self.limit = limit
+        self.used = 0
+
+    def take(self, n: int) -> bool:
+        if self.used + n > self.limit:
+            return False
+        self.used += n
+        return True
+
+    def give_back(self, n: int) -> None:
+        self.used -= n
+
+
+def clause_cost(pattern: Pattern) -> int:
+    """What one pattern costs against the filter caps: one per segment of its field path
+    (``task.status=x`` costs 2), as each segment is a step to walk; an unfiltered pattern is free."""
+    return 0 if pattern.field is None else len(pattern.field)
+
+
+class SubscriptionSet:
+    """The active patterns of one connection, and the index that matches events against them.
+
+    ``budget`` is shared by every connection of the daemon; ``release()`` hands this set's
+    clauses back to it when the connection ends.
+    """
+
+    def __init__(self, budget: FilterBudget | None = None) -> None:
         self._patterns: dict[str, Pattern] = {}
-        self._by_type: dict[str, tuple[bool, tuple[Pattern, ...]]] = {}
+        self._index = FilterIndex()
+        self._budget = budget
+        self.clauses = 0
 
     @property
     def events(self) -> list[str]:
@@ -121,26 +161,49 @@ class SubscriptionSet:
 
     def add(self, texts: Iterable[str]) -> None:
         """Add all or nothing: a bad pattern raises SubscriptionError and changes nothing."""
-        parsed = [parse_pattern(t) for t in texts]
-        new = {p.text for p in parsed} - self._patterns.keys()
+        new: dict[str, Pattern] = {}
+        for pattern in (parse_pattern(t) for t in texts):
+            if pattern.text not in self._patterns:
+                new.setdefault(pattern.text, pattern)
         if len(self._patterns) + len(new) > MAX_PATTERNS:
             raise SubscriptionError(f"a connection may hold at most {MAX_PATTERNS} subscriptions")
-        for pattern in parsed:
-            self._patterns.setdefault(pattern.text, pattern)
-        self._by_type.clear()
+        cost = sum(clause_cost(p) for p in new.values())
+        if self.clauses + cost > MAX_FILTER_CLAUSES:
+            raise FilterLimitError(
+                f"these filters would bring this connection to {self.clauses + cost} filter clauses "
+                f"(one per segment of each field path); at most {MAX_FILTER_CLAUSES} are held"
+            )
+        if cost and self._budget is not None and not self._budget.take(cost):
+            raise FilterLimitError(
+                f"the daemon already holds {self._budget.used} of its {self._budget.limit} filter "
+                f"clauses across all sockets; unsubscribe filters or use fewer, broader ones"
+            )
+        self.clauses += cost
+        for pattern in new.values():
+            self._patterns[pattern.text] = pattern
+            self._index.add(pattern.kind, pattern.name, pattern.field, _keys(pattern))
 
     def remove(self, texts: Iterable[str]) -> None:
         parsed = [parse_pattern(t) for t in texts]
         for pattern in parsed:
-            self._patterns.pop(pattern.text, None)
-        self._by_type.clear()
+            held = self._patterns.pop(pattern.text, None)
+            if held is None:
+                continue
+            self._index.remove(held.kind, held.name, held.field, _keys(held))
+            cost = clause_cost(held)
+            self.clauses -= cost
+            if cost and self._budget is not None:
+                self._budget.give_back(cost)
+
+    def release(self) -> None:
+        """Give this set's clauses back to the daemon-wide budget (the connection ended)."""
+        if self._budget is not None and self.clauses:
+            self._budget.give_back(self.clauses)
+        self._budget = None
 
     def matches(self, event_type: str, data: dict[str, Any]) -> bool:
-        cached = self._by_type.get(event_type)
-        if cached is None:
-            candidates = [p for p in self._patterns.values() if p.matches_type(event_type)]
-            unfiltered = any(p.field is None for p in candidates)
-            cached = (unfiltered, tuple(p for p in candidates if p.field is not None))
-            self._by_type[event_type] = cached
-        unfiltered, filtered = cached
-        return unfiltered or any(p.matches_data(data) for p in filtered)
+        return self._index.matches(event_type, data)
+
+
+def _keys(pattern: Pattern) -> tuple[Key, ...]:
+    return () if pattern.value is None else value_keys(pattern.value, pattern.number)
