@@ -25,6 +25,9 @@ class Mode:
     browser_probes: int
     storm_seconds: float
     storm_rate: int
+    flood_probes: int  # REST requests and quiet-socket pings, idle and again under the flood
+    flood_seconds: float  # each phase lasts at least this long (past the 2 s the limit allows a flood)
+    flood_compare_unlimited: bool  # also measure with the inbound limit lifted
     timeout_s: float
 
 
@@ -47,6 +50,9 @@ QUICK = Mode(
     browser_probes=3,
     storm_seconds=1.0,
     storm_rate=1_000,
+    flood_probes=40,
+    flood_seconds=2.5,
+    flood_compare_unlimited=False,
     timeout_s=60,
 )
 
@@ -69,6 +75,9 @@ FULL = Mode(
     browser_probes=40,
     storm_seconds=10.0,
     storm_rate=1_000,
+    flood_probes=400,
+    flood_seconds=10.0,
+    flood_compare_unlimited=True,
     timeout_s=180,
 )
 

@@ -243,6 +243,53 @@ def browser(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n" + tail + _goal(s)
 
 
+def flood(s: dict[str, Any]) -> str:
+    if (err := _error(s)) is not None:
+        return err
+    lines = [
+        f"One client floods `ping` as fast as it can, from its own process, reconnecting whenever it is "
+        f"closed; probes one at a time for at least {s.get('seconds')} s ({s.get('probes')}+ probes), "
+        f"a handshake every {s.get('handshake_every')}th. Daemon (`tidewire serve`) in its own process.\n",
+        "| daemon | phase | REST p50 / p99 ms | quiet ping p50 / p99 ms | handshake p50 / p99 ms "
+        "| daemon CPU share | daemon CPU ms per probe | flooder: pongs/s, `rate_limited`, closes |",
+        "|:--|:--|---:|---:|---:|---:|---:|:--|",
+    ]
+    ratios = []
+    labels = {"limited": "default limit (500/s, burst 1000)", "unlimited": "limit lifted (yield only)"}
+    for key, label in labels.items():
+        v = s.get(key)
+        if not isinstance(v, dict):
+            continue
+        if "error" in v:
+            lines.append(f"| {label} | error: `{v['error']}` | | | | | | |")
+            continue
+        for phase in ("idle", "flood"):
+            r = v[phase]
+            cells = " | ".join(
+                f"{_num(r[w]['p50_ms'], 2)} / {_num(r[w]['p99_ms'], 2)}"
+                for w in ("rest", "ping", "handshake")
+            )
+            flooder = ""
+            if phase == "flood":
+                f = r.get("flooder", {})
+                closes = ", ".join(f"{n}x {c}" for c, n in (f.get("closes") or {}).items()) or "none"
+                flooder = (
+                    f"{_num(r.get('flooder_pongs_per_s'))}, "
+                    f"{_num((f.get('received') or {}).get('error:rate_limited', 0))}, {closes}"
+                )
+            lines.append(
+                f"| {label} | {phase} | {cells} | {_num(r.get('daemon_cpu_share'), 2)} "
+                f"| {_num(r.get('daemon_cpu_ms_per_probe'), 3)} | {flooder} |"
+            )
+        x = v["ratio"]
+        ratios.append(
+            f"{label}, flood / idle: REST p50 {_x(x['rest_p50'])}, p99 {_x(x['rest_p99'])}; "
+            f"ping p50 {_x(x['ping_p50'])}, p99 {_x(x['ping_p99'])}; "
+            f"handshake p50 {_x(x['handshake_p50'])}, p99 {_x(x['handshake_p99'])}"
+        )
+    return "\n".join(lines) + "\n\n" + ".\n".join(ratios) + ".\n" + _goal(s)
+
+
 def profiles(results: dict[str, Any]) -> str:
     profs = results.get("profiles") or {}
     if not profs:
@@ -264,6 +311,7 @@ SECTIONS = (
     ("commit", "5. Commit throughput", commit),
     ("connections", "6. Memory per idle connection", connections),
     ("browser", "7. Browser (headless Chromium)", browser),
+    ("flood", "8. Flood isolation (one socket sending as fast as it can)", flood),
 )
 
 

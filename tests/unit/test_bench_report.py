@@ -201,3 +201,40 @@ def test_commit_table_lists_both_synchronous_levels() -> None:
     assert "| (a) `Store.write`, one write in flight, synchronous=FULL (default) | 600 |" in text
     assert "| (a) `Store.write`, 32 writes in flight (group commit), NORMAL | 6,500 |" in text
     assert "15.00x (32 in flight)" in text
+
+
+def _flood_phase(p50: float, flooder: dict[str, Any] | None = None) -> dict[str, Any]:
+    stats = {"samples": 10, "p50_ms": p50, "p99_ms": p50 * 3, "max_ms": p50 * 4}
+    phase: dict[str, Any] = {
+        "rest": stats,
+        "ping": stats,
+        "handshake": stats,
+        "daemon_cpu_share": 0.25,
+        "daemon_cpu_ms_per_probe": 0.4,
+    }
+    if flooder is not None:
+        phase["flooder"] = flooder
+        phase["flooder_pongs_per_s"] = 500.0
+    return phase
+
+
+def test_the_flood_section_shows_both_phases_the_ratios_and_the_flooders_fate() -> None:
+    flooder = {"received": {"pong": 900, "error:rate_limited": 3}, "closes": {"1008 rate limit exceeded": 2}}
+    section = {
+        "probes": 10,
+        "seconds": 2.5,
+        "handshake_every": 10,
+        "limited": {
+            "idle": _flood_phase(1.0),
+            "flood": _flood_phase(1.5, flooder),
+            "ratio": {f"{w}_{q}": 1.5 for w in ("rest", "ping", "handshake") for q in ("p50", "p99")},
+        },
+        "unlimited": {"error": "RuntimeError('x')"},
+        "goal": {"text": "within 2x", "met": True},
+    }
+    text = report.flood(section)
+    assert "| default limit (500/s, burst 1000) | idle | 1.00 / 3.00 |" in text
+    assert "2x 1008 rate limit exceeded" in text
+    assert "REST p50 1.50x" in text
+    assert "error: `RuntimeError('x')`" in text
+    assert "**met**" in text

@@ -133,3 +133,15 @@ def test_a_client_that_only_slows_down_below_the_refill_is_still_closed() -> Non
         seen.append(limit.check())
         clock.advance(0.05)
     assert Verdict.CLOSE in seen
+
+
+def test_wait_s_says_when_the_next_token_is_back() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=4, burst=1, clock=clock)
+    assert bucket.wait_s() == 0
+    assert bucket.take()
+    assert bucket.wait_s() == 0.25
+    clock.advance(0.125)
+    assert bucket.wait_s() == 0.125
+    clock.advance(0.125)
+    assert bucket.wait_s() == 0 and bucket.take()

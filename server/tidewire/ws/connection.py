@@ -100,6 +100,9 @@ class Connection:
         self._resume: _Resume | None = None
         self.close_request: ConnectionClosing | None = None
         self.inbound = InboundLimit(ws_rate, ws_burst, clock)
+        # How long the reader waits before taking the next frame: 0, or until a token is back
+        # after a refusal, so a flood waits in the kernel's buffers instead of being read and dropped.
+        self.read_pause_s = 0.0
 
     def welcome(self) -> str:
         return dump(
@@ -128,7 +131,9 @@ class Connection:
         """Whether to handle the next incoming frame: a socket gets a bounded share of the loop."""
         verdict = self.inbound.check()
         if verdict is Verdict.ACCEPT:
+            self.read_pause_s = 0.0
             return True
+        self.read_pause_s = self.inbound.bucket.wait_s()
         if verdict is Verdict.REFUSE:
             bucket = self.inbound.bucket
             self._reply(

@@ -157,7 +157,8 @@ class SocketEndpoint:
                     conn.handle_bytes()
                 # receive() returns without yielding while frames are buffered: without this a
                 # client sending as fast as it can would hold the loop from REST and other sockets.
-                await asyncio.sleep(0)
+                # Past its rate limit the reader also waits for a token: TCP then slows the sender.
+                await asyncio.sleep(conn.read_pause_s)
         finally:
             self.hub.discard(conn)
             conn.subs.release()

@@ -46,6 +46,11 @@ class TokenBucket:
         if elapsed > 0:
             self._tokens = min(self.burst, self._tokens + elapsed * self.rate)
 
+    def wait_s(self, n: float = 1.0) -> float:
+        """Seconds until ``n`` tokens are there (0 when they are now)."""
+        self._refill()
+        return max(0.0, (n - self._tokens) / self.rate)
+
     def take(self, n: float = 1.0) -> bool:
         """Take ``n`` tokens if there are that many; False (and nothing taken) if not."""
         self._refill()
