@@ -149,6 +149,8 @@ class SocketEndpoint:
                 if kind == "websocket.disconnect":
                     break
                 if kind != "websocket.receive" or closed:
+                    # Closing: what a flood left in the buffers is read and dropped, still in turn.
+                    await asyncio.sleep(0)
                     continue
                 text = message.get("text")
                 if text is not None:
