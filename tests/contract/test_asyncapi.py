@@ -234,5 +234,13 @@ def test_protocol_md_links_resolve() -> None:
         assert f"## {section}\n" in text
     for code in ("1000", "1001", "1008", "1009", "1011", "1013"):
         assert f"| {code} |" in text
-    for code in ("invalid_json", "unknown_type", "invalid_frame", "invalid_subscription", "invalid_resume"):
+    for code in (
+        "invalid_json",
+        "unknown_type",
+        "invalid_frame",
+        "invalid_subscription",
+        "invalid_resume",
+        "too_many_filters",
+        "rate_limited",
+    ):
         assert f"| `{code}` |" in text
