@@ -13,14 +13,36 @@ from typing import Any
 
 import uvloop
 
-from bench import browser, commit, connections, fanout, flood, latency, machine, report, resume, slow
+from bench import (
+    browser,
+    commit,
+    connections,
+    fanout,
+    filtercost,
+    flood,
+    latency,
+    machine,
+    report,
+    resume,
+    slow,
+)
 from bench.daemon import TidewireHost
 from bench.limits import raise_nofile
 from bench.modes import MODES, Mode
 from bench.profiling import profile
 from bench.servers import BroadcastServer, SequentialServer, SocketIOServer
 
-SUITES = ("commit", "fanout", "slow_consumer", "resume", "latency", "connections", "flood", "browser")
+SUITES = (
+    "commit",
+    "fanout",
+    "slow_consumer",
+    "resume",
+    "latency",
+    "connections",
+    "flood",
+    "filters",
+    "browser",
+)
 RESULTS = Path("bench/results")
 
 
@@ -81,6 +103,8 @@ async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
         return await flood.run_suite(
             mode.flood_probes, mode.flood_seconds, mode.flood_compare_unlimited, with_daemon
         )
+    if name == "filters":
+        return await filtercost.run_suite(mode.filter_sockets, mode.filter_events, with_daemon)
     if name == "browser":
         return await browser.run_suite(mode)
     raise ValueError(name)

@@ -28,6 +28,8 @@ class Mode:
     flood_probes: int  # REST requests and quiet-socket pings, idle and again under the flood
     flood_seconds: float  # each phase lasts at least this long (past the 2 s the limit allows a flood)
     flood_compare_unlimited: bool  # also measure with the inbound limit lifted
+    filter_sockets: int  # sockets holding as many filters as they may
+    filter_events: int
     timeout_s: float
 
 
@@ -53,6 +55,8 @@ QUICK = Mode(
     flood_probes=40,
     flood_seconds=2.5,
     flood_compare_unlimited=False,
+    filter_sockets=5,
+    filter_events=300,
     timeout_s=60,
 )
 
@@ -78,6 +82,8 @@ FULL = Mode(
     flood_probes=400,
     flood_seconds=10.0,
     flood_compare_unlimited=True,
+    filter_sockets=50,
+    filter_events=2_000,
     timeout_s=180,
 )
 

@@ -290,6 +290,42 @@ def flood(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n\n" + ".\n".join(ratios) + ".\n" + _goal(s)
 
 
+def filters(s: dict[str, Any]) -> str:
+    if (err := _error(s)) is not None:
+        return err
+    e = s.get("end_to_end") or {}
+    p = s.get("in_process") or {}
+    lines = [
+        "| measure | without the filtered sockets | with them | with / without |",
+        "|:--|---:|---:|---:|",
+    ]
+    if "error" in e:
+        lines.append(f"| end to end | error: `{e['error']}` | | |")
+    elif e:
+        lines.append(
+            f"| {e['events']:,} events posted -> all at a `task.*` socket, s "
+            f"| {_num(e.get('without_s'), 3)} | {_num(e.get('with_s'), 3)} | {_x(e.get('ratio'))} |"
+        )
+        lines.append(
+            f"| daemon CPU ms per event | {_num(e.get('daemon_cpu_ms_per_event_without'), 3)} "
+            f"| {_num(e.get('daemon_cpu_ms_per_event_with'), 3)} | |"
+        )
+    head = (
+        f"{s.get('sockets')} more sockets, each holding {e.get('clauses_per_socket', '-')} filter clauses "
+        "(1,024 patterns `*:task.title.sN.v=xI`, none matching), connected between the two runs.\n"
+    )
+    tail = ""
+    if "error" in p:
+        tail = f"\nIn process: error: `{p['error']}`\n"
+    elif p:
+        tail = (
+            f"\nIn process, one socket's set against one event: the index "
+            f"{_num(p.get('indexed_us_per_event_per_socket'), 2)} us, every pattern in turn (the baseline) "
+            f"{_num(p.get('direct_us_per_event_per_socket'), 2)} us: {_x(p.get('direct_over_indexed'))}.\n"
+        )
+    return head + "\n" + "\n".join(lines) + "\n" + tail + _goal(s)
+
+
 def profiles(results: dict[str, Any]) -> str:
     profs = results.get("profiles") or {}
     if not profs:
@@ -312,6 +348,7 @@ SECTIONS = (
     ("connections", "6. Memory per idle connection", connections),
     ("browser", "7. Browser (headless Chromium)", browser),
     ("flood", "8. Flood isolation (one socket sending as fast as it can)", flood),
+    ("filters", "9. Filter cost (sockets at the filter cap)", filters),
 )
 
 

@@ -238,3 +238,29 @@ def test_the_flood_section_shows_both_phases_the_ratios_and_the_flooders_fate() 
     assert "REST p50 1.50x" in text
     assert "error: `RuntimeError('x')`" in text
     assert "**met**" in text
+
+
+def test_the_filter_section_compares_with_and_without_and_the_index_with_the_baseline() -> None:
+    section = {
+        "sockets": 50,
+        "events": 2000,
+        "end_to_end": {
+            "events": 2000,
+            "clauses_per_socket": 4096,
+            "without_s": 1.0,
+            "with_s": 1.25,
+            "ratio": 1.25,
+            "daemon_cpu_ms_per_event_without": 0.1,
+            "daemon_cpu_ms_per_event_with": 0.12,
+        },
+        "in_process": {
+            "indexed_us_per_event_per_socket": 1.0,
+            "direct_us_per_event_per_socket": 300.0,
+            "direct_over_indexed": 300.0,
+        },
+        "goal": {"text": "under 2x", "met": True},
+    }
+    text = report.filters(section)
+    assert "| 2,000 events posted -> all at a `task.*` socket, s | 1.000 | 1.250 | 1.25x |" in text
+    assert "300.00x" in text and "**met**" in text
+    assert "error: `boom`" in report.filters({**section, "in_process": {"error": "boom"}})
