@@ -136,12 +136,15 @@ def uvicorn_options(settings: Any) -> dict[str, Any]:
 
     Copied as values because serve() builds its uvicorn.Config inline; keep the two in step.
     """
+    from tidewire.ws.readchunk import ChunkedReadWebSocketProtocol
+
     heartbeat = settings.heartbeat_ms / 1000
     return {
         "ws_max_size": settings.max_frame_bytes,
         "ws_ping_interval": heartbeat,
         "ws_ping_timeout": heartbeat,
         "ws_per_message_deflate": False,
+        "ws": ChunkedReadWebSocketProtocol,
         "proxy_headers": False,
         "server_header": False,
     }

@@ -25,6 +25,7 @@ from .rlimits import raise_nofile_limit
 from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
 from .store.startup import open_daemon_store
 from .ws import Hub
+from .ws.readchunk import ChunkedReadWebSocketProtocol
 
 # Descriptors kept free of sockets: the database and its WAL, REST requests, hooks, agent pipes.
 FD_RESERVE = 256
@@ -182,6 +183,8 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
             ws_ping_timeout=heartbeat,
             # Compression would cost CPU per frame per connection; frames are serialised once for all.
             ws_per_message_deflate=False,
+            # Bounded reads per callback, so one socket's full buffer cannot hold the loop.
+            ws=ChunkedReadWebSocketProtocol,
             timeout_graceful_shutdown=5,
             proxy_headers=False,
             server_header=False,
