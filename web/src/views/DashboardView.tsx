@@ -99,7 +99,7 @@ export function DashboardView(): React.JSX.Element {
           ) : (
             <ListCard items={feed} empty="Nothing yet: events appear here as they happen." testId="recent-activity">
               {(e) => (
-                <li key={e.seq} data-testid="activity-line" data-type={e.type}>
+                <li key={e.seq} data-testid="activity-line" data-type={e.type} data-seq={e.seq}>
                   {e.href ? <Link to={e.href}>{e.sentence}</Link> : <span>{e.sentence}</span>}
                   <span className="muted">
                     <RelativeTime iso={e.ts} />

@@ -11,7 +11,7 @@ export function WorktreesView(): React.JSX.Element {
       <div className="card">
         <QueryContent query={worktrees} what="worktrees" empty="No worktree yet.">
           {(list) => (
-            <Table label="Worktrees" head={["Branch", "Status", "Owner", "Task", "Path", "Updated"]}>
+            <Table label="Worktrees table" head={["Branch", "Status", "Owner", "Task", "Path", "Updated"]}>
               {newestFirst(list, (w) => w.updated_at).map((w) => (
                 <tr key={w.id} data-testid="worktree-row" data-worktree-id={w.id}>
                   <td className="mono wrap">
