@@ -29,7 +29,10 @@ export function ActivityProvider({ children }: { children: ReactNode }): React.J
         store.seed(events);
         setSeeded(true);
       })
-      .catch(() => undefined); // history is a nicety; live events still flow without it
+      .catch(() => {
+        // History is a nicety; live events still flow without it. An abort is not a failure.
+        if (!controller.signal.aborted) store.seed([]);
+      });
     return () => controller.abort();
   }, [seeded, state, store]);
   return <ActivityContext.Provider value={store}>{children}</ActivityContext.Provider>;
@@ -47,7 +50,7 @@ async function loadRecent(signal: AbortSignal): Promise<EventFrame[]> {
   return data.items.filter((f): f is EventFrame => isServerFrame(f) && f.type.includes("."));
 }
 
-const EMPTY: ActivitySnapshot = { toolCalls: 0, eventTick: 0, recent: [], callsByServer: {} };
+const EMPTY: ActivitySnapshot = { toolCalls: 0, eventTick: 0, recent: [], callsByServer: {}, historyLoaded: false };
 const noopSubscribe = (): (() => void) => () => undefined;
 
 export function useActivity(): ActivitySnapshot {

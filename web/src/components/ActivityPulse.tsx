@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from "react";
 
 export interface ActivityPulseProps {
-  /** Agents currently running. */
-  activeAgents: number;
+  /** Agents currently running; null while that is still loading (a skeleton, not a zero). */
+  activeAgents: number | null;
   /** Tool calls seen live since the page opened (mcp.tool_called + session tool use). */
   toolCalls: number;
   /** Changes whenever any new event arrives; each change triggers one beat. */
@@ -40,16 +40,22 @@ export function ActivityPulse({ activeAgents, toolCalls, eventTick }: ActivityPu
       className="pulse card"
       data-testid="activity-pulse"
       data-count={toolCalls}
-      data-active={activeAgents > 0 ? "true" : "false"}
+      data-active={activeAgents !== null && activeAgents > 0 ? "true" : "false"}
       data-beating={beating ? "true" : "false"}
       aria-live="off"
     >
       {/* key restarts the CSS animation on every beat, even when beats come back to back */}
       <span key={beat} className={beating ? "pulse-orb beat" : "pulse-orb"} aria-hidden="true" />
       <div>
-        <div className="figure">
-          {activeAgents} <span className="caption">{activeAgents === 1 ? "agent active" : "agents active"}</span>
-        </div>
+        {activeAgents === null ? (
+          <div className="figure" data-testid="skeleton" role="status" aria-busy="true" aria-label="Loading agents">
+            <span className="skeleton" style={{ height: 20, width: 120 }} />
+          </div>
+        ) : (
+          <div className="figure">
+            {activeAgents} <span className="caption">{activeAgents === 1 ? "agent active" : "agents active"}</span>
+          </div>
+        )}
         <div className="caption">
           <span data-testid="tool-call-count">{toolCalls}</span> tool calls live
         </div>

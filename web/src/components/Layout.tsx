@@ -30,8 +30,11 @@ export function Layout(): React.JSX.Element {
         </nav>
         <div className="header-status">
           <StaleIndicator stale={c.stale} since={c.lastLiveAt} />
-          <NavLink to="/connection" aria-label="Connection details" style={{ color: "inherit" }}>
+          {/* The visible words lead the link's name (speech users say what they see); the hidden
+              words say where it goes. */}
+          <NavLink to="/connection" style={{ color: "inherit" }}>
             <ConnectionStatus state={c.state} quality={c.quality} latencyMs={c.latencyMs} />
+            <span className="visually-hidden"> (connection details)</span>
           </NavLink>
         </div>
       </header>

@@ -18,26 +18,39 @@ interface QueryContentProps<T> {
  * error, so a failed refetch while the daemon is down keeps showing what was there.
  */
 export function QueryContent<T>({ query, what, empty, children }: QueryContentProps<T>): ReactNode {
-  if (query.data === undefined) {
+  if (query.isPending || query.data === undefined) {
     return query.isError ? <QueryError error={query.error} what={what} /> : <SkeletonRows label={`Loading ${what}`} />;
   }
   if (empty !== undefined && query.data.length === 0) return <div className="empty">{empty}</div>;
   return children(query.data);
 }
 
-/** A plain table with one header row; the rows are the caller's, so each keeps its own test hooks. */
-export function Table({ head, children }: { head: readonly string[]; children: ReactNode }): React.JSX.Element {
+interface TableProps {
+  head: readonly string[];
+  /** Names the scroll region for assistive technology, e.g. "Worktrees". */
+  label: string;
+  children: ReactNode;
+}
+
+/**
+ * A plain table with one header row; the rows are the caller's, so each keeps its own test
+ * hooks. It sits in its own scroll region: on a narrow screen it scrolls sideways, and a
+ * keyboard user can only scroll what can take focus, hence the tabIndex and the region name.
+ */
+export function Table({ head, label, children }: TableProps): React.JSX.Element {
   return (
-    <table className="table">
-      <thead>
-        <tr>
-          {head.map((h, i) => (
-            <th key={i}>{h}</th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>{children}</tbody>
-    </table>
+    <div className="table-scroll" role="region" aria-label={label} tabIndex={0} data-testid="table-region">
+      <table className="table">
+        <thead>
+          <tr>
+            {head.map((h, i) => (
+              <th key={i}>{h === "" ? <span className="visually-hidden">Actions</span> : h}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>{children}</tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,5 +1,5 @@
 import type { EventFrame } from "../lib/ws/types";
-import { ActivityStore, summarize } from "./activityStore";
+import { ActivityStore } from "./activityStore";
 
 const TS = "2026-11-26T06:05:00Z";
 const taskEvent = (seq: number, title: string): EventFrame =>
@@ -46,7 +46,14 @@ test("history from the log fills the feed without moving the counters, and never
   store.dispose();
 });
 
-test("summaries name the thing an event is about", () => {
-  expect(summarize(taskEvent(1, "Fix the build"))).toBe("Fix the build");
-  expect(summarize(toolCall(2, "fs"))).toBe("fs/read");
+test("the feed is not known empty until history was loaded, even if the log had nothing", () => {
+  const store = new ActivityStore(1000);
+  expect(store.getSnapshot().historyLoaded).toBe(false);
+  store.seed([]);
+  expect(store.getSnapshot().historyLoaded).toBe(true);
+  store.record(taskEvent(1, "Fix the build"));
+  store.flush();
+  expect(store.getSnapshot().historyLoaded).toBe(true);
+  expect(store.getSnapshot().recent[0]!.sentence).toBe("Task “Fix the build” created");
+  store.dispose();
 });

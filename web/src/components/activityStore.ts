@@ -1,10 +1,9 @@
 import { HIGH_VOLUME_EVENTS } from "../lib/ws/generated";
 import type { EventFrame } from "../lib/ws/types";
+import { describeEvent, type ActivityLine } from "../lib/activitySentence";
 
-export interface ActivityItem {
-  seq: number;
-  type: string;
-  summary: string;
+/** One feed line: the event's sentence and link (see lib/activitySentence.ts), and when. */
+export interface ActivityItem extends ActivityLine {
   ts: string;
 }
 
@@ -17,41 +16,16 @@ export interface ActivitySnapshot {
   recent: readonly ActivityItem[];
   /** Live mcp.tool_called count per downstream server. */
   callsByServer: Readonly<Record<string, number>>;
+  /** False until the daemon's recent history was loaded (or could not be): the feed is not known empty yet. */
+  historyLoaded: boolean;
 }
 
 const HIGH_VOLUME: ReadonlySet<string> = new Set<string>(HIGH_VOLUME_EVENTS);
 const TOOL_CALL_TYPES = new Set(["mcp.tool_called", "hook.pre_tool_use"]);
 const RECENT_MAX = 50;
 
-function str(v: unknown): string | null {
-  return typeof v === "string" && v.length > 0 ? v : null;
-}
-
-/** One human line per event, for the activity feed. */
-export function summarize(event: EventFrame): string {
-  const d = event.data as Record<string, unknown>;
-  const task = d.task as { title?: unknown } | undefined;
-  const agent = d.agent as { prompt?: unknown } | undefined;
-  switch (true) {
-    case event.type.startsWith("task."):
-      return `${str(task?.title) ?? str(d.task_id) ?? "task"}${event.type === "task.updated" && Array.isArray(d.changed) ? ` (${(d.changed as unknown[]).join(", ")})` : ""}`;
-    case event.type.startsWith("agent."):
-      return `${str(agent?.prompt)?.slice(0, 60) ?? str(d.agent_id) ?? "agent"}${typeof d.exit_code === "number" ? ` exit ${d.exit_code}` : ""}`;
-    case event.type === "mcp.tool_called":
-      return `${str(d.server_name)}/${str(d.tool_name)}${d.ok === false ? " failed" : ""}`;
-    case event.type.startsWith("mcp."):
-      return `${str(d.server_name) ?? "server"}${str(d.reason) ? `: ${str(d.reason)}` : ""}`;
-    case event.type.startsWith("worktree."): {
-      const wt = d.worktree as { branch?: unknown } | undefined;
-      return str(wt?.branch) ?? str(d.worktree_id) ?? "worktree";
-    }
-    case event.type.startsWith("session.") || event.type.startsWith("hook."):
-      return `session ${str(d.session_id)?.slice(0, 12) ?? ""}${str(d.tool_name) ? ` · ${str(d.tool_name)}` : ""}`;
-    case event.type.startsWith("autonomous."):
-      return `loop ${str(d.loop_id)?.slice(0, 12) ?? ""}${typeof d.iteration === "number" ? ` · iteration ${d.iteration}` : ""}`;
-    default:
-      return "";
-  }
+function item(event: EventFrame): ActivityItem {
+  return { ...describeEvent(event), ts: event.ts };
 }
 
 /**
@@ -60,7 +34,7 @@ export function summarize(event: EventFrame): string {
  * of events per second costs a handful of renders, not one per event.
  */
 export class ActivityStore {
-  #snapshot: ActivitySnapshot = { toolCalls: 0, eventTick: 0, recent: [], callsByServer: {} };
+  #snapshot: ActivitySnapshot = { toolCalls: 0, eventTick: 0, recent: [], callsByServer: {}, historyLoaded: false };
   #pending: ActivityItem[] = [];
   #toolCalls = 0;
   #ticks = 0;
@@ -82,7 +56,7 @@ export class ActivityStore {
     }
     // Tool calls are counted, not listed: at storm rates they would push everything else out.
     if (event.type !== "mcp.tool_called") {
-      this.#pending.push({ seq: event.seq, type: event.type, summary: summarize(event), ts: event.ts });
+      this.#pending.push(item(event));
       if (this.#pending.length > RECENT_MAX) this.#pending.splice(0, this.#pending.length - RECENT_MAX);
     }
     this.#schedule();
@@ -98,13 +72,17 @@ export class ActivityStore {
     // would crowd out everything else.
     const items = events
       .filter((e) => !HIGH_VOLUME.has(e.type))
-      .map((e) => ({ seq: e.seq, type: e.type, summary: summarize(e), ts: e.ts }));
-    if (items.length === 0) return;
+      .map(item);
+    if (items.length === 0) {
+      this.#snapshot = { ...this.#snapshot, historyLoaded: true };
+      for (const l of this.#listeners) l();
+      return;
+    }
     const bySeq = new Map<number, ActivityItem>();
     for (const item of [...items, ...this.#snapshot.recent, ...this.#pending]) bySeq.set(item.seq, item);
     const merged = [...bySeq.values()].sort((a, b) => b.seq - a.seq).slice(0, RECENT_MAX);
     this.#pending = [];
-    this.#snapshot = { ...this.#snapshot, recent: merged };
+    this.#snapshot = { ...this.#snapshot, recent: merged, historyLoaded: true };
     for (const l of this.#listeners) l();
   }
 
@@ -122,7 +100,13 @@ export class ActivityStore {
       ? [...this.#pending.reverse(), ...this.#snapshot.recent].slice(0, RECENT_MAX)
       : this.#snapshot.recent;
     this.#pending = [];
-    this.#snapshot = { toolCalls: this.#toolCalls, eventTick: this.#ticks, recent, callsByServer: this.#byServer };
+    this.#snapshot = {
+      ...this.#snapshot,
+      toolCalls: this.#toolCalls,
+      eventTick: this.#ticks,
+      recent,
+      callsByServer: this.#byServer,
+    };
     for (const l of this.#listeners) l();
   }
 

@@ -60,7 +60,7 @@ export function AgentsView(): React.JSX.Element {
       <div className="card">
         <QueryContent query={agents} what="agent runs" empty="No agent has run yet.">
           {(runs) => (
-            <Table head={["State", "Prompt", "Task", "Started", "Duration", "Exit", ""]}>
+            <Table label="Agent runs table" head={["State", "Prompt", "Task", "Started", "Duration", "Exit", ""]}>
               {newestFirst(runs, (r) => r.started_at).map((r) => (
                 <tr key={r.id} data-testid="agent-row" data-agent-id={r.id} data-status={r.status}>
                   <td>

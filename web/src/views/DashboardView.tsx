@@ -1,10 +1,21 @@
+import type { ReactNode } from "react";
+import { Link } from "react-router-dom";
 import { ActivityPulse } from "../components/ActivityPulse";
 import { StatusBadge } from "../components/Badge";
 import { ListCard, Stat } from "../components/Cards";
-import { SkeletonCards, SkeletonRows } from "../components/Skeleton";
+import { SkeletonRows } from "../components/Skeleton";
 import { countByStatus } from "../components/taskTree";
 import { RelativeTime } from "../components/RelativeTime";
+import { collapseActivity } from "../lib/activitySentence";
+import { tasksSearch } from "../lib/taskFilterParams";
 import { useActivity, useAgentsData, useMcpServersData, useSessionsData, useTasksData, useWorktreesData } from "./data";
+
+/** A figure, or a placeholder bar while the data it counts is still loading. */
+function figure(pending: boolean, value: () => ReactNode): ReactNode {
+  return pending ? <span className="skeleton" data-testid="skeleton" style={{ height: 26, width: 48 }} /> : value();
+}
+
+const FEED_LINES = 15;
 
 export function DashboardView(): React.JSX.Element {
   const tasks = useTasksData();
@@ -16,47 +27,51 @@ export function DashboardView(): React.JSX.Element {
 
   const counts = tasks.data ? countByStatus(tasks.data) : null;
   const running = agents.data?.filter((a) => a.status === "running") ?? [];
-  const activeSessions = sessions.data?.filter((s) => s.status !== "ended").length;
-  const connectedServers = servers.data?.filter((s) => s.state === "connected").length;
-  const loading = !tasks.data && !agents.data && !sessions.data;
+  const feed = collapseActivity(activity.recent).slice(0, FEED_LINES);
+  const dash = "–"; // a load that failed: no number is known
 
   return (
     <section aria-labelledby="dash-title">
       <h1 id="dash-title">Dashboard</h1>
-      {loading ? (
-        <SkeletonCards count={6} />
-      ) : (
-        <div className="grid" data-testid="dashboard-counts">
-          <Stat label="unfinished tasks" to="/tasks">
-            {counts ? counts.open + counts.in_progress + counts.blocked : "–"}
-          </Stat>
-          <Stat label="in progress" to="/tasks">
-            {counts?.in_progress ?? "–"}
-          </Stat>
-          <Stat label="closed tasks" to="/tasks">
-            {counts?.closed ?? "–"}
-          </Stat>
-          <Stat label="running agents" to="/agents">
-            {agents.data ? running.length : "–"}
-          </Stat>
-          <Stat label="live sessions" to="/sessions">
-            {activeSessions ?? "–"}
-          </Stat>
-          <Stat label="MCP servers connected" to="/mcp">
-            {servers.data ? `${connectedServers}/${servers.data.length}` : "–"}
-          </Stat>
-          <Stat label="active worktrees" to="/worktrees">
-            {worktrees.data?.filter((w) => w.status === "active" || w.status === "claimed").length ?? "–"}
-          </Stat>
-        </div>
-      )}
+      <div className="grid" data-testid="dashboard-counts" aria-busy={tasks.isPending || agents.isPending}>
+        <Stat label="unfinished tasks" to={`/tasks${tasksSearch({ status: "not_closed", text: "" })}`}>
+          {figure(tasks.isPending, () => (counts ? counts.open + counts.in_progress + counts.blocked : dash))}
+        </Stat>
+        <Stat label="in progress" to={`/tasks${tasksSearch({ status: "in_progress", text: "" })}`} valueTestId="stat-in-progress">
+          {figure(tasks.isPending, () => counts?.in_progress ?? dash)}
+        </Stat>
+        <Stat label="closed tasks" to={`/tasks${tasksSearch({ status: "closed", text: "" })}`}>
+          {figure(tasks.isPending, () => counts?.closed ?? dash)}
+        </Stat>
+        <Stat label="running agents" to="/agents">
+          {figure(agents.isPending, () => (agents.data ? running.length : dash))}
+        </Stat>
+        <Stat label="live sessions" to="/sessions">
+          {figure(sessions.isPending, () => sessions.data?.filter((s) => s.status !== "ended").length ?? dash)}
+        </Stat>
+        <Stat label="MCP servers connected" to="/mcp">
+          {figure(servers.isPending, () =>
+            servers.data ? `${servers.data.filter((s) => s.state === "connected").length}/${servers.data.length}` : dash,
+          )}
+        </Stat>
+        <Stat label="active worktrees" to="/worktrees">
+          {figure(
+            worktrees.isPending,
+            () => worktrees.data?.filter((w) => w.status === "active" || w.status === "claimed").length ?? dash,
+          )}
+        </Stat>
+      </div>
       <div className="cols">
         <div>
           <h2>Activity</h2>
-          <ActivityPulse activeAgents={running.length} toolCalls={activity.toolCalls} eventTick={activity.eventTick} />
+          <ActivityPulse
+            activeAgents={agents.isPending ? null : running.length}
+            toolCalls={activity.toolCalls}
+            eventTick={activity.eventTick}
+          />
           <h2 style={{ marginTop: 20 }}>Active agents</h2>
           <div className="card">
-            {!agents.data ? (
+            {agents.isPending ? (
               <SkeletonRows rows={3} label="Loading agents" />
             ) : running.length === 0 ? (
               <div className="empty">No agent is running.</div>
@@ -77,18 +92,22 @@ export function DashboardView(): React.JSX.Element {
         </div>
         <div>
           <h2>Recent activity</h2>
-          <ListCard
-            items={activity.recent.slice(0, 15)}
-            empty="Nothing yet: events appear here as they happen."
-            testId="recent-activity"
-          >
-            {(e) => (
-              <li key={e.seq}>
-                <code className="muted">{e.type}</code>
-                <span>{e.summary}</span>
-              </li>
-            )}
-          </ListCard>
+          {!activity.historyLoaded && feed.length === 0 ? (
+            <div className="card">
+              <SkeletonRows rows={5} label="Loading recent activity" />
+            </div>
+          ) : (
+            <ListCard items={feed} empty="Nothing yet: events appear here as they happen." testId="recent-activity">
+              {(e) => (
+                <li key={e.seq} data-testid="activity-line" data-type={e.type} data-seq={e.seq}>
+                  {e.href ? <Link to={e.href}>{e.sentence}</Link> : <span>{e.sentence}</span>}
+                  <span className="muted">
+                    <RelativeTime iso={e.ts} />
+                  </span>
+                </li>
+              )}
+            </ListCard>
+          )}
         </div>
       </div>
     </section>

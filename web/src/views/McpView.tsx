@@ -11,7 +11,7 @@ export function McpView(): React.JSX.Element {
       <div className="card">
         <QueryContent query={servers} what="MCP servers" empty="No downstream MCP server is configured.">
           {(list) => (
-            <Table head={["Server", "Transport", "State", "Tools", "Calls", "Live calls", "Last error"]}>
+            <Table label="MCP servers table" head={["Server", "Transport", "State", "Tools", "Calls", "Live calls", "Last error"]}>
               {list.map((s) => (
                 <tr key={s.name} data-testid="mcp-row" data-server={s.name}>
                   <td className="mono">{s.name}</td>

@@ -16,7 +16,7 @@ export function SessionsView(): React.JSX.Element {
           empty="No agent CLI session yet. Install the hooks with `tidewire install-hooks`."
         >
           {(list) => (
-            <Table head={["Session", "Source", "Status", "Branch", "Messages", "Tools", "Updated"]}>
+            <Table label="Sessions table" head={["Session", "Source", "Status", "Branch", "Messages", "Tools", "Updated"]}>
               {newestFirst(list, (s) => s.updated_at).map((s) => (
                 <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
                   <td>

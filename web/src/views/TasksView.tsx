@@ -1,8 +1,10 @@
 import { useMemo, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { TaskList } from "../components/TaskList";
 import { ExpandTaskForm, TaskCreateForm } from "../components/TaskForms";
 import { countByStatus, visibleRows, type TaskFilter, type TaskSort } from "../components/taskTree";
 import { QueryContent } from "../components/QueryContent";
+import { parseTaskParams, serializeTaskParams, type TaskListParams } from "../lib/taskFilterParams";
 import { useProjectsList, useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
 
 export function TasksView(): React.JSX.Element {
@@ -10,8 +12,14 @@ export function TasksView(): React.JSX.Element {
   const actions = useTaskActions();
   const projects = useProjectsList();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
-  const [filter, setFilter] = useState<TaskFilter>({ status: "all", text: "" });
-  const [sort, setSort] = useState<TaskSort>("priority");
+  // Filter and sort live in the address: links open the list filtered, reload and back/forward keep it.
+  const [params, setParams] = useSearchParams();
+  const { filter, sort } = useMemo(() => parseTaskParams(params), [params]);
+  const update = (next: TaskListParams, replace: boolean): void =>
+    setParams((prev) => serializeTaskParams(next, prev), { replace });
+  // Typing replaces the entry (no history step per keystroke); picking a status or sort adds one.
+  const setFilter = (next: TaskFilter, replace = false): void => update({ filter: next, sort }, replace);
+  const setSort = (next: TaskSort): void => update({ filter, sort: next }, false);
   const [expanding, setExpanding] = useState<Task | null>(null);
 
   const all = tasks.data;
@@ -46,7 +54,7 @@ export function TasksView(): React.JSX.Element {
           aria-label="Filter tasks"
           placeholder="Filter by title or id"
           value={filter.text}
-          onChange={(e) => setFilter({ ...filter, text: e.target.value })}
+          onChange={(e) => setFilter({ ...filter, text: e.target.value }, true)}
         />
         <select
           aria-label="Status filter"

@@ -11,10 +11,10 @@ export function WorktreesView(): React.JSX.Element {
       <div className="card">
         <QueryContent query={worktrees} what="worktrees" empty="No worktree yet.">
           {(list) => (
-            <Table head={["Branch", "Status", "Owner", "Task", "Path", "Updated"]}>
+            <Table label="Worktrees table" head={["Branch", "Status", "Owner", "Task", "Path", "Updated"]}>
               {newestFirst(list, (w) => w.updated_at).map((w) => (
                 <tr key={w.id} data-testid="worktree-row" data-worktree-id={w.id}>
-                  <td className="mono">
+                  <td className="mono wrap">
                     {w.branch} <span className="muted">← {w.base_branch}</span>
                   </td>
                   <td>
@@ -22,8 +22,8 @@ export function WorktreesView(): React.JSX.Element {
                     {w.merged_into ? <span className="muted"> into {w.merged_into}</span> : null}
                   </td>
                   <td>{w.owner ?? "–"}</td>
-                  <td className="mono">{w.task_id ?? "–"}</td>
-                  <td className="mono muted">{w.path}</td>
+                  <td className="mono wrap">{w.task_id ?? "–"}</td>
+                  <td className="mono muted wrap">{w.path}</td>
                   <td>
                     <RelativeTime iso={w.updated_at} />
                   </td>

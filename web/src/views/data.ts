@@ -24,15 +24,17 @@ export type TaskStatus = Task["status"];
 
 export interface QueryView<T> {
   data: T | undefined;
+  /** The first load is still in flight: show a skeleton, never an empty state or a zero. */
+  isPending: boolean;
   isError: boolean;
   error: Error | null;
 }
 
 function view<T>(
-  q: { data: unknown; isError: boolean; error: Error | null },
+  q: { data: unknown; isPending: boolean; isError: boolean; error: Error | null },
   items: T | undefined,
 ): QueryView<T> {
-  return { data: q.data === undefined ? undefined : items, isError: q.isError, error: q.error };
+  return { data: q.data === undefined ? undefined : items, isPending: q.isPending, isError: q.isError, error: q.error };
 }
 
 export function useTasksData(): QueryView<Task[]> {

@@ -290,6 +290,32 @@ describe("other views", () => {
     expect(row).toHaveTextContent("feature/x");
     expect(row).toHaveTextContent("claimed");
     expect(row).toHaveTextContent("agent-1");
+    const region = screen.getByRole("region", { name: "Worktrees table" });
+    expect(region).toHaveAttribute("tabindex", "0");
+    expect(region).toContainElement(row);
+  });
+
+  test("dashboard shows skeletons, not empty states or zeros, until its data arrives", () => {
+    env.stopDaemon();
+    renderApp("/");
+    const main = screen.getByRole("main");
+    expect(main).not.toHaveTextContent("Nothing yet");
+    expect(main).not.toHaveTextContent("agents active");
+    expect(main).not.toHaveTextContent("No agent is running");
+    expect(within(screen.getByTestId("activity-pulse")).getByTestId("skeleton")).toBeInTheDocument();
+    expect(within(screen.getByTestId("stat-in-progress")).getByTestId("skeleton")).toBeInTheDocument();
+  });
+
+  test("the in-progress card links to the task list filtered by status, and the list reads the filter", async () => {
+    env.api.addTask("a", { title: "Doing", status: "in_progress" });
+    env.api.addTask("b", { title: "Waiting", status: "open" });
+    renderApp("/");
+    const card = (await screen.findByText("in progress")).closest("a") as HTMLAnchorElement;
+    expect(card.getAttribute("href")).toBe("/tasks?status=in_progress");
+    fireEvent.click(card);
+    await waitFor(() => expect(screen.getAllByTestId("task-row")).toHaveLength(1));
+    expect(screen.getByTestId("task-row")).toHaveTextContent("Doing");
+    expect(screen.getByLabelText("Status filter")).toHaveValue("in_progress");
   });
 
   test("unknown paths get a not-found page inside the layout", async () => {

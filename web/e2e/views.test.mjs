@@ -1,0 +1,71 @@
+// Every view of the dashboard, filled with demo data from a real daemon, checked with
+// axe-core in headless Chromium in both colour schemes: any serious or critical violation
+// fails the run.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { blockingViolations, describeViolations } from "./axe.mjs";
+import { seed } from "./demo.mjs";
+import { freePort, launchBrowser, startDaemon, tempDir } from "./harness.mjs";
+
+const WAIT = { timeout: 20_000 };
+
+describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
+  let scratch;
+  let daemon;
+  let browser;
+  let page;
+  let demo;
+  const pageErrors = [];
+
+  before(async () => {
+    scratch = tempDir("tidewire-e2e-views-");
+    daemon = await startDaemon({
+      port: await freePort(),
+      dataDir: join(scratch, "data"),
+      extraArgs: ["--transcript-root", scratch],
+    });
+    demo = await seed(daemon.base, scratch);
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+  });
+
+  after(async () => {
+    await browser?.close();
+    await daemon?.stop();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  });
+
+  // Each view with what shows that its data is on screen (not a skeleton).
+  const views = () => [
+    { path: "/", ready: '[data-testid="activity-line"]' },
+    { path: "/tasks", ready: '[data-testid="task-row"]' },
+    { path: "/tasks?status=in_progress", ready: '[data-testid="task-row"]' },
+    { path: "/sessions", ready: '[data-testid="session-row"]' },
+    { path: `/sessions/${demo.sessionId}`, ready: '[data-testid="session-messages"]' },
+    { path: "/agents", ready: '[data-testid="agent-row"]' },
+    { path: "/mcp", ready: '[data-testid="mcp-row"]' },
+    { path: "/worktrees", ready: '[data-testid="worktree-row"]' },
+    { path: "/connection", ready: "h1" },
+    { path: "/no-such-page", ready: "h1" },
+  ];
+
+  for (const scheme of ["dark", "light"]) {
+    test(`no serious or critical violations in any view (${scheme})`, async () => {
+      await page.emulateMedia({ colorScheme: scheme, reducedMotion: "reduce" });
+      const failures = [];
+      for (const view of views()) {
+        await page.goto(`${daemon.base}${view.path}`);
+        await page.locator('[data-testid="connection-status"][data-state="connected"]').first().waitFor(WAIT);
+        await page.locator(view.ready).first().waitFor(WAIT);
+        await page.waitForFunction(() => document.querySelectorAll('[data-testid="skeleton"]').length === 0, null, WAIT);
+        const found = await blockingViolations(page);
+        if (found.length) failures.push(`${view.path}:\n  ${describeViolations(found)}`);
+      }
+      assert.equal(failures.length, 0, `axe found:\n${failures.join("\n")}`);
+      assert.deepEqual(pageErrors, []);
+    });
+  }
+});
