@@ -46,3 +46,22 @@ def test_rest_md_lists_every_endpoint_of_the_live_openapi_document_and_no_other(
     assert undocumented == [], f"served but missing from docs/rest.md: {undocumented}"
     unserved = sorted(set(documented) - served)
     assert unserved == [], f"in docs/rest.md but not served: {unserved}"
+
+
+def _anchors(markdown: str) -> set[str]:
+    """Explicit `<a id>` anchors and GitHub's heading slugs (lower case, punctuation dropped)."""
+    anchors = set(re.findall(r'<a id="([^"]+)"></a>', markdown))
+    for heading in re.findall(r"^#{1,6} (.+)$", markdown, flags=re.M):
+        anchors.add(re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-"))
+    return anchors
+
+
+def test_rest_md_links_resolve() -> None:
+    docs = REST_MD.parent
+    text = REST_MD.read_text(encoding="utf-8")
+    broken = []
+    for target, anchor in re.findall(r"\]\(([\w.-]*\.md)?(?:#([^)]+))?\)", text):
+        page = docs / target if target else REST_MD
+        if not page.exists() or (anchor and anchor not in _anchors(page.read_text(encoding="utf-8"))):
+            broken.append(f"{target}#{anchor}")
+    assert broken == []
