@@ -155,7 +155,8 @@ def build(bundle: dict[str, Any]) -> dict[str, Any]:
             "description": (
                 "One WebSocket per client at `/ws`: UTF-8 JSON text frames, one object per frame, "
                 "keyed on `type`. Dotted types are events, bare types are control frames. "
-                "Semantics (subscriptions, resume, guarantees, close and error codes): docs/protocol.md."
+                "Semantics (subscriptions, resume, guarantees, close and error codes): docs/protocol.md. "
+                "The REST API that goes with it (refetching state, X-Tidewire-Seq): docs/rest.md."
             ),
         },
         "defaultContentType": "application/json",

@@ -505,7 +505,10 @@ class SessionEventData(BaseModel):
     session_id: Annotated[StrictStr, Field(max_length=128, min_length=1)]
     session: Session
     changed: Annotated[
-        list[StrictStr] | MISSING, Field(description="For `session.updated`: the fields that changed.")
+        list[StrictStr] | MISSING,
+        Field(
+            description="For `session.updated` and `session.ended`: every field of the session record that changed; absent on `session.created`."
+        ),
     ] = MISSING
 
 

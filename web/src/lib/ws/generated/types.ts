@@ -1011,7 +1011,7 @@ export interface SessionEventData {
   session_id: string;
   session: Session;
   /**
-   * For `session.updated`: the fields that changed.
+   * For `session.updated` and `session.ended`: every field of the session record that changed; absent on `session.created`.
    */
   changed?: string[];
   [k: string]: unknown;
