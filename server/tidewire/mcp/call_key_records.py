@@ -44,9 +44,16 @@ class CallRecord:
     result: dict[str, Any] | None  # the tool result as sent, once the call finished
 
 
-def lookup(conn: sqlite3.Connection, key: str) -> CallRecord | None:
+def _cutoff(now: datetime, ttl_seconds: float) -> str:
+    return format_ts((now - timedelta(seconds=ttl_seconds)).astimezone(UTC))
+
+
+def lookup(conn: sqlite3.Connection, key: str, now: datetime, ttl_seconds: float) -> CallRecord | None:
+    """The key's record unless it expired (an expired key is a new key, as for REST keys)."""
     row = conn.execute(
-        "SELECT call_key, fingerprint, committed, result FROM mcp_call_keys WHERE call_key = ?", (key,)
+        "SELECT call_key, fingerprint, committed, result FROM mcp_call_keys"
+        " WHERE call_key = ? AND created_at >= ?",
+        (key, _cutoff(now, ttl_seconds)),
     ).fetchone()
     if row is None:
         return None
@@ -71,5 +78,6 @@ def finish(conn: sqlite3.Connection, key: str, result: dict[str, Any]) -> None:
 
 def prune(conn: sqlite3.Connection, now: datetime, ttl_seconds: float) -> int:
     """Delete keys older than the TTL (the REST keys' TTL); `created_at` sorts as it reads."""
-    cutoff = format_ts((now - timedelta(seconds=ttl_seconds)).astimezone(UTC))
-    return conn.execute("DELETE FROM mcp_call_keys WHERE created_at < ?", (cutoff,)).rowcount
+    return conn.execute(
+        "DELETE FROM mcp_call_keys WHERE created_at < ?", (_cutoff(now, ttl_seconds),)
+    ).rowcount

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import anyio
+import mcp_types as types
 from fastapi.encoders import jsonable_encoder
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 
@@ -42,8 +43,13 @@ REPLAYED_META = "tidewire/replayed"
 DEFAULT_TTL_SECONDS = 24 * 60 * 60
 
 
+def _wire(result: types.CallToolResult) -> dict[str, Any]:
+    """A result as the SDK puts it on the wire (the client checks its shape, `resultType` too)."""
+    return result.model_dump(by_alias=True, mode="json", exclude_none=True)
+
+
 def error_result(text: str) -> dict[str, Any]:
-    return {"content": [{"type": "text", "text": text}], "isError": True}
+    return _wire(types.CallToolResult(content=[types.TextContent(type="text", text=text)], is_error=True))
 
 
 def _committed_value(result: Any) -> Any:
@@ -55,10 +61,13 @@ def _committed_value(result: Any) -> Any:
 
 def _from_committed(committed: Any) -> dict[str, Any]:
     text = json.dumps(committed, separators=(",", ":"))
-    out: dict[str, Any] = {"content": [{"type": "text", "text": text}], "isError": False}
-    if isinstance(committed, dict):
-        out["structuredContent"] = committed
-    return out
+    return _wire(
+        types.CallToolResult(
+            content=[types.TextContent(type="text", text=text)],
+            structured_content=committed if isinstance(committed, dict) else None,
+            is_error=False,
+        )
+    )
 
 
 @dataclass
@@ -78,8 +87,9 @@ class _Recording:
         return True
 
     def after(self, tx: Tx, result: Any) -> None:
-        records.prune(tx.conn, datetime.now(UTC), self.ttl)
-        if records.lookup(tx.conn, self.key) is not None:
+        now = datetime.now(UTC)
+        records.prune(tx.conn, now, self.ttl)
+        if records.lookup(tx.conn, self.key, now, self.ttl) is not None:
             # Not reachable through one daemon (a key in flight waits first); the store has the last
             # word, so the write is rolled back rather than applied twice.
             raise Conflict(f"call key {self.key!r} is already recorded", code="call_key_in_flight")
@@ -130,7 +140,8 @@ class CallKeys:
         self, ctx: ServerRequestContext[Any, Any], call_next: CallNext, key: str, print_: str
     ) -> HandlerResult:
         store = self.app.store
-        stored, _ = await store.read(lambda conn: records.lookup(conn, key))
+        ttl = self.ttl
+        stored, _ = await store.read(lambda conn: records.lookup(conn, key, datetime.now(UTC), ttl))
         if stored is not None:
             if stored.fingerprint != print_:
                 return error_result(
