@@ -13,14 +13,14 @@ from typing import Any
 
 import uvloop
 
-from bench import browser, commit, connections, fanout, latency, machine, report, resume, slow
+from bench import browser, commit, connections, fanout, hooks, latency, machine, report, resume, slow
 from bench.daemon import TidewireHost
 from bench.limits import raise_nofile
 from bench.modes import MODES, Mode
 from bench.profiling import profile
 from bench.servers import BroadcastServer, SequentialServer, SocketIOServer
 
-SUITES = ("commit", "fanout", "slow_consumer", "resume", "latency", "connections", "browser")
+SUITES = ("commit", "fanout", "slow_consumer", "resume", "latency", "connections", "browser", "hooks")
 RESULTS = Path("bench/results")
 
 
@@ -79,6 +79,8 @@ async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
         return await connections.run_suite(mode.connections, mode.timeout_s, with_daemon)
     if name == "browser":
         return await browser.run_suite(mode)
+    if name == "hooks":
+        return await hooks.run_suite(mode.hook_runs, mode.timeout_s, with_daemon)
     raise ValueError(name)
 
 

@@ -25,6 +25,7 @@ class Mode:
     browser_probes: int
     storm_seconds: float
     storm_rate: int
+    hook_runs: int  # calls of each hook option (interleaved with `true`)
     timeout_s: float
 
 
@@ -47,6 +48,7 @@ QUICK = Mode(
     browser_probes=3,
     storm_seconds=1.0,
     storm_rate=1_000,
+    hook_runs=12,
     timeout_s=60,
 )
 
@@ -69,6 +71,7 @@ FULL = Mode(
     browser_probes=40,
     storm_seconds=10.0,
     storm_rate=1_000,
+    hook_runs=300,
     timeout_s=180,
 )
 
