@@ -5,6 +5,7 @@ needs the daemon to die after committing a call and before answering it)."""
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import sys
 import time
 import uuid
@@ -37,6 +38,15 @@ async def bridge(base_url: str, retry_for: float = 30.0) -> AsyncIterator[Client
 def tasks(daemon: Daemon) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = daemon.get("/api/tasks").json()["items"]
     return items
+
+
+def tasks_in_store(daemon: Daemon) -> list[str]:
+    """Task titles read from the SQLite file itself (the daemon is down)."""
+    conn = sqlite3.connect(daemon.data_dir / "tidewire.db")
+    try:
+        return [row[0] for row in conn.execute("SELECT title FROM tasks ORDER BY title")]
+    finally:
+        conn.close()
 
 
 async def created_events(daemon: Daemon, like: dict[str, Any]) -> list[dict[str, Any]]:
@@ -91,17 +101,6 @@ async def test_daemon_killed_after_committing_a_call_gives_one_result(
     assert [t["id"] for t in tasks(daemon)] == [task["id"]]
     [event] = await created_events(daemon, task)
     assert event["data"]["task"] == task
-
-
-def tasks_in_store(daemon: Daemon) -> list[str]:
-    """Task titles read from the SQLite file itself (the daemon is down)."""
-    import sqlite3
-
-    conn = sqlite3.connect(daemon.data_dir / "tidewire.db")
-    try:
-        return [row[0] for row in conn.execute("SELECT title FROM tasks ORDER BY title")]
-    finally:
-        conn.close()
 
 
 async def test_daemon_down_when_the_call_starts(daemon_factory: Callable[..., Daemon]) -> None:

@@ -69,6 +69,8 @@ class Upstream:
         self._lock = anyio.Lock()
         # The status of the daemon's last HTTP reply: the SDK turns any non-2xx into the same
         # INTERNAL_ERROR, and only a 5xx (a daemon going down or not ready) is worth a retry.
+        # Shared by concurrent calls: at worst a call retries once more (its key makes that safe)
+        # or gives up on a 5xx another call saw, which the agent can retry.
         self.last_status: int | None = None
 
     async def _note_status(self, response: httpx2.Response) -> None:
