@@ -43,3 +43,21 @@ def test_lookup_finish_and_prune_by_age() -> None:
     assert records.lookup(conn, "old", now, 1000) is not None
     assert records.prune(conn, now, 60) == 1
     assert records.lookup(conn, "old", now, 1000) is None
+
+
+def test_a_result_rebuilt_from_the_committed_record_is_a_valid_tool_result() -> None:
+    import mcp_types as types
+    from pydantic import BaseModel
+    from tidewire.mcp import call_keys
+
+    class Record(BaseModel):
+        id: str
+        title: str
+
+    committed = call_keys._committed_value((Record(id="tsk_1", title="t"), 12))
+    assert committed == {"id": "tsk_1", "title": "t"}
+    wire = call_keys._from_committed(committed)
+    result = types.CallToolResult.model_validate(wire, by_name=False)
+    assert result.structured_content == committed and not result.is_error
+    error = types.CallToolResult.model_validate(call_keys.error_result("call_key_reused: x"), by_name=False)
+    assert error.is_error
