@@ -20,6 +20,7 @@ from bench import (
     fanout,
     filtercost,
     flood,
+    hooks,
     latency,
     machine,
     report,
@@ -42,6 +43,7 @@ SUITES = (
     "flood",
     "filters",
     "browser",
+    "hooks",
 )
 RESULTS = Path("bench/results")
 
@@ -107,6 +109,8 @@ async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
         return await filtercost.run_suite(mode.filter_sockets, mode.filter_events, with_daemon)
     if name == "browser":
         return await browser.run_suite(mode)
+    if name == "hooks":
+        return await hooks.run_suite(mode.hook_runs, mode.timeout_s, with_daemon)
     raise ValueError(name)
 
 

@@ -30,6 +30,7 @@ class Mode:
     flood_compare_unlimited: bool  # also measure with the inbound limit lifted
     filter_sockets: int  # sockets holding as many filters as they may
     filter_events: int
+    hook_runs: int  # calls of each hook option (interleaved with `true`)
     timeout_s: float
 
 
@@ -57,6 +58,7 @@ QUICK = Mode(
     flood_compare_unlimited=False,
     filter_sockets=5,
     filter_events=300,
+    hook_runs=12,
     timeout_s=60,
 )
 
@@ -84,6 +86,7 @@ FULL = Mode(
     flood_compare_unlimited=True,
     filter_sockets=50,
     filter_events=2_000,
+    hook_runs=300,
     timeout_s=180,
 )
 

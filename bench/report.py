@@ -339,6 +339,42 @@ def profiles(results: dict[str, Any]) -> str:
     return "\n".join(parts) + "\n"
 
 
+_HOOK_ROWS = (
+    ("true", "`sh -c true` (baseline)"),
+    ("python", "`python -I -S -c pass` (interpreter start only)"),
+    ("lean", "**lean command** (`hook_spool.py`, what install-hooks writes)"),
+    ("cli", "`tidewire hook` (console script)"),
+    ("http", "HTTP hook: POST from a kept-alive client"),
+    ("true_daemon_down", "`sh -c true`, daemon down (baseline)"),
+    ("lean_daemon_down", "lean command, daemon down (spooled)"),
+)
+
+
+def hooks(s: dict[str, Any]) -> str:
+    if (err := _error(s)) is not None:
+        return err
+    options, overhead = s.get("options") or {}, s.get("overhead") or {}
+    lines = [
+        "| hook | median ms | p99 ms | over baseline, median / p99 ms | CPU ms per call |",
+        "|:--|---:|---:|---:|---:|",
+    ]
+    for key, label in _HOOK_ROWS:
+        row = options.get(key)
+        if not isinstance(row, dict):
+            continue
+        over = overhead.get(key)
+        over_text = (
+            f"{_num(over['median_ms'], 1)} / {_num(over['p99_ms'], 1)}" if isinstance(over, dict) else ""
+        )
+        # http runs no child process: its CPU is the daemon's, not measured per call here.
+        cpu = "" if key == "http" else _num(row.get("cpu_ms_per_call"), 1)
+        med, p99 = _num(row.get("median_ms"), 1), _num(row.get("p99_ms"), 1)
+        lines.append(f"| {label} | {med} | {p99} | {over_text} | {cpu} |")
+    runs, spooled = s.get("runs"), s.get("spooled_while_down")
+    tail = f"\n{runs} calls of each, interleaved; {spooled} calls spooled while the daemon was down.\n"
+    return "\n".join(lines) + "\n" + tail + "\n" + _goal(s)
+
+
 SECTIONS = (
     ("fanout", "1. Fan-out throughput (frames/s delivered at the clients)", fanout),
     ("latency", "2. Latency", latency),
@@ -349,6 +385,7 @@ SECTIONS = (
     ("browser", "7. Browser (headless Chromium)", browser),
     ("flood", "8. Flood isolation (one socket sending as fast as it can)", flood),
     ("filters", "9. Filter cost (sockets at the filter cap)", filters),
+    ("hooks", "10. Hook overhead (wall time a hook adds to a tool call)", hooks),
 )
 
 

@@ -33,12 +33,13 @@ def repo_state(repo: Path) -> tuple[str, str, str]:
 
 
 @asynccontextmanager
-async def mcp_client(daemon: Daemon, transport: str) -> AsyncIterator[Client]:
+async def mcp_client(daemon: Daemon, transport: str, *bridge_args: str) -> AsyncIterator[Client]:
     url = daemon.base_url + "/mcp"
     if transport == "http":
         server: Any = url
     else:
-        server = StdioServerParameters(command=sys.executable, args=["-m", "tidewire", "mcp", "--url", url])
+        args = ["-m", "tidewire", "mcp", "--url", url, *bridge_args]
+        server = StdioServerParameters(command=sys.executable, args=args)
     async with Client(server, cache=None) as client:
         yield client
 
@@ -241,7 +242,8 @@ async def test_stdio_bridge_forwards_tools_the_daemon_lists(daemon: Daemon) -> N
 
 async def test_stdio_bridge_reports_an_unreachable_daemon(daemon_factory: Any) -> None:
     stopped: Daemon = daemon_factory(start=False)
-    async with mcp_client(stopped, "stdio") as client:
+    # --retry-for 0: not retried while the daemon is down (test_mcp_exactly_once covers retries).
+    async with mcp_client(stopped, "stdio", "--retry-for", "0") as client:
         message = await call_error(client, "create_task", title="t")
         assert "not reachable" in message
         # Once the daemon is up, the same bridge works without being restarted.

@@ -10,7 +10,8 @@ armed faults it drops a write:
 
 Faults are armed with ``POST /__faults`` on the proxy itself,
 ``{"mode": "after_commit", "count": 2, "match": "POST /api/tasks"}`` (``match`` is a method and
-a path prefix; without it every POST, PATCH and DELETE under /api/ matches), and
+a path prefix; without it every POST, PATCH and DELETE under /api/ matches; ``body``, a string
+the request body must contain, picks one JSON-RPC method out of the POSTs to /mcp), and
 ``GET /__faults`` reports ``{"armed": [...], "dropped": [...]}``. In Python tests use
 ``FaultProxy`` (a thread of its own); browser tests run ``python tests/support/faultproxy.py
 --port P --upstream-port U`` and print nothing until the line ``ready``.
@@ -20,6 +21,10 @@ so it never has to find where one reply ends on a kept-alive connection. The Hos
 headers are rewritten to the daemon's own, so the daemon's Host and Origin checks hold as they
 would for a page served by the daemon itself. Written by hand because the job is to lose a reply
 at one exact point, which is what general proxies are built not to do.
+
+``FaultProxy(on_drop=...)`` runs a function when it has a reply in hand and before it closes the
+client's connection: ``on_drop=daemon.kill`` makes "the daemon was SIGKILLed after committing
+and before answering", as the client sees it.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import contextlib
 import json
 import sys
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -43,11 +49,14 @@ class Fault:
     count: int
     method: str | None = None
     path_prefix: str = "/api/"
+    body: bytes | None = None
 
-    def matches(self, method: str, path: str) -> bool:
+    def matches(self, method: str, path: str, body: bytes = b"") -> bool:
         if self.method is not None and method != self.method:
             return False
         if self.method is None and method not in WRITES:
+            return False
+        if self.body is not None and self.body not in body:
             return False
         return path.startswith(self.path_prefix)
 
@@ -93,18 +102,19 @@ class ProxyState:
     faults: list[Fault] = field(default_factory=list)
     dropped: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    on_drop: Callable[[], None] | None = None
 
-    def take_fault(self, method: str, path: str) -> Fault | None:
+    def take_fault(self, method: str, path: str, body: bytes = b"") -> Fault | None:
         with self.lock:
             for fault in self.faults:
-                if fault.count > 0 and fault.matches(method, path):
+                if fault.count > 0 and fault.matches(method, path, body):
                     fault.count -= 1
                     if fault.count == 0:
                         self.faults.remove(fault)
                     return fault
         return None
 
-    def arm(self, mode: str, count: int, match: str | None = None) -> None:
+    def arm(self, mode: str, count: int, match: str | None = None, body: str | None = None) -> None:
         if mode not in ("after_commit", "before_commit"):
             raise ValueError(f"unknown fault mode {mode!r}")
         method, prefix = None, "/api/"
@@ -113,7 +123,7 @@ class ProxyState:
             method = method.upper()
             prefix = prefix or "/api/"
         with self.lock:
-            self.faults.append(Fault(mode, count, method, prefix))
+            self.faults.append(Fault(mode, count, method, prefix, body.encode() if body else None))
 
     def report(self) -> dict[str, Any]:
         with self.lock:
@@ -155,7 +165,7 @@ async def _control(request: _Request, writer: asyncio.StreamWriter, state: Proxy
     if request.method == "POST":
         try:
             spec = json.loads(request.body or b"{}")
-            state.arm(str(spec["mode"]), int(spec.get("count", 1)), spec.get("match"))
+            state.arm(str(spec["mode"]), int(spec.get("count", 1)), spec.get("match"), spec.get("body"))
         except (ValueError, KeyError, TypeError) as exc:
             status = "400 Bad Request"
             payload = json.dumps({"error": str(exc)}).encode()
@@ -183,7 +193,7 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sta
         if request.path == "/__faults":
             await _control(request, writer, state)
             return
-        fault = state.take_fault(request.method, request.path)
+        fault = state.take_fault(request.method, request.path, request.body)
         if fault is not None and fault.mode == "before_commit":
             with state.lock:
                 state.dropped.append({"mode": fault.mode, "request": f"{request.method} {request.path}"})
@@ -209,6 +219,8 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sta
                         "reply": reply[:12].decode(),
                     }
                 )
+            if state.on_drop is not None:
+                await asyncio.to_thread(state.on_drop)
             return
         writer.write(reply)
         await writer.drain()
@@ -222,8 +234,13 @@ async def _serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sta
 class FaultProxy:
     """The proxy on a thread of its own, for synchronous and asynchronous tests alike."""
 
-    def __init__(self, upstream_port: int, upstream_host: str = "127.0.0.1") -> None:
-        self.state = ProxyState(upstream_host, upstream_port)
+    def __init__(
+        self,
+        upstream_port: int,
+        upstream_host: str = "127.0.0.1",
+        on_drop: Callable[[], None] | None = None,
+    ) -> None:
+        self.state = ProxyState(upstream_host, upstream_port, on_drop=on_drop)
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, name="fault-proxy", daemon=True)
@@ -244,8 +261,8 @@ class FaultProxy:
             lambda r, w: _serve(r, w, self.state), "127.0.0.1", 0, limit=_MAX_HEAD
         )
 
-    def arm(self, mode: str, count: int = 1, match: str | None = None) -> None:
-        self.state.arm(mode, count, match)
+    def arm(self, mode: str, count: int = 1, match: str | None = None, body: str | None = None) -> None:
+        self.state.arm(mode, count, match, body)
 
     @property
     def dropped(self) -> list[dict[str, str]]:

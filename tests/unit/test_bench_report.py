@@ -264,3 +264,20 @@ def test_the_filter_section_compares_with_and_without_and_the_index_with_the_bas
     assert "| 2,000 events posted -> all at a `task.*` socket, s | 1.000 | 1.250 | 1.25x |" in text
     assert "300.00x" in text and "**met**" in text
     assert "error: `boom`" in report.filters({**section, "in_process": {"error": "boom"}})
+def test_hooks_table_shows_each_option_beside_the_baseline() -> None:
+    suite = {
+        "runs": 5,
+        "spooled_while_down": 7,
+        "options": {
+            "true": {"median_ms": 1.0, "p99_ms": 3.0, "cpu_ms_per_call": 0.5},
+            "lean": {"median_ms": 25.0, "p99_ms": 60.0, "cpu_ms_per_call": 12.0},
+            "http": {"median_ms": 4.0, "p99_ms": 9.0, "cpu_ms_per_call": 0.0},
+        },
+        "overhead": {"lean": {"median_ms": 24.0, "p99_ms": 57.0}, "http": {"median_ms": 3.0, "p99_ms": 6.0}},
+        "goal": {"text": "at most 30 ms", "met": True},
+    }
+    text = report.hooks(suite)
+    assert "| `sh -c true` (baseline) | 1.0 | 3.0 |  | 0.5 |" in text
+    assert "what install-hooks writes) | 25.0 | 60.0 | 24.0 / 57.0 | 12.0 |" in text
+    assert "| HTTP hook: POST from a kept-alive client | 4.0 | 9.0 | 3.0 / 6.0 |  |" in text
+    assert "7 calls spooled" in text

@@ -23,6 +23,8 @@ from mcp.server.transport_security import TransportSecuritySettings
 
 from tidewire import __version__
 
+from .call_keys import CallKeys
+
 if TYPE_CHECKING:
     from tidewire.context import AppContext
 
@@ -55,6 +57,8 @@ def build_server(ctx: AppContext) -> MCPServer[Any]:
             importlib.import_module(name).register(server, ctx)
         else:
             log.info("MCP tool module %s is not installed; skipped", name)
+    # Exactly-once tool calls for clients that send a call key (the stdio bridge always does).
+    server.middleware.append(CallKeys(ctx))
     return server
 
 

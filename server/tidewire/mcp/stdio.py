@@ -5,8 +5,13 @@ answers them by forwarding `tools/list` and `tools/call` to the daemon's `/mcp` 
 the SDK's streamable HTTP client, so every change is made (and its event emitted) by the
 daemon itself. Forwarding is generic: whatever tools the daemon lists, the bridge lists too.
 
-A call is never retried: if the daemon cannot be reached the call returns a tool error and the
-next call reconnects, so a change is made at most once.
+Every `tools/call` is forwarded with a fresh call key in `_meta["tidewire/call-key"]` (or the
+agent's own key, if it sent one), and the same key on each retry. Until the daemon answers (it is
+down, restarting, or lost the connection mid-call, or said 5xx) the bridge retries with the
+shared `Backoff` for at most `--retry-for` seconds; the daemon runs a keyed call once and answers
+a retry with the first result (`tidewire.mcp.call_keys`), so a restart in the middle of a call
+neither loses nor repeats it. Past the bound the call returns a tool error; the next call
+reconnects.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ import argparse
 import logging
 import os
 import sys
-from typing import Any
+import uuid
+from typing import Any, cast
 
 import anyio
 import httpx2
@@ -28,11 +34,17 @@ from mcp.server.stdio import stdio_server
 from mcp.shared.exceptions import MCPError
 
 from tidewire import __version__
+from tidewire.backoff import Backoff
 from tidewire.sources import daemon_url
 
+from .call_key_records import CALL_KEY_META
 from .server import INSTRUCTIONS
 
 log = logging.getLogger("tidewire.mcp.stdio")
+
+DEFAULT_RETRY_FOR_S = 30.0
+# What the SDK's transport turns a lost connection or a non-2xx reply into (it reports no status).
+_RETRIED_CODES = frozenset({types.CONNECTION_CLOSED, types.INTERNAL_ERROR})
 
 
 def endpoint_url(explicit: str | None = None) -> str:
@@ -55,6 +67,14 @@ class Upstream:
         self._client: Client | None = None
         self._stop: anyio.Event | None = None
         self._lock = anyio.Lock()
+        # The status of the daemon's last HTTP reply: the SDK turns any non-2xx into the same
+        # INTERNAL_ERROR, and only a 5xx (a daemon going down or not ready) is worth a retry.
+        # Shared by concurrent calls: at worst a call retries once more (its key makes that safe)
+        # or gives up on a 5xx another call saw, which the agent can retry.
+        self.last_status: int | None = None
+
+    async def _note_status(self, response: httpx2.Response) -> None:
+        self.last_status = response.status_code
 
     async def client(self) -> Client:
         async with self._lock:
@@ -71,7 +91,8 @@ class Upstream:
             # The SDK's documented way to send headers: hand it a configured client. A long read
             # timeout: a tool call (a merge, say) may take a while.
             timeout = httpx2.Timeout(30.0, read=300.0)
-            async with httpx2.AsyncClient(headers=headers, timeout=timeout) as http:
+            hooks = {"response": [self._note_status]}
+            async with httpx2.AsyncClient(headers=headers, timeout=timeout, event_hooks=hooks) as http:
                 # cache=None: the daemon's tool list is fetched fresh each time, so tools it
                 # gains later are forwarded too.
                 async with Client(streamable_http_client(self.url, http_client=http), cache=None) as client:
@@ -99,9 +120,21 @@ class Upstream:
         if stop is not None:
             stop.set()
 
+    def retryable(self, exc: BaseException) -> bool:
+        """Whether the daemon may answer a retry: it was unreachable, dropped the call, or said 5xx."""
+        exc = _root(exc)
+        if isinstance(exc, MCPError):
+            if exc.error.code not in _RETRIED_CODES:
+                return False  # the daemon answered with a JSON-RPC error: a retry gets the same
+            if exc.error.code == types.INTERNAL_ERROR:
+                return self.last_status is not None and self.last_status >= 500
+            return True
+        if isinstance(exc, httpx2.HTTPStatusError):
+            return exc.response.status_code >= 500
+        return isinstance(exc, httpx2.TransportError | OSError | TimeoutError)
+
     def unreachable(self, exc: BaseException) -> str:
-        while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
-            exc = exc.exceptions[0]  # task groups wrap the transport's own error
+        exc = _root(exc)
         detail = f"{type(exc).__name__}: {exc}"
         return (
             f"the Tidewire daemon at {self.url} is not reachable ({detail}); check that it is running, "
@@ -109,10 +142,26 @@ class Upstream:
         )
 
 
-def build_bridge(upstream: Upstream) -> Server[Any]:
-    async def list_tools(
-        ctx: Any, params: types.PaginatedRequestParams | None
-    ) -> types.ListToolsResult:
+def _root(exc: BaseException) -> BaseException:
+    while isinstance(exc, BaseExceptionGroup) and exc.exceptions:
+        exc = exc.exceptions[0]  # task groups wrap the transport's own error
+    return exc
+
+
+def keyed_meta(meta: types.RequestParamsMeta | None) -> types.RequestParamsMeta:
+    """The call's `_meta` with a call key: the agent's own if it sent one, else a fresh one."""
+    out: dict[str, Any] = dict(meta) if meta else {}
+    if not out.get(CALL_KEY_META):
+        out[CALL_KEY_META] = uuid.uuid4().hex
+    return cast(types.RequestParamsMeta, out)  # a TypedDict open to extra keys
+
+
+def build_bridge(
+    upstream: Upstream, retry_for: float = DEFAULT_RETRY_FOR_S, backoff: Backoff | None = None
+) -> Server[Any]:
+    policy = backoff or Backoff(initial=0.1, maximum=2.0)
+
+    async def list_tools(ctx: Any, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
         cursor = params.cursor if params is not None else None
         try:
             client = await upstream.client()
@@ -125,16 +174,35 @@ def build_bridge(upstream: Upstream) -> Server[Any]:
         return types.ListToolsResult(tools=result.tools, next_cursor=result.next_cursor)
 
     async def call_tool(ctx: Any, params: types.CallToolRequestParams) -> types.CallToolResult:
-        try:
-            client = await upstream.client()
-            return await client.call_tool(params.name, params.arguments)
-        except MCPError:
-            raise
-        except Exception as exc:
+        meta = keyed_meta(params.meta)
+        deadline = anyio.current_time() + max(0.0, retry_for)
+        attempt = 0
+        while True:
+            upstream.last_status = None
+            failure: Exception
+            try:
+                client = await upstream.client()
+            except Exception as exc:  # not connected: reported as a tool error below
+                failure = exc
+            else:
+                try:
+                    return await client.call_tool(params.name, params.arguments, meta=meta)
+                except MCPError as exc:
+                    if not upstream.retryable(exc):
+                        raise  # the daemon's own JSON-RPC answer to this call
+                    failure = exc
+                except Exception as exc:
+                    failure = exc
             await upstream.reset()
-            return types.CallToolResult(
-                content=[types.TextContent(type="text", text=upstream.unreachable(exc))], is_error=True
-            )
+            left = deadline - anyio.current_time()
+            if not upstream.retryable(failure) or left <= 0:
+                return types.CallToolResult(
+                    content=[types.TextContent(type="text", text=upstream.unreachable(failure))],
+                    is_error=True,
+                )
+            log.debug("tools/call %s: retry %d after %r", params.name, attempt + 1, failure)
+            await anyio.sleep(min(policy.delay(attempt), left))
+            attempt += 1
 
     return Server(
         "tidewire",
@@ -145,10 +213,10 @@ def build_bridge(upstream: Upstream) -> Server[Any]:
     )
 
 
-async def serve_stdio(url: str, token: str | None) -> None:
+async def serve_stdio(url: str, token: str | None, retry_for: float = DEFAULT_RETRY_FOR_S) -> None:
     async with anyio.create_task_group() as tg:
         upstream = Upstream(url, token, tg)
-        server = build_bridge(upstream)
+        server = build_bridge(upstream, retry_for)
         try:
             async with stdio_server() as (read_stream, write_stream):
                 await server.run(read_stream, write_stream, server.create_initialization_options())
@@ -163,7 +231,10 @@ def run(args: argparse.Namespace) -> int:
     except daemon_url.BadDaemonUrl as exc:
         print(f"tidewire mcp: {exc}", file=sys.stderr)
         return 2
-    anyio.run(serve_stdio, url, args.token)
+    if args.retry_for < 0:
+        print("tidewire mcp: --retry-for must be 0 or more seconds", file=sys.stderr)
+        return 2
+    anyio.run(serve_stdio, url, args.token, args.retry_for)
     return 0
 
 
@@ -180,5 +251,13 @@ def add_parser(subparsers: Any) -> None:
     )
     parser.add_argument(
         "--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="the daemon's token (env TIDEWIRE_TOKEN)"
+    )
+    parser.add_argument(
+        "--retry-for",
+        type=float,
+        default=DEFAULT_RETRY_FOR_S,
+        metavar="SECONDS",
+        help="how long a tool call is retried while the daemon is unreachable or restarting "
+        f"(default {DEFAULT_RETRY_FOR_S:g}; 0: never retried)",
     )
     parser.set_defaults(func=run)
