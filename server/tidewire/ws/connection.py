@@ -263,64 +263,73 @@ class Connection:
 
     # -- outgoing --------------------------------------------------------------------------
 
-    async def _send(self, text: str) -> None:
-        self.sending = True
-        try:
-            await self._send_text(text)
-        finally:
-            self.sending = False
-        self.unread = 0  # the transport took the frame: the peer is reading
-
-    async def _send_entry(self, entry: LogEntry) -> None:
-        self.sending = True
-        try:
-            if self._send_message is not None:
-                await self._send_message(entry.message)
-            else:
-                await self._send_text(entry.text)
-        finally:
-            self.sending = False
-        self.unread = 0
-
     async def run_writer(self) -> None:
         """Send until cancelled; raises ConnectionClosing when the connection must be closed.
 
         One loop, one await per frame: this runs once per event per connection, so it is the
-        daemon's hottest code. The overflow notice goes first, then control replies, then
-        the log from the cursor.
+        daemon's hottest code. What to send is decided by ``next_frame`` (no I/O), the
+        awaits are here.
         """
         self.bus.add_reader(self)
+        send_text = self._send_text
+        send_message = self._send_message
         try:
-            await self._send(self.welcome())
-            replies = self.replies
+            self.sending = True
+            await send_text(self.welcome())
+            self.sent()
             while True:
                 self.wake.clear()
-                if self.close_request is not None:
-                    raise self.close_request
-                notice = self.notice
-                if notice is not None:
-                    self.notice = None
-                    self.notice_in_flight = True
-                    await self._send(notice)
-                    self.notice_in_flight = False
-                    continue
-                if replies:
-                    await self._send(replies.popleft())
-                    continue
-                item = self._advance() if self.active else None
+                item = self.next_frame()
                 if isinstance(item, LogEntry):
-                    await self._send_entry(item)
+                    self.sending = True
+                    if send_message is not None:
+                        await send_message(item.message)
+                    else:
+                        await send_text(item.text)
+                    self.sent()
+                elif isinstance(item, str):
+                    self.sending = True
+                    await send_text(item)
+                    self.sent()
                 elif item is FETCH:
-                    await self._fill()
-                elif not replies:
+                    after = self.cursor
+                    self.take_fetched(after, await self.bus.fetch(after, FETCH_BATCH))
+                else:
                     await self.wake.wait()
         finally:
+            self.sending = False
             self.bus.remove_reader(self)
 
-    async def _fill(self) -> None:
-        """Read the events after the cursor from the store; overflow if even the store lost them."""
-        after = self.cursor
-        entries = await self.bus.fetch(after, FETCH_BATCH)
+    def next_frame(self) -> LogEntry | str | _Fetch | None:
+        """What the writer sends next: the overflow notice, then control replies, then the
+        next event for this connection from the cursor. FETCH when that event must first be
+        read from the store (``take_fetched``); None when there is nothing to send.
+
+        Raises ConnectionClosing when the connection must be closed. The caller sets
+        ``sending`` while the frame is being written and calls ``sent`` once it is.
+        """
+        if self.close_request is not None:
+            raise self.close_request
+        notice = self.notice
+        if notice is not None:
+            self.notice = None
+            self.notice_in_flight = True
+            return notice
+        if self.replies:
+            return self.replies.popleft()
+        item = self._advance() if self.active else None
+        if item is None and self.replies:
+            return self.replies.popleft()  # queued on the way (``resumed``): it goes first
+        return item
+
+    def sent(self) -> None:
+        """The transport took the frame: the peer is reading."""
+        self.sending = False
+        self.notice_in_flight = False
+        self.unread = 0
+
+    def take_fetched(self, after: int, entries: list[LogEntry]) -> None:
+        """The store's events after ``after`` (read for FETCH); overflow if even the store lost them."""
         if self.cursor != after:
             return  # an overflow or a resume moved the cursor meanwhile: look again
         if not entries or entries[0].seq != after + 1:
@@ -345,7 +354,7 @@ class Connection:
         """Move the cursor to the next event to send and return it, or FETCH when the next
         event must be read from the store first.
 
-        None when there is nothing to send, or when a reply was queued on the way (it goes first).
+        None when there is nothing to send, or when a reply was queued on the way.
         """
         bus = self.bus
         while self.cursor < bus.head:
