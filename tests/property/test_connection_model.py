@@ -443,6 +443,11 @@ class ConnectionMachine(RuleBasedStateMachine):
         assert [e.seq for e in self.bus.since(after, limit)] == want
 
     @invariant()
+    def the_cursor_is_where_the_rules_put_it(self) -> None:
+        # Both move only in the same steps: a frame taken, a reply, a resume, an overflow.
+        assert (self.conn.cursor, self.conn.last_sent) == (self.model.cursor, self.model.last_sent)
+
+    @invariant()
     def ring_holds_the_last_retain_events(self) -> None:
         head = len(self.log)
         assert (self.bus.head, self.bus.oldest) == (head, self.oldest())
