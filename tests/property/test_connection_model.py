@@ -28,6 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from hypothesis import event
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
@@ -38,8 +39,8 @@ from tidewire.store.entry import LogEntry
 from tidewire.ws.connection import FETCH, FETCH_BATCH, Connection, ConnectionClosing
 
 EPOCH = "ep_model"
-RETAIN = 4
-MAX_LAG = 3
+RETAIN = 6
+MAX_LAG = 2
 
 # The event table in docs/protocol.md marks these as high volume.
 HIGH = {"session.message", "mcp.tool_called"}
@@ -273,7 +274,12 @@ data = st.fixed_dictionaries(
         "nested": st.one_of(st.fixed_dictionaries({"k": st.sampled_from(["x", "y"])}), st.just("x")),
     },
 )
-patterns = st.lists(st.sampled_from(VALID + INVALID), min_size=1, max_size=3)
+patterns = st.one_of(
+    st.lists(st.sampled_from(["*", "task.*", "*:n=1", "session.message"]), min_size=1, max_size=2),
+    st.lists(st.sampled_from(VALID), min_size=1, max_size=3),
+    st.lists(st.sampled_from(VALID), min_size=1, max_size=3),
+    st.lists(st.sampled_from(VALID + INVALID), min_size=1, max_size=3),
+)
 
 
 class ConnectionMachine(RuleBasedStateMachine):
@@ -306,20 +312,28 @@ class ConnectionMachine(RuleBasedStateMachine):
 
     # -- what the peer and the daemon do ---------------------------------------------------
 
-    @rule(batch=st.lists(st.tuples(st.sampled_from(TYPES), data), min_size=1, max_size=9))
-    def commit(self, batch: list[tuple[str, dict[str, Any]]]) -> None:
+    @rule(
+        batch=st.lists(st.tuples(st.sampled_from(TYPES), data), min_size=1, max_size=9),
+        stalled=st.booleans(),
+    )
+    def commit(self, batch: list[tuple[str, dict[str, Any]]], stalled: bool) -> None:
+        if stalled and self.live() and self.in_flight is None and self.fetching is None:
+            self._take()  # the peer stops reading with this frame in flight
         events = [Event(len(self.log) + i + 1, t, d) for i, (t, d) in enumerate(batch)]
         entries = [
             LogEntry(e.seq, e.type, json.dumps({"type": e.type, "seq": e.seq, "data": e.data}), e.data)
             for e in events
         ]
         self.log.extend(events)
+        before = (self.model.notice, self.model.closed)
         self.bus.publish(entries)
         self.model.published(events)
+        if (self.model.notice, self.model.closed) != before:
+            event("overflow" if self.model.closed is None else "closed 1013")
         assert self.closes == ([self.model.closed] if self.model.closed is not None else [])
 
     @precondition(live)
-    @rule(add=st.booleans(), pats=patterns, frame_id=ids)
+    @rule(add=st.sampled_from([True, True, False]), pats=patterns, frame_id=ids)
     def subscribe(self, add: bool, pats: list[str], frame_id: Any) -> None:
         frame: dict[str, Any] = {"type": "subscribe" if add else "unsubscribe", "events": pats}
         if frame_id is not None:
@@ -342,6 +356,8 @@ class ConnectionMachine(RuleBasedStateMachine):
         after = where.draw(
             st.one_of(
                 st.just(self.position),
+                # Around what this connection already sent: resuming below it would repeat one.
+                st.sampled_from([max(0, self.model.last_sent - 1), self.model.last_sent, self.oldest() - 1]),
                 st.integers(max(0, self.oldest() - 2), head + 1),
                 st.integers(0, head + 2),
             ),
@@ -353,8 +369,11 @@ class ConnectionMachine(RuleBasedStateMachine):
         self.conn.handle_text(json.dumps(frame))
         self.model.do_resume(epoch, after, frame_id, self.oldest())
 
-    @rule()
-    def reconnect(self) -> None:
+    @rule(now=st.integers(0, 4))
+    def reconnect(self, now: int) -> None:
+        if now:
+            return  # rarer than the other steps: a connection needs time to get somewhere
+        event("reconnect")
         self.bus.remove_reader(self.conn)
         self.connect()
 
@@ -377,12 +396,14 @@ class ConnectionMachine(RuleBasedStateMachine):
                 assert not self.model.replies, "skipped past a reply"
             assert self.model.cursor == cursor
             self.fetching = (cursor, self.bus.store_since(cursor, FETCH_BATCH))
+            event("fetch from the store")
             return False
         expected = self.model.next()
         if item is None:
             assert expected is None, f"the connection has nothing to send; the model expects {expected}"
             return False
         assert not isinstance(item, type(FETCH))
+        event(f"sent {item.type if isinstance(item, LogEntry) else json.loads(item)['type']}")
         if isinstance(item, LogEntry):
             assert expected == item.seq, f"sent event {item.seq}, the model expects {expected}"
             assert item.text == self.bus.store[item.seq - 1].text
@@ -473,5 +494,8 @@ def test_the_model_names_the_same_high_volume_events() -> None:
     assert frozenset(HIGH) == HIGH_VOLUME
 
 
-ConnectionMachine.TestCase.settings = hsettings(stateful_step_count=100, deadline=None)
+# Thousands of steps in every profile (about 20,000 in "ci", in seconds): each step is cheap.
+ConnectionMachine.TestCase.settings = hsettings(
+    max_examples=max(200, hsettings.default.max_examples), stateful_step_count=100, deadline=None
+)
 test_connection_against_the_model = ConnectionMachine.TestCase
