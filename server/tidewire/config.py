@@ -81,8 +81,8 @@ class Settings:
     allow_origins: list[str] = field(default_factory=list)
     allow_hosts: list[str] = field(default_factory=list)
     retain: int = DEFAULT_RETAIN
-    # A connection whose cursor falls more than this many events behind the head gets
-    # `resync` overflow; None means "as far as the retained log reaches".
+    # A connection gets `resync` overflow when this many events it would receive are committed
+    # while it reads nothing (ws/connection.py); None means `retain`.
     max_lag: int | None = None
     heartbeat_ms: int = DEFAULT_HEARTBEAT_MS
     max_frame_bytes: int = DEFAULT_MAX_FRAME_BYTES
@@ -119,7 +119,7 @@ class Settings:
 
     @property
     def effective_max_lag(self) -> int:
-        return self.retain if self.max_lag is None else min(self.max_lag, self.retain)
+        return self.retain if self.max_lag is None else self.max_lag
 
     @property
     def db_path(self) -> Path:

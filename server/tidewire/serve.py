@@ -54,7 +54,10 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--token", help="require this token (env TIDEWIRE_TOKEN); needed beyond loopback")
     p.add_argument("--retain", type=int, help="events kept for resume (default 10000)")
     p.add_argument(
-        "--max-lag", dest="max_lag", type=int, help="events a socket may fall behind before resync"
+        "--max-lag",
+        dest="max_lag",
+        type=int,
+        help="events for a socket committed while it reads nothing before resync overflow (default: retain)",
     )
     p.add_argument("--heartbeat-ms", dest="heartbeat_ms", type=int, help="socket heartbeat (default 30000)")
     p.add_argument("--max-frame-bytes", dest="max_frame_bytes", type=int, help="largest client frame (1 MiB)")

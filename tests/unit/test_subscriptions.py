@@ -161,16 +161,27 @@ async def test_a_connection_whose_overflow_notice_is_stuck_is_closed_with_1013(t
         await emit(1)
         await _settle()
         assert [f["type"] for f in gate.sent] == ["welcome", "subscribed"]  # event 1 is in flight
-        await emit(10)
-        gate.allow(1)  # event 1 goes out; the writer is now 10 behind: overflow notice, stuck
+        await emit(3)  # max_lag events committed while the peer reads nothing: not yet
         await _settle()
-        assert conn.cursor == 11 and closes == []
-        await emit(4)  # more than max_lag past the stuck notice
+        assert conn.cursor == 1 and conn.notice is None
+        await emit(1)  # one more: overflow, the cursor jumps to the head behind a notice
+        await _settle()
+        assert conn.cursor == 5 and conn.notice is not None and closes == []
+        await emit(4)  # again, while that notice waits behind event 1: it now names the new head
+        await _settle()
+        assert conn.cursor == 9 and closes == []
+        gate.allow(1)  # event 1 goes out; the notice is now in flight, stuck
+        await _settle()
+        await emit(3)
+        await _settle()
+        assert closes == []
+        await emit(1)  # more than max_lag past the stuck notice
         await _settle()
         assert closes == [1013]
         gate.allow(1)
         await _settle()
-        assert gate.sent[-1] == {"type": "resync", "reason": "overflow", "epoch": bus.epoch, "seq": 11}
+        assert gate.sent[-1] == {"type": "resync", "reason": "overflow", "epoch": bus.epoch, "seq": 9}
+        assert [f["type"] for f in gate.sent] == ["welcome", "subscribed", "hook.generic", "resync"]
     finally:
         writer.cancel()
         with contextlib.suppress(asyncio.CancelledError, ConnectionClosing):

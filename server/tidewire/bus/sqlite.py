@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import asyncio
+import sqlite3
 
 from ..store import LogEntry, Store
+from .base import BusReader
 from .ring import Ring
 
 
 class SqliteEventBus:
-    """Fed by the store's commit listener; holds the last ``retain`` events for replay.
+    """Fed by the store's commit listener; holds the last ``retain`` events in memory.
 
     The ring is filled from the database at start-up, so resume works across restarts
-    within the same epoch.
+    within the same epoch. A reader further behind than the ring reads the outbox table,
+    which the store keeps from the lowest reader cursor on (``Store.prune_floor``).
     """
 
     def __init__(self, store: Store, retain: int | None = None) -> None:
+        self._store = store
         self._epoch = store.epoch
         capacity = retain if retain is not None else store.retain
         recent = store.load_recent(capacity)
@@ -26,8 +29,15 @@ class SqliteEventBus:
         if self._ring.head != store.head:
             # Retention pruned everything up to the head in an older run: nothing to replay.
             self._ring = Ring(capacity, head=store.head)
-        self._wakers: set[asyncio.Event] = set()
+        self._readers: set[BusReader] = set()
         store.add_commit_listener(self.publish)
+        store.prune_floor = self._floor
+
+    def _floor(self) -> int | None:
+        """The lowest reader cursor; called from the store's writer thread while it prunes."""
+        # list() copies the set in one step under the GIL; the loop may add or remove meanwhile.
+        cursors = [r.cursor for r in list(self._readers)]
+        return min(cursors) if cursors else None
 
     @property
     def epoch(self) -> str:
@@ -47,14 +57,24 @@ class SqliteEventBus:
     def since(self, after_seq: int, limit: int) -> list[LogEntry]:
         return self._ring.since(after_seq, limit)
 
-    def add_waker(self, waker: asyncio.Event) -> None:
-        self._wakers.add(waker)
+    async def fetch(self, after_seq: int, limit: int) -> list[LogEntry]:
+        def read(conn: sqlite3.Connection) -> list[LogEntry]:
+            rows = conn.execute(
+                "SELECT seq, type, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
+            ).fetchall()
+            return [LogEntry.from_text(r[0], r[1], r[2]) for r in rows]
 
-    def remove_waker(self, waker: asyncio.Event) -> None:
-        self._wakers.discard(waker)
+        entries, _ = await self._store.read(read)
+        return entries
+
+    def add_reader(self, reader: BusReader) -> None:
+        self._readers.add(reader)
+
+    def remove_reader(self, reader: BusReader) -> None:
+        self._readers.discard(reader)
 
     def publish(self, entries: list[LogEntry]) -> None:
         for entry in entries:
             self._ring.append(entry)
-        for waker in self._wakers:
-            waker.set()
+        for reader in list(self._readers):
+            reader.published(entries)

@@ -128,6 +128,9 @@ class Tx:
 
 
 _MAX_BATCH = 256
+# How many events past `retain` the store keeps for a socket that still needs them; a socket
+# further behind than that (it is not reading) gets `resync` overflow when it reaches the gap.
+MAX_PINNED = 100_000
 
 
 @dataclass(slots=True)
@@ -175,6 +178,9 @@ class Store:
         self._read_lock = threading.Lock()
         self._wconn: sqlite3.Connection | None = None
         self._listeners: list[CommitListener] = []
+        # The lowest seq a live reader (a socket) has taken; events after it are kept past
+        # `retain`, up to MAX_PINNED more, so a reader that is reading never loses one to pruning.
+        self.prune_floor: Callable[[], int | None] | None = None
         self._closed = False
         self.head = 0
         self.epoch = ""
@@ -463,7 +469,7 @@ class Store:
             if outbox:
                 conn.execute("UPDATE meta SET value = ? WHERE key = 'head_seq'", (str(head),))
                 # Pruning in the write path keeps the log bounded without a background job.
-                conn.execute("DELETE FROM events WHERE seq <= ?", (head - self.retain,))
+                conn.execute("DELETE FROM events WHERE seq <= ?", (self._prune_through(head),))
             conn.execute("COMMIT")
         except BaseException as exc:
             if conn is not None and conn.in_transaction:
@@ -485,6 +491,14 @@ class Store:
                 loop.call_soon_threadsafe(self._publish, outbox)
         for job, (ok, value) in zip(batch, outcomes, strict=True):
             job.loop.call_soon_threadsafe(_settle, job.future, ok, value)
+
+    def _prune_through(self, head: int) -> int:
+        """The highest seq the write path may delete: older than `retain`, and not needed by a reader."""
+        through = head - self.retain
+        floor = self.prune_floor() if self.prune_floor is not None else None
+        if floor is not None and floor < through:
+            through = max(floor, head - self.retain - MAX_PINNED)
+        return through
 
     def _advance_mark(self, mark: Mark) -> None:
         if self._mark is None:

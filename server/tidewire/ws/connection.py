@@ -2,8 +2,16 @@
 
 All state changes happen on the event loop without awaiting, so a reply's ``seq`` is the
 exact cursor at which the change took effect. The writer sends control replies first,
-then walks the log from the cursor; each connection holds at most one frame in flight,
-so a stalled peer costs no memory per event.
+then walks the log from the cursor: from the bus's ring, or from the store when the ring
+has moved on. Each connection holds at most one frame in flight (plus a small batch read
+from the store), so a stalled peer costs no memory per event.
+
+Overflow means the peer is not reading, nothing else: while a send waits for the transport
+(its buffer is above the high-water mark because the peer takes nothing off the socket),
+events committed meanwhile that this connection would send are counted; past ``max_lag``
+the connection gets ``resync`` overflow (its cursor jumps to the head; a notice not sent yet
+is replaced by one naming the newer head), and if the notice itself is stuck in the send
+while ``max_lag`` more arrive, it is closed (1013). Every completed send resets the count.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,6 +42,8 @@ log = logging.getLogger("tidewire.ws")
 
 # Replies queued while the peer does not read; past this the peer is misbehaving.
 MAX_PENDING_REPLIES = 10_000
+# Events read from the store at once when the ring no longer holds the cursor's next one.
+FETCH_BATCH = 64
 
 
 class ConnectionClosing(Exception):
@@ -43,17 +53,11 @@ class ConnectionClosing(Exception):
         self.reason = reason
 
 
-class _Waker(asyncio.Event):
-    """The bus sets it on every publish; it also lets the connection look at its lag while
-    its writer is stuck in a send."""
+class _Fetch:
+    """What ``_advance`` returns when the next event must be read from the store first."""
 
-    def __init__(self, on_set: Callable[[], None]) -> None:
-        super().__init__()
-        self._on_set = on_set
 
-    def set(self) -> None:
-        super().set()
-        self._on_set()
+FETCH = _Fetch()
 
 
 @dataclass
@@ -92,9 +96,17 @@ class Connection:
         self.active = False  # the cursor moves only after the first subscribe
         self.last_sent = 0
         self.replies: deque[str] = deque()
-        self.wake: asyncio.Event = _Waker(self._check_stuck_overflow)
-        # The head when an overflow `resync` started sending; None when none is in flight.
-        self._overflow_sending_at: int | None = None
+        self.wake = asyncio.Event()
+        # Events after the cursor read from the store (the ring no longer had them).
+        self._fetched: deque[LogEntry] = deque()
+        # True while a send waits for the transport; `unread` counts the events to send
+        # committed meanwhile (the peer's lag). Both belong to the overflow rule (module doc).
+        self.sending = False
+        self.unread = 0
+        # The overflow `resync` waiting to go out (before anything else), and whether one is
+        # being sent: a peer that does not take even that one is closed.
+        self.notice: str | None = None
+        self.notice_in_flight = False
         # Set by the endpoint: close the connection now (the writer may be blocked).
         self.on_close_request: Callable[[ConnectionClosing], None] | None = None
         self._resume: _Resume | None = None
@@ -261,14 +273,34 @@ class Connection:
                 )
             )
 
-    def _check_stuck_overflow(self) -> None:
-        at = self._overflow_sending_at
-        if at is None or self.close_request is not None or self.bus.head - at <= self.max_lag:
+    # -- lag and overflow --------------------------------------------------------------
+
+    def published(self, entries: Sequence[LogEntry]) -> None:
+        """The bus committed ``entries``: wake the writer; if it is stuck in a send, count its lag."""
+        self.wake.set()
+        if not self.sending or not self.active or self.close_request is not None:
             return
-        # The peer has not even taken the previous overflow notice: give up on it.
-        self.close_request = ConnectionClosing(1013, "overflow: the client is not reading")
-        if self.on_close_request is not None:
-            self.on_close_request(self.close_request)
+        matches = self.subs.matches
+        cursor = self.cursor
+        self.unread += sum(1 for e in entries if e.seq > cursor and matches(e.type, e.data))
+        if self.unread > self.max_lag:
+            self._overflow()
+
+    def _overflow(self) -> None:
+        """Jump the cursor to the head behind a `resync` overflow, or close if the last one is stuck."""
+        if self.notice_in_flight:
+            # The peer has not even taken the previous overflow notice: give up on it.
+            self.close_request = ConnectionClosing(1013, "overflow: the client is not reading")
+            if self.on_close_request is not None:
+                self.on_close_request(self.close_request)
+            return
+        self.cursor = self.bus.head
+        self._fetched.clear()
+        self._resume = None
+        self.unread = 0
+        # Replaces a notice that has not gone out yet: the peer hears once, with the latest head.
+        self.notice = self._resync("overflow", None)
+        self.wake.set()
 
     # -- outgoing --------------------------------------------------------------------------
 
@@ -276,51 +308,101 @@ class Connection:
         """Send until cancelled; raises ConnectionClosing when the connection must be closed.
 
         One loop, one await per frame: this runs once per event per connection, so it is the
-        daemon's hottest code. Control replies go first, then the log from the cursor.
+        daemon's hottest code. What to send is decided by ``next_frame`` (no I/O), the
+        awaits are here.
         """
-        self.bus.add_waker(self.wake)
+        self.bus.add_reader(self)
+        send_text = self._send_text
+        send_message = self._send_message
         try:
-            await self._send_text(self.welcome())
-            send_message = self._send_message
-            replies = self.replies
+            self.sending = True
+            await send_text(self.welcome())
+            self.sent()
             while True:
                 self.wake.clear()
-                if self.close_request is not None:
-                    raise self.close_request
-                if replies:
-                    await self._send_text(replies.popleft())
-                    continue
-                item = self._advance() if self.active else None
+                item = self.next_frame()
                 if isinstance(item, LogEntry):
+                    self.sending = True
                     if send_message is not None:
                         await send_message(item.message)
                     else:
-                        await self._send_text(item.text)
-                elif item is not None:
-                    # The overflow notice: while it is in flight, _check_stuck_overflow watches the head.
-                    await self._send_text(item)
-                    self._overflow_sending_at = None
-                elif not replies:
+                        await send_text(item.text)
+                    self.sent()
+                elif isinstance(item, str):
+                    self.sending = True
+                    await send_text(item)
+                    self.sent()
+                elif item is FETCH:
+                    after = self.cursor
+                    self.take_fetched(after, await self.bus.fetch(after, FETCH_BATCH))
+                else:
                     await self.wake.wait()
         finally:
-            self.bus.remove_waker(self.wake)
+            self.sending = False
+            self.bus.remove_reader(self)
 
-    def _advance(self) -> LogEntry | str | None:
-        """Move the cursor to the next event to send and return it, or the overflow ``resync`` text.
+    def next_frame(self) -> LogEntry | str | _Fetch | None:
+        """What the writer sends next: the overflow notice, then control replies, then the
+        next event for this connection from the cursor. FETCH when that event must first be
+        read from the store (``take_fetched``); None when there is nothing to send.
 
-        None when there is nothing to send, or when a reply was queued on the way (it goes first).
+        Raises ConnectionClosing when the connection must be closed. The caller sets
+        ``sending`` while the frame is being written and calls ``sent`` once it is.
+        """
+        if self.close_request is not None:
+            raise self.close_request
+        notice = self.notice
+        if notice is not None:
+            self.notice = None
+            self.notice_in_flight = True
+            return notice
+        if self.replies:
+            return self.replies.popleft()
+        item = self._advance() if self.active else None
+        if item is None and self.replies:
+            return self.replies.popleft()  # queued on the way (``resumed``): it goes first
+        return item
+
+    def sent(self) -> None:
+        """The transport took the frame: the peer is reading."""
+        self.sending = False
+        self.notice_in_flight = False
+        self.unread = 0
+
+    def take_fetched(self, after: int, entries: list[LogEntry]) -> None:
+        """The store's events after ``after`` (read for FETCH); overflow if even the store lost them."""
+        if self.cursor != after:
+            return  # an overflow or a resume moved the cursor meanwhile: look again
+        if not entries or entries[0].seq != after + 1:
+            # Pruned past the bound the store keeps for readers (Store.MAX_PINNED).
+            self._overflow()
+            return
+        self._fetched = deque(entries)
+
+    def _take(self, seq: int) -> LogEntry | None:
+        """The event ``seq`` from the ring, else from the batch read from the store."""
+        entry = self.bus.get(seq)
+        if entry is not None:
+            return entry
+        fetched = self._fetched
+        while fetched and fetched[0].seq < seq:
+            fetched.popleft()
+        if fetched and fetched[0].seq == seq:
+            return fetched.popleft()
+        return None
+
+    def _advance(self) -> LogEntry | _Fetch | None:
+        """Move the cursor to the next event to send and return it, or FETCH when the next
+        event must be read from the store first.
+
+        None when there is nothing to send, or when a reply was queued on the way.
         """
         bus = self.bus
         while self.cursor < bus.head:
             nxt = self.cursor + 1
-            lagging = self._resume is None and bus.head - self.cursor > self.max_lag
-            entry = bus.get(nxt) if not lagging else None
+            entry = self._take(nxt)
             if entry is None:
-                # Fell out of the ring (or too far behind): the client must refetch.
-                self.cursor = bus.head
-                self._resume = None
-                self._overflow_sending_at = bus.head
-                return self._resync("overflow", None)
+                return FETCH
             self.cursor = nxt
             matched = self.subs.matches(entry.type, entry.data)
             if matched and self._resume is not None:
