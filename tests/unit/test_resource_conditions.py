@@ -16,7 +16,7 @@ from tidewire.store.errors import OutOfDescriptors, StorageFull, is_out_of_descr
 # Runs in its own process: it lowers its own descriptor limit and uses every descriptor up.
 _EXHAUST = textwrap.dedent(
     """
-    import asyncio, os, resource, sys
+    import asyncio, os, resource, sys, time
     from tidewire.store import Store
     from tidewire.store.errors import OutOfDescriptors
 
@@ -31,9 +31,14 @@ _EXHAUST = textwrap.dedent(
                 held.append(os.open(os.devnull, os.O_RDONLY))
         except OSError:
             pass
-        # Two reads at once: the second runs on a reader thread whose connection is not open yet.
+        # Reads at once, each holding its thread a moment, so the pool must start threads whose
+        # connection is not open yet (quick reads could all reuse the first thread on a busy host).
+        def slow(c):
+            time.sleep(0.2)
+            return c.execute("SELECT 1").fetchone()
+
         outcomes = await asyncio.gather(
-            *(store.read(lambda c: c.execute("SELECT 1").fetchone()) for _ in range(4)),
+            *(store.read(slow) for _ in range(4)),
             return_exceptions=True,
         )
         kinds = sorted({type(o).__name__ for o in outcomes})
