@@ -13,7 +13,7 @@ PYTEST_WORKERS ?= 2
 BENCH_MODE ?= full
 
 .PHONY: deps setup run test gen check-gen check-compat lint bench bench-quick web-build test-deps \
-        test-python test-web test-e2e clean
+        test-python test-web test-e2e mutation mutation-python mutation-web clean
 
 deps: $(VENV)/.stamp web/node_modules/.stamp
 
@@ -70,6 +70,21 @@ bench: setup test-deps
 
 bench-quick: setup test-deps
 	$(PY) -m bench --mode quick --out bench/results/quick.json
+
+# Mutation testing of the core (slow, so not part of `make test`): mutmut over ws/, bus/ and
+# store/ with the in-process tests, Stryker over the web client's socket, queue and cache code.
+# Reports land in build/mutation/; docs/architecture.md records the last scores.
+mutation: mutation-python mutation-web
+
+$(VENV)/.mutation-stamp: $(VENV)/.stamp
+	$(PY) -m pip install --quiet -e '.[dev,mutation]'
+	touch $@
+
+mutation-python: $(VENV)/.mutation-stamp gen
+	$(PY) tests/mutation/run_python.py
+
+mutation-web: web/node_modules/.stamp gen
+	cd web && npx stryker run
 
 clean:
 	rm -rf $(VENV) web/node_modules web/dist

@@ -6,7 +6,7 @@ from ..store.entry import LogEntry
 
 
 class Ring:
-    def __init__(self, capacity: int, head: int = 0) -> None:
+    def __init__(self, capacity: int, head: int) -> None:
         if capacity < 1:
             raise ValueError("capacity must be at least 1")
         self.capacity = capacity
@@ -23,6 +23,7 @@ class Ring:
             self.oldest = self.head - self.capacity + 1
 
     def get(self, seq: int) -> LogEntry | None:
+        # Either check alone rules out a stale slot; the bounds check is the cheap one.
         if seq < self.oldest or seq > self.head:
             return None
         entry = self._slots[seq % self.capacity]

@@ -24,11 +24,10 @@ class SqliteEventBus:
         recent = store.load_recent(capacity)
         first = recent[0].seq - 1 if recent else store.head
         self._ring = Ring(capacity, head=first)
+        # `recent` ends at the store's head, so the ring's head is the store's; with nothing
+        # retained (pruned in an older run) it starts empty at that head.
         for entry in recent:
             self._ring.append(entry)
-        if self._ring.head != store.head:
-            # Retention pruned everything up to the head in an older run: nothing to replay.
-            self._ring = Ring(capacity, head=store.head)
         self._readers: set[BusReader] = set()
         store.add_commit_listener(self.publish)
         store.prune_floor = self._floor
