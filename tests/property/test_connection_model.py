@@ -216,7 +216,7 @@ class FakeBus:
     """The real ring; the store is a list that keeps everything (the store's pin is not under test)."""
 
     def __init__(self) -> None:
-        self.ring = Ring(RETAIN)
+        self.ring = Ring(RETAIN, head=0)
         self.store: list[LogEntry] = []
         self.readers: set[BusReader] = set()
 
