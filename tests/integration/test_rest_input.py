@@ -49,7 +49,9 @@ def test_every_operation_documents_its_errors_with_the_error_shape(daemon: Daemo
             for code in ("401", "403", "422"):
                 assert code in responses, (method, path, code)
             if "requestBody" in operation:
-                assert {"400", "413"} <= set(responses), (method, path)
+                assert "413" in responses, (method, path)
+            # A body that is not JSON is a 422 like any invalid body; no 400 is ever sent.
+            assert "400" not in responses, (method, path)
             for code, response in responses.items():
                 if code.startswith(("4", "5")):
                     ref = response["content"]["application/json"]["schema"]["$ref"]
@@ -67,3 +69,17 @@ def test_non_finite_numbers_are_refused_not_stored(daemon: Daemon, number: str) 
     assert r.status_code == 422, (r.status_code, r.text[:200])
     assert daemon.get(f"/api/sessions/s-{number}").status_code == 404
     assert "Traceback" not in daemon.log()
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"{not json", "application/json"), (b'{"title": "x"}', "text/plain"), (b"", "application/json")],
+)
+def test_a_body_that_is_not_json_is_the_documented_422(
+    daemon: Daemon, body: bytes, content_type: str
+) -> None:
+    r = daemon.post("/api/tasks", content=body, headers={"Content-Type": content_type})
+    assert r.status_code == 422, (r.status_code, r.text[:200])
+    assert r.json()["error"]["code"] == "invalid_argument"
+    documented = daemon.get("/openapi.json").json()["paths"]["/api/tasks"]["post"]["responses"]
+    assert str(r.status_code) in documented

@@ -1,9 +1,9 @@
 """The OpenAPI document as the daemon really answers: every error it can send is listed, with
 the error shape it really has (``{"error": {"code", "message"}}``, not FastAPI's default 422).
 
-Per operation: 401 and 403 (token, Host, Origin: any request), 422 (bad parameters or body),
-400 and 413 where there is a body (not JSON; over the size limit), 404 where the path names a
-record, 507 on writes (storage full); the routes add their own 404 and 409 where the service
+Per operation: 401 and 403 (token, Host, Origin: any request), 422 (bad parameters or body, a
+body that is not JSON included), 413 where there is a body (over the size limit), 404 where the
+path names a record, 507 on writes (storage full); the routes add their own 404 and 409 where the service
 raises them. A route's own description for a code is kept; only the body schema is filled in.
 """
 
@@ -33,13 +33,12 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 _DESCRIPTIONS = {
-    "400": "The body is not JSON",
     "401": "A valid token is required",
     "403": "Foreign Host or Origin",
     "404": "Unknown record",
     "409": "Conflicts with the record's state",
     "413": "The body is larger than the limit",
-    "422": "Invalid parameters or body",
+    "422": "Invalid parameters or body (a body that is not JSON included)",
     "507": "The disk is full; nothing was written",
 }
 
@@ -113,7 +112,7 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
 def _codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     codes = ["401", "403", "422"]
     if "requestBody" in operation:
-        codes += ["400", "413"]
+        codes.append("413")
     if "{" in path:
         codes.append("404")
     if method in _WRITES:
@@ -145,14 +144,16 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
 def install_openapi(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
-            app.openapi_schema = add_links(document_errors(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    description=app.description,
-                    routes=app.routes,
+            app.openapi_schema = add_links(
+                document_errors(
+                    get_openapi(
+                        title=app.title,
+                        version=app.version,
+                        description=app.description,
+                        routes=app.routes,
+                    )
                 )
-            ))
+            )
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
