@@ -15,6 +15,15 @@ BENCH_MODE ?= full
 .PHONY: deps setup run test gen check-gen check-compat lint bench bench-quick web-build test-deps \
         test-python test-web test-e2e mutation mutation-python mutation-web clean
 
+# What generation and the web build read. `make run` redoes a step only when one of these is newer
+# than the step's stamp; `make gen`, `setup` and `test` always regenerate (and `test` checks drift).
+GEN_STAMP := build/.gen.stamp
+WEB_STAMP := web/dist/index.html
+files_under = $(shell find $(1) -type f -not -path '*/__pycache__/*' -not -path '*/node_modules/*' 2>/dev/null)
+GEN_INPUTS := $(call files_under,schema codegen) $(wildcard server/tidewire/protocol/*.py) docs/asyncapi.yaml
+WEB_INPUTS := $(call files_under,web/src web/public) web/index.html web/package.json web/package-lock.json \
+              web/tsconfig.json web/vite.config.ts
+
 deps: $(VENV)/.stamp web/node_modules/.stamp
 
 setup: deps gen web-build
@@ -31,6 +40,13 @@ web/node_modules/.stamp: web/package.json web/package-lock.json
 
 gen: $(VENV)/.stamp web/node_modules/.stamp
 	$(PY) codegen/generate.py
+	@mkdir -p $(dir $(GEN_STAMP)) && touch $(GEN_STAMP)
+
+# Generation writes only the files whose content changed, so an up-to-date tree keeps its
+# timestamps and the web build below is not redone for nothing.
+$(GEN_STAMP): $(GEN_INPUTS) $(VENV)/.stamp web/node_modules/.stamp
+	$(PY) codegen/generate.py
+	@mkdir -p $(dir $@) && touch $@
 
 check-gen: $(VENV)/.stamp web/node_modules/.stamp
 	$(PY) codegen/generate.py --check
@@ -41,7 +57,12 @@ check-compat: $(VENV)/.stamp
 web-build: web/node_modules/.stamp gen
 	cd web && npm run --silent build
 
-run: setup
+$(WEB_STAMP): $(WEB_INPUTS) $(GEN_STAMP) web/node_modules/.stamp
+	cd web && npm run --silent build
+	@touch $@
+
+# A re-run with nothing changed goes straight to serving: the stamps above are up to date.
+run: deps $(GEN_STAMP) $(WEB_STAMP)
 	$(VENV)/bin/tidewire serve --host $(HOST) --port $(PORT)
 
 # Everything the tests need beyond `setup`: Debian's Chromium for the browser tests.
@@ -87,4 +108,4 @@ mutation-web: web/node_modules/.stamp gen
 	cd web && npx stryker run
 
 clean:
-	rm -rf $(VENV) web/node_modules web/dist
+	rm -rf $(VENV) web/node_modules web/dist $(GEN_STAMP)

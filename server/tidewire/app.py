@@ -11,6 +11,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
 from fastapi import APIRouter, FastAPI
+from fastapi_offline import FastAPIOffline
 from starlette.datastructures import Headers
 from starlette.routing import Mount, Route, WebSocketRoute
 
@@ -35,6 +36,7 @@ from .ws import Hub, SocketEndpoint
 log = logging.getLogger("tidewire.app")
 
 MCP_MODULE = "tidewire.mcp.server"
+DOCS_ASSETS = "/docs/assets"
 
 
 def _resolve_router(item: APIRouter | str) -> APIRouter | None:
@@ -103,7 +105,9 @@ def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
                         log.exception("stopping %r failed", component)
                 await store.close()
 
-    app = FastAPI(title="Tidewire", version=__version__, lifespan=lifespan)
+    # `/docs` and `/redoc` with Swagger UI and ReDoc served from the installed package (no CDN):
+    # the docs work with no network. fastapi-offline is kept in step with FastAPI and ships both.
+    app = FastAPIOffline(title="Tidewire", version=__version__, lifespan=lifespan, static_url=DOCS_ASSETS)
     app.state.ctx = ctx
     app.state.hub = hub
     install_error_handlers(app)

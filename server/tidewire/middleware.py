@@ -1,4 +1,7 @@
-"""One pure-ASGI middleware for every HTTP request: security checks, token cookie, X-Tidewire-Seq."""
+"""One pure-ASGI middleware for every HTTP request: security checks, token cookie, X-Tidewire-Seq.
+
+In token mode a browser navigation without a valid token gets the sign-in page (still 401);
+one that brings a valid ``?token=`` gets the cookie and a 303 to the same URL without it."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .security import TOKEN_COOKIE, SecurityPolicy, header_dict, query_token
+from .token_page import sign_in_page, wants_page, without_token
 
 SEQ_HEADER = b"x-tidewire-seq"
 _COOKIE_SAFE = re.compile(r"[A-Za-z0-9._~+/=-]+")
@@ -28,21 +32,15 @@ class GuardMiddleware:
         headers = header_dict(scope.get("headers", []))
         query = scope.get("query_string", b"")
         verdict = self.policy.check(headers, query)
+        path = str(scope.get("path", "/"))
+        page = wants_page(scope["method"], path, headers.get("accept", ""))
         if not verdict.ok:
+            if verdict.code == "unauthorized" and page:
+                tried = query_token(query) is not None
+                await self._respond(send, 401, b"text/html; charset=utf-8", sign_in_page(path, tried))
+                return
             body = json.dumps({"error": {"code": verdict.code, "message": verdict.message}}).encode()
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": verdict.status,
-                    "headers": [
-                        (b"content-type", b"application/json"),
-                        (b"content-length", str(len(body)).encode()),
-                        # Every response carries the seq, refusals included (docs/protocol.md).
-                        (SEQ_HEADER, str(self.head()).encode()),
-                    ],
-                }
-            )
-            await send({"type": "http.response.body", "body": body})
+            await self._respond(send, verdict.status, b"application/json", body)
             return
         # A lower bound for what the response reflects: routes that know better set the header themselves.
         start_seq = str(self.head()).encode()
@@ -50,6 +48,13 @@ class GuardMiddleware:
         token = query_token(query) if self.policy.token else None
         if token and _COOKIE_SAFE.fullmatch(token) and self.policy.token_ok([token]):
             set_cookie = f"{TOKEN_COOKIE}={token}; Path=/; HttpOnly; SameSite=Strict".encode()
+            if page:
+                # The cookie carries the token from now on: take it out of the address bar.
+                location = without_token(path, query).encode("latin-1", "replace")
+                await self._respond(
+                    send, 303, b"text/plain", b"", [(b"location", location), (b"set-cookie", set_cookie)]
+                )
+                return
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -62,3 +67,26 @@ class GuardMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_wrapper)
+
+    async def _respond(
+        self,
+        send: Send,
+        status: int,
+        content_type: bytes,
+        body: bytes,
+        extra: list[tuple[bytes, bytes]] | None = None,
+    ) -> None:
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode()),
+                    # Every response carries the seq, refusals included (docs/protocol.md).
+                    (SEQ_HEADER, str(self.head()).encode()),
+                    *(extra or []),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})

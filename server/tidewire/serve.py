@@ -14,6 +14,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import uvicorn
 
@@ -131,10 +132,43 @@ def add_parser(subparsers: Any) -> None:
     p.set_defaults(func=run)
 
 
+def ready_url(host: str, port: int, token: str | None) -> str:
+    """The address a person opens: a wildcard bind is reached on loopback; the token rides along."""
+    if host in ("", "0.0.0.0"):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    shown = f"[{host}]" if ":" in host else host
+    query = f"?token={quote(token, safe='')}" if token else ""
+    return f"http://{shown}:{port}/{query}"
+
+
+def ready_line(settings: Settings, port: int) -> str:
+    return (
+        f"tidewire ready: {ready_url(settings.host, port, settings.token)} "
+        f"(data dir {settings.data_dir}, store sqlite {settings.db_path})"
+    )
+
+
 class _Server(uvicorn.Server):
-    """Closes sockets with 1001 (going away) before uvicorn's own shutdown would send 1012."""
+    """Closes sockets with 1001 (going away) before uvicorn's own shutdown would send 1012;
+    prints the ready line once it listens."""
 
     hub: Hub | None = None
+    settings: Settings | None = None
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.started or self.should_exit or self.settings is None:
+            return
+        port = self.settings.port
+        for server in self.servers:
+            for sock in server.sockets:
+                port = int(sock.getsockname()[1])
+                break
+        # Written straight to stderr, not logged: the log redacts tokens, and this one line is
+        # where the person who started the daemon learns the URL to open (with its token).
+        print(ready_line(self.settings, port), file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -194,6 +228,7 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
         )
         server = _Server(config)
         server.hub = app.state.hub
+        server.settings = settings
         asyncio.run(server.serve())
         if store.close_error:
             print(

@@ -12,16 +12,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import difflib
+import json
 import os
 import sys
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, TextIO
 
 from .client import ConnectionFailed, ConnectionState, Event, TidewireClient, TidewireError
 from .protocol import models as m
+from .protocol.catalog import EVENT_NAMES
 from .sources import daemon_url
 
 SUMMARY_WIDTH = 100
+CONNECT_TIMEOUT_S = 5.0
+FAMILIES = frozenset(name.split(".", 1)[0] for name in EVENT_NAMES)
 
 
 def add_parser(subparsers: Any) -> None:
@@ -47,7 +53,40 @@ def add_parser(subparsers: Any) -> None:
     p.add_argument("--token", default=os.environ.get("TIDEWIRE_TOKEN"), help="token (env TIDEWIRE_TOKEN)")
     p.add_argument("--json", action="store_true", help="print each event frame as one line of JSON")
     p.add_argument("-n", "--count", type=int, default=None, help="exit after N events")
+    p.add_argument(
+        "--allow-unknown",
+        dest="allow_unknown",
+        action="store_true",
+        help="accept patterns that name no event this version knows (a newer daemon's events)",
+    )
+    p.add_argument(
+        "--connect-timeout",
+        dest="connect_timeout",
+        type=float,
+        default=CONNECT_TIMEOUT_S,
+        metavar="SECONDS",
+        help=f"give up (exit 1) if the first connection is not up by then (default {CONNECT_TIMEOUT_S:g})",
+    )
     p.set_defaults(func=run)
+
+
+def unknown_pattern(pattern: str) -> str | None:
+    """Why ``pattern`` names no known event (with the closest names), or None when it does."""
+    name = pattern.split(":", 1)[0].strip()
+    if name == "*":
+        return None
+    if name.endswith(".*"):
+        family = name[:-2]
+        if family in FAMILIES:
+            return None
+        close = difflib.get_close_matches(family, sorted(FAMILIES), n=3)
+        hint = f"; did you mean {', '.join(f + '.*' for f in close)}?" if close else ""
+        return f"no event family {family!r}{hint}"
+    if name in EVENT_NAMES:
+        return None
+    close = difflib.get_close_matches(name, EVENT_NAMES, n=3, cutoff=0.6)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"no event is named {name!r}{hint}"
 
 
 def socket_url(explicit: str | None = None) -> str:
@@ -61,14 +100,22 @@ def run(args: argparse.Namespace) -> int:
     except daemon_url.BadDaemonUrl as exc:
         print(f"tail: {exc}", file=sys.stderr)
         return 2
+    patterns = args.patterns or ["*"]
+    if not args.allow_unknown:
+        problems = [p for p in (unknown_pattern(p) for p in patterns) if p]
+        if problems:
+            for problem in problems:
+                print(f"tail: {problem} (--allow-unknown to subscribe anyway)", file=sys.stderr)
+            return 2
     try:
         return asyncio.run(
             tail(
                 url,
-                args.patterns or ["*"],
+                patterns,
                 token=args.token,
                 as_json=args.json,
                 count=args.count,
+                connect_timeout=args.connect_timeout,
             )
         )
     except KeyboardInterrupt:
@@ -84,6 +131,7 @@ async def tail(
     count: int | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    connect_timeout: float = CONNECT_TIMEOUT_S,
 ) -> int:
     """Follow the socket and print events; returns the exit status."""
     out = out or sys.stdout
@@ -113,6 +161,19 @@ async def tail(
     client = TidewireClient(url, patterns, token=token, on_state=on_state, on_resync=on_resync)
     printed = 0
     try:
+        try:
+            # The client retries forever once it has been connected (a daemon restart is
+            # survived); the first connection is bounded, so a wrong URL or a stopped daemon
+            # is an answer within seconds, not a silent hang.
+            async with asyncio.timeout(connect_timeout):
+                await client.start()
+        except TimeoutError:
+            await client.close()
+            note(
+                f"cannot connect to {url} within {connect_timeout:g} s; is the daemon running "
+                "(`tidewire serve`), and is --url / TIDEWIRE_URL right?"
+            )
+            return 1
         async with client:
             note("following " + " ".join(client.events))
             if count is not None and count <= 0:
@@ -133,7 +194,37 @@ async def tail(
 
 def format_json(event: Event) -> str:
     dump: Callable[..., str] = event.model_dump_json  # type: ignore[attr-defined]
-    return dump(exclude_unset=True)
+    # One object per line whatever the payload holds (no pretty-printing, no raw newlines).
+    return json.dumps(json.loads(dump(exclude_unset=True)), separators=(",", ":"), ensure_ascii=False)
+
+
+def duration(ms: float | int | None) -> str:
+    """``412 ms``, ``3.16 s``, ``2 min 5 s``, ``1 h 3 min``: what a person reads at a glance."""
+    if ms is None:
+        return "?"
+    ms = float(ms)
+    if ms < 1000:
+        return f"{ms:.0f} ms" if ms >= 10 or ms == int(ms) else f"{ms:.1f} ms"
+    seconds = ms / 1000
+    if seconds < 60:
+        return f"{seconds:.3g} s" if seconds < 10 else f"{seconds:.1f} s"
+    minutes, secs = divmod(round(seconds), 60)
+    if minutes < 60:
+        return f"{minutes} min {secs} s"
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes} min"
+
+
+def clock(ts: str) -> str:
+    """The event's time as local ``HH:MM:SS.mmm`` (the date only when it is not today)."""
+    try:
+        when = datetime.fromisoformat(ts.replace("Z", "+00:00")).astimezone()
+    except ValueError:
+        return ts
+    text = when.strftime("%H:%M:%S.") + f"{when.microsecond // 1000:03d}"
+    if when.date() != datetime.now().astimezone().date():
+        text = when.strftime("%Y-%m-%d ") + text
+    return text
 
 
 def _data(event: Event) -> dict[str, Any]:
@@ -169,7 +260,7 @@ def _worktree(event_type: str, d: dict[str, Any]) -> str:
 def _mcp(event_type: str, d: dict[str, Any]) -> str:
     if event_type == "mcp.tool_called":
         outcome = "ok" if d.get("ok") else f"failed: {d.get('error')}"
-        return f"{d.get('server_name')}.{d.get('tool_name')} {d.get('duration_ms')}ms {outcome}"
+        return f"{d.get('server_name')}.{d.get('tool_name')} {duration(d.get('duration_ms'))} {outcome}"
     if event_type == "mcp.server_connected":
         return f"{d.get('server_name')} ({d.get('transport')}, {d.get('tool_count')} tools)"
     return f"{d.get('server_name')}: {d.get('reason')}"
@@ -191,7 +282,7 @@ def _agent(event_type: str, d: dict[str, Any]) -> str:
     if d.get("exit_code") is not None:
         text += f" exit={d['exit_code']}"
     if d.get("duration_ms") is not None:
-        text += f" {d['duration_ms']}ms"
+        text += f" {duration(d['duration_ms'])}"
     return text
 
 
@@ -242,5 +333,4 @@ def summarize(event: Event) -> str:
 
 
 def format_line(event: Event) -> str:
-    clock = event.ts[11:23] if len(event.ts) >= 19 else event.ts
-    return f"{event.seq:>8}  {clock:<12}  {event.type:<24}  {summarize(event)}"
+    return f"{event.seq:>8}  {clock(event.ts):<12}  {event.type:<24}  {summarize(event)}"

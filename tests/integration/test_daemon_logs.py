@@ -25,12 +25,20 @@ async def test_the_token_never_reaches_the_log_at_info(daemon_factory: Callable[
         assert (await http.get("/api/health?token=wrong-guess-77&x=1")).status_code == 401
         assert (await http.get(f"/api/health?token={TOKEN}")).status_code == 200  # sets the cookie
         assert (await http.get(f"/?token={TOKEN}")).status_code == 200
+        # A browser navigation: the cookie, and a redirect that drops the token from the URL.
+        nav = await http.get(f"/?token={TOKEN}", headers={"Accept": "text/html"})
+        assert nav.status_code == 303 and nav.headers["location"] == "/"
     async with ws_connect(daemon, token="", query_token=TOKEN) as ws:
         assert ws.welcome["type"] == "welcome"
     async with ws_connect(daemon, token="", query_token="wrong-guess-78", read_welcome=False) as ws:
         assert await ws.expect_closed() == 1008
     await asyncio.sleep(0.3)  # let the access log lines land
-    log = daemon.log()
+    output = daemon.log().splitlines()
+    # The ready line is the one place the token is printed: the URL the person who started the
+    # daemon opens. Every log line (the rest of the output) is redacted.
+    ready = [line for line in output if line.startswith("tidewire ready:")]
+    assert len(ready) == 1 and f"?token={TOKEN} " in ready[0], ready
+    log = "\n".join(line for line in output if not line.startswith("tidewire ready:"))
     assert "GET /api/health?token=***" in log and "/ws?token=***" in log, log[-2000:]
     for secret in (TOKEN, "wrong-guess-77", "wrong-guess-78"):
         assert secret not in log, secret
@@ -117,8 +125,13 @@ def test_the_throttle_counts_what_it_held_back() -> None:
             raise OSError(24, "Too many open files")
         except OSError as exc:
             return logger.makeRecord(
-                "asyncio", logging.ERROR, __file__, 1, "socket.accept() out of system resource\nsocket: s",
-                (), (type(exc), exc, exc.__traceback__),
+                "asyncio",
+                logging.ERROR,
+                __file__,
+                1,
+                "socket.accept() out of system resource\nsocket: s",
+                (),
+                (type(exc), exc, exc.__traceback__),
             )
 
     assert throttle.filter(record())
@@ -129,4 +142,3 @@ def test_the_throttle_counts_what_it_held_back() -> None:
     assert "50 more since the last report" in shown.getMessage() and shown.exc_info is None
     other = logger.makeRecord("asyncio", logging.ERROR, __file__, 1, "something else", (), None)
     assert throttle.filter(other)
-
