@@ -5,41 +5,30 @@
 // focusable scroll region that fits at 1440 px.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { blockingViolations, describeViolations } from "./axe.mjs";
-import { must, seed } from "./demo.mjs";
-import { freePort, launchBrowser, mcpCall, rest, startDaemon, tempDir } from "./harness.mjs";
+import { must, openDemo } from "./demo.mjs";
+import { mcpCall, rest } from "./harness.mjs";
 
 const WAIT = { timeout: 20_000 };
 
 describe("dashboard glitches", { timeout: 300_000 }, () => {
-  let scratch;
+  let opened;
   let daemon;
   let browser;
   let page;
   let demo;
-  const pageErrors = [];
   const connected = () => page.locator('[data-testid="connection-status"][data-state="connected"]').first();
   const line = (text) => page.locator('[data-testid="activity-line"]', { hasText: text });
 
+  let pageErrors;
+
   before(async () => {
-    scratch = tempDir("tidewire-e2e-dash-");
-    daemon = await startDaemon({
-      port: await freePort(),
-      dataDir: join(scratch, "data"),
-      extraArgs: ["--transcript-root", scratch],
-    });
-    demo = await seed(daemon.base, scratch);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    opened = await openDemo("tidewire-e2e-dash-");
+    ({ daemon, browser, page, demo, pageErrors } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await opened?.close();
   });
 
   // First, while this browser profile has no cached data that would skip the loading state.

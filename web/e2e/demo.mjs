@@ -4,9 +4,9 @@
 // goes through the daemon's REST and MCP endpoints, as a user's tools would.
 // The daemon must be started with `--transcript-root <scratch>` for the session's messages.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync, existsSync } from "node:fs";
+import { mkdirSync, writeFileSync, existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { mcpCall, repoDir, rest } from "./harness.mjs";
+import { freePort, launchBrowser, mcpCall, repoDir, rest, startDaemon, tempDir } from "./harness.mjs";
 
 const python = join(repoDir, ".venv", "bin", "python");
 
@@ -97,3 +97,29 @@ export async function seed(base, scratch) {
   return { sessionId, project, tasks: { checkout, search, flaky, docs } };
 }
 
+// One suite's daemon filled with demo data and a browser page on it; `close()` ends all of it
+// (also when the set-up itself fails half-way).
+export async function openDemo(prefix) {
+  const scratch = tempDir(prefix);
+  const opened = { scratch, pageErrors: [] };
+  opened.close = async () => {
+    await opened.browser?.close();
+    await opened.daemon?.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  };
+  try {
+    opened.daemon = await startDaemon({
+      port: await freePort(),
+      dataDir: join(scratch, "data"),
+      extraArgs: ["--transcript-root", scratch],
+    });
+    opened.demo = await seed(opened.daemon.base, scratch);
+    opened.browser = await launchBrowser();
+    opened.page = await opened.browser.context.newPage();
+    opened.page.on("pageerror", (err) => opened.pageErrors.push(err.message));
+    return opened;
+  } catch (err) {
+    await opened.close();
+    throw err;
+  }
+}

@@ -3,39 +3,26 @@
 // fails the run.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import { join } from "node:path";
 import { blockingViolations, describeViolations } from "./axe.mjs";
-import { seed } from "./demo.mjs";
-import { freePort, launchBrowser, startDaemon, tempDir } from "./harness.mjs";
+import { openDemo } from "./demo.mjs";
 
 const WAIT = { timeout: 20_000 };
 
 describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
-  let scratch;
+  let opened;
   let daemon;
-  let browser;
   let page;
   let demo;
-  const pageErrors = [];
+
+  let pageErrors;
 
   before(async () => {
-    scratch = tempDir("tidewire-e2e-views-");
-    daemon = await startDaemon({
-      port: await freePort(),
-      dataDir: join(scratch, "data"),
-      extraArgs: ["--transcript-root", scratch],
-    });
-    demo = await seed(daemon.base, scratch);
-    browser = await launchBrowser();
-    page = await browser.context.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
+    opened = await openDemo("tidewire-e2e-views-");
+    ({ daemon, page, demo, pageErrors } = opened);
   });
 
   after(async () => {
-    await browser?.close();
-    await daemon?.stop();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
+    await opened?.close();
   });
 
   // Each view with what shows that its data is on screen (not a skeleton).
