@@ -2,9 +2,10 @@
 the error shape it really has (``{"error": {"code", "message"}}``, not FastAPI's default 422).
 
 Per operation: 401 and 403 (token, Host, Origin: any request), 422 (bad parameters or body, a
-body that is not JSON included), 413 where there is a body (over the size limit), 404 where the
-path names a record, 507 on writes (storage full); the routes add their own 404 and 409 where the service
-raises them. A route's own description for a code is kept; only the body schema is filled in.
+body that is not JSON included), 400 and 413 where there is a body (bytes that cannot be
+decoded; over the size limit), 404 where the path names a record, 507 on writes (storage
+full); the routes add their own 404 and 409 where the service raises them. A route's own
+description for a code is kept; only the body schema is filled in.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ ERROR_SCHEMA: dict[str, Any] = {
 }
 
 _DESCRIPTIONS = {
+    "400": "The body cannot be decoded (bytes that are not UTF-8)",
     "401": "A valid token is required",
     "403": "Foreign Host or Origin",
     "404": "Unknown record",
@@ -112,7 +114,7 @@ def add_links(schema: dict[str, Any]) -> dict[str, Any]:
 def _codes(method: str, path: str, operation: dict[str, Any]) -> list[str]:
     codes = ["401", "403", "422"]
     if "requestBody" in operation:
-        codes.append("413")
+        codes += ["400", "413"]
     if "{" in path:
         codes.append("404")
     if method in _WRITES:
