@@ -134,7 +134,7 @@ class Connection:
 
     def _reply(self, text: str) -> None:
         if len(self.replies) >= MAX_PENDING_REPLIES:
-            self.close_request = ConnectionClosing(1008, "too many unread replies")
+            self._request_close(1008, "too many unread replies")
         else:
             self.replies.append(text)
         self.wake.set()
@@ -157,11 +157,18 @@ class Connection:
                     None,
                 )
             )
-        elif verdict is Verdict.CLOSE and self.close_request is None:
-            self.close_request = ConnectionClosing(1008, "rate limit exceeded")
-            if self.on_close_request is not None:
-                self.on_close_request(self.close_request)
+        elif verdict is Verdict.CLOSE:
+            self._request_close(1008, "rate limit exceeded")
         return False
+
+    def _request_close(self, code: int, reason: str) -> None:
+        """Close with the first reason given: the writer raises it at its next frame, and the
+        endpoint closes at once in case the writer is stuck in a send to a peer that reads nothing."""
+        if self.close_request is not None:
+            return
+        self.close_request = ConnectionClosing(code, reason)
+        if self.on_close_request is not None:
+            self.on_close_request(self.close_request)
 
     def handle_text(self, text: str) -> None:
         if not self._admit():
@@ -290,9 +297,7 @@ class Connection:
         """Jump the cursor to the head behind a `resync` overflow, or close if the last one is stuck."""
         if self.notice_in_flight:
             # The peer has not even taken the previous overflow notice: give up on it.
-            self.close_request = ConnectionClosing(1013, "overflow: the client is not reading")
-            if self.on_close_request is not None:
-                self.on_close_request(self.close_request)
+            self._request_close(1013, "overflow: the client is not reading")
             return
         self.cursor = self.bus.head
         self._fetched.clear()
