@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import difflib
-import json
 import os
 import sys
 from collections.abc import Callable
@@ -194,8 +193,8 @@ async def tail(
 
 def format_json(event: Event) -> str:
     dump: Callable[..., str] = event.model_dump_json  # type: ignore[attr-defined]
-    # One object per line whatever the payload holds (no pretty-printing, no raw newlines).
-    return json.dumps(json.loads(dump(exclude_unset=True)), separators=(",", ":"), ensure_ascii=False)
+    # Pydantic's JSON is already compact, one line, newlines in strings escaped: one object per line.
+    return dump(exclude_unset=True)
 
 
 def duration(ms: float | int | None) -> str:
