@@ -15,6 +15,7 @@ FEATURE_MODULES = (
     "tidewire.mcp.stdio",
     "tidewire.tail",
     "tidewire.sources.hook_cli",
+    "tidewire.conformance.cli",
 )
 
 
