@@ -31,6 +31,11 @@ def add_parser(subparsers: Any) -> None:
         )
         sub.add_argument("--list", action="store_true", help="list the cases and the rules they check")
     server.add_argument("--token", default=None, help="the server's token (default: $TIDEWIRE_TOKEN)")
+    server.add_argument(
+        "--max-lag", type=int, default=10000, metavar="N",
+        help="the server's max_lag, events a stalled socket may fall behind before resync overflow "
+        "(default 10000, the documented default)",
+    )
     server.set_defaults(func=_server)
     client.set_defaults(func=_client)
 
