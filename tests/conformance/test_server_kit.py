@@ -36,7 +36,9 @@ def kit(url: str, junit: Path, *names: str) -> subprocess.CompletedProcess[str]:
 def case_names() -> list[str]:
     out = subprocess.run(
         [sys.executable, "-m", "tidewire", "conformance", "server", "http://127.0.0.1:1", "--list"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout
     return [line.split()[0] for line in out.splitlines() if line.strip()]
 
@@ -59,7 +61,12 @@ def start_daemon(data_dir: Path, *args: str) -> Daemon:
 def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     d = start_daemon(
         tmp_path_factory.mktemp("conformance") / "data",
-        "--retain", "200", "--max-lag", str(MAX_LAG), "--heartbeat-ms", str(HEARTBEAT_MS),
+        "--retain",
+        "200",
+        "--max-lag",
+        str(MAX_LAG),
+        "--heartbeat-ms",
+        str(HEARTBEAT_MS),
     )
     try:
         yield d

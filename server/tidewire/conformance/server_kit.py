@@ -30,7 +30,8 @@ def select(cases: list[Case], names: list[str] | None) -> list[Case]:
     known = {c.name for c in cases}
     unknown = [n for n in names if n not in known]
     if unknown:
-        raise SystemExit(f"tidewire conformance server: unknown case(s) {', '.join(unknown)}; see --list")
+        print(f"tidewire conformance server: unknown case(s) {', '.join(unknown)}; see --list", file=sys.stderr)
+        raise SystemExit(2)
     return [c for c in cases if c.name in names]
 
 

@@ -30,7 +30,8 @@ def cases(server: Server) -> list[Case]:
             got = [e["seq"] for e in own(await peer.collect_until(marker(r), "the end marker"), r)]
             expect(
                 got[:3] == seqs,
-                f"{RULE}: subscribing late loses nothing committed after welcome: sent {seqs} before subscribe, got {got}",
+                f"{RULE}: subscribing late loses nothing committed after welcome: sent {seqs} before "
+                f"subscribe, got {got}",
             )
 
     async def starts_at_welcome() -> None:
@@ -42,12 +43,25 @@ def cases(server: Server) -> list[Case]:
             got = own(await peer.collect_until(marker(r), "the end marker"), r)
             expect(
                 all(e["seq"] > peer.welcome["seq"] for e in got) and before not in [e["seq"] for e in got],
-                f"{RULE}: the cursor starts at welcome.seq ({peer.welcome['seq']}); seq {before} came before it, got "
+                f"{RULE}: the cursor starts at welcome.seq ({peer.welcome['seq']}); seq {before} came "
+                "before it, got "
                 f"{[e['seq'] for e in got]}",
             )
 
     return [
-        Case("cursor.nothing_before_subscribe", f"{RULE}: nothing is delivered until the first subscribe", nothing_before_subscribe),
-        Case("cursor.late_subscribe", f"{RULE}: a late subscribe still gets every event committed after welcome.seq", late_subscribe),
-        Case("cursor.starts_at_welcome", f"{RULE}: the cursor starts at welcome.seq; earlier events are not sent", starts_at_welcome),
+        Case(
+            "cursor.nothing_before_subscribe",
+            f"{RULE}: nothing is delivered until the first subscribe",
+            nothing_before_subscribe,
+        ),
+        Case(
+            "cursor.late_subscribe",
+            f"{RULE}: a late subscribe still gets every event committed after welcome.seq",
+            late_subscribe,
+        ),
+        Case(
+            "cursor.starts_at_welcome",
+            f"{RULE}: the cursor starts at welcome.seq; earlier events are not sent",
+            starts_at_welcome,
+        ),
     ]

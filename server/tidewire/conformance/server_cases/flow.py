@@ -46,7 +46,9 @@ def cases(server: Server) -> list[Case]:
                     if refusals and first_at is None:
                         first_at = refusals[0][0]
                     if first_at is not None and loop.time() - first_at > CLOSE_WITHIN_S:
-                        raise CaseFailed(f"{RULE}: still open {CLOSE_WITHIN_S:g} s after the first rate_limited")
+                        raise CaseFailed(
+                            f"{RULE}: still open {CLOSE_WITHIN_S:g} s after the first rate_limited"
+                        )
             except websockets.ConnectionClosed:
                 pass
             try:
@@ -55,7 +57,11 @@ def cases(server: Server) -> list[Case]:
                 pass
             rcvd = peer.conn.protocol.close_rcvd
             closed = f"{(rcvd.code, rcvd.reason)}" if rcvd else "no close frame"
-            expect(bool(refusals), f"{RULE}: {sent} frames sent as fast as possible got no rate_limited error (closed: {closed})")
+            expect(
+                bool(refusals),
+                f"{RULE}: {sent} frames sent as fast as possible got no rate_limited error (closed: "
+                f"{closed})",
+            )
             for _at, frame in refusals:
                 expect("id" not in frame, f"{RULE}: rate_limited carries no id: {brief(frame)}")
             span = refusals[-1][0] - refusals[0][0]
@@ -63,7 +69,10 @@ def cases(server: Server) -> list[Case]:
                 len(refusals) <= int(span) + 2,
                 f"{RULE}: at most one rate_limited a second, got {len(refusals)} in {span:.1f} s",
             )
-            expect(pongs < sent, f"{RULE}: frames over the limit are dropped unhandled, yet all {sent} pings got a pong")
+            expect(
+                pongs < sent,
+                f"{RULE}: frames over the limit are dropped unhandled, yet all {sent} pings got a pong",
+            )
             expect(
                 rcvd is not None and rcvd.code == 1008 and rcvd.reason == "rate limit exceeded",
                 f"{RULE}: a connection still over the limit is closed with 1008 'rate limit exceeded', got "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import websockets
+from websockets.typing import Origin
 
 from ..report import Case, CaseFailed, expect
 from .peer import Server, brief
@@ -20,10 +21,16 @@ async def _refusal(server: Server, *, host: str | None = None, origin: str | Non
         url = url.replace(server.netloc, host, 1)
     try:
         async with websockets.connect(
-            url, host=real_host, port=real_port, origin=origin, additional_headers=server.auth(),  # type: ignore[arg-type]
+            url,
+            host=real_host,
+            port=real_port,
+            origin=Origin(origin) if origin else None,
+            additional_headers=server.auth(),
             open_timeout=10,
         ):
-            raise CaseFailed(f"{RULE}: the handshake with Host {host or server.netloc!r}, Origin {origin!r} was accepted")
+            raise CaseFailed(
+                f"{RULE}: the handshake with Host {host or server.netloc!r}, Origin {origin!r} was accepted"
+            )
     except websockets.InvalidStatus as exc:
         response = exc.response
         content_type = response.headers.get("content-type", "")
@@ -38,7 +45,7 @@ async def _refusal(server: Server, *, host: str | None = None, origin: str | Non
         except (ValueError, KeyError, TypeError):
             raise CaseFailed(
                 f"{RULE}: a refused handshake's body is the REST error shape "
-                f"{{\"error\": {{\"code\", \"message\"}}}}, got {(response.body or b'')[:200]!r}"
+                f'{{"error": {{"code", "message"}}}}, got {(response.body or b"")[:200]!r}'
             ) from None
         return response.status_code, str(code)
 
@@ -47,7 +54,9 @@ def cases(server: Server) -> list[Case]:
     async def welcome() -> None:
         async with server.connect() as peer:
             w = peer.welcome
-            expect(w["protocol"] == "tidewire.v1", f"{RULE}: welcome.protocol must be 'tidewire.v1': {brief(w)}")
+            expect(
+                w["protocol"] == "tidewire.v1", f"{RULE}: welcome.protocol must be 'tidewire.v1': {brief(w)}"
+            )
         health_seq = await server.head()
         expect(
             w["seq"] <= health_seq,
@@ -62,7 +71,8 @@ def cases(server: Server) -> list[Case]:
             for key in ("server_id", "epoch"):
                 expect(
                     again.welcome[key] == w[key],
-                    f"{RULE}: two connections to one server name one {key}: {w[key]!r} then {again.welcome[key]!r}",
+                    f"{RULE}: two connections to one server name one {key}: {w[key]!r} then "
+                    f"{again.welcome[key]!r}",
                 )
 
     async def welcome_seq_is_head() -> None:
@@ -77,7 +87,10 @@ def cases(server: Server) -> list[Case]:
 
     async def foreign_host() -> None:
         status, code = await _refusal(server, host="evil.example:" + str(server.host_port[1]))
-        expect(status == 403 and code == "forbidden_host", f"{RULE}: a foreign Host gets HTTP 403 forbidden_host, got {status} {code}")
+        expect(
+            status == 403 and code == "forbidden_host",
+            f"{RULE}: a foreign Host gets HTTP 403 forbidden_host, got {status} {code}",
+        )
 
     async def foreign_origin() -> None:
         status, code = await _refusal(server, origin="http://evil.example")
@@ -89,12 +102,25 @@ def cases(server: Server) -> list[Case]:
             expect(peer.welcome["type"] == "welcome", "welcome")
 
     return [
-        Case("handshake.welcome", f"{RULE}, §Frames: welcome is the first frame, with every field its schema requires", welcome),
-        Case("handshake.welcome_seq_is_head", "§A connection's life: welcome.seq is the latest committed event", welcome_seq_is_head),
-        Case("handshake.foreign_host", f"{RULE}: a foreign Host is refused with HTTP 403 forbidden_host, no socket", foreign_host),
+        Case(
+            "handshake.welcome",
+            f"{RULE}, §Frames: welcome is the first frame, with every field its schema requires",
+            welcome,
+        ),
+        Case(
+            "handshake.welcome_seq_is_head",
+            "§A connection's life: welcome.seq is the latest committed event",
+            welcome_seq_is_head,
+        ),
+        Case(
+            "handshake.foreign_host",
+            f"{RULE}: a foreign Host is refused with HTTP 403 forbidden_host, no socket",
+            foreign_host,
+        ),
         Case(
             "handshake.foreign_origin",
-            f"{RULE}: a foreign Origin is refused with HTTP 403 forbidden_origin; the server's own origin is accepted",
+            f"{RULE}: a foreign Origin is refused with HTTP 403 forbidden_origin; the server's own origin "
+            "is accepted",
             foreign_origin,
         ),
     ]

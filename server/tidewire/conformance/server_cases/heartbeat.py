@@ -53,12 +53,14 @@ async def _raw_socket(server: Server, answer: bool, within_s: float) -> _Raw:
                 proto.receive_data(data)
             for event in proto.events_received():
                 if isinstance(event, Response):
-                    expect(event.status_code == 101, f"§Handshake: expected HTTP 101, got {event.status_code}")
+                    expect(
+                        event.status_code == 101, f"§Handshake: expected HTTP 101, got {event.status_code}"
+                    )
                 elif isinstance(event, Frame):
                     if event.opcode == Opcode.PING:
                         seen.pings.append(loop.time() - start)
                     elif event.opcode == Opcode.TEXT:
-                        frame = check_frame(event.data.decode())
+                        frame = check_frame(bytes(event.data).decode())
                         if frame["type"] == "welcome":
                             seen.heartbeat_ms = int(frame["heartbeat_ms"])
             out = proto.data_to_send()
@@ -103,14 +105,26 @@ def cases(server: Server) -> list[Case]:
             f"{RULE}: the server sends protocol pings every heartbeat_ms ({heartbeat_s:g} s); "
             f"none came in {1.5 * heartbeat_s + 2:g} s",
         )
-        expect(answered.close is None, f"{RULE}: a peer that answers pings stays connected, closed {answered.close}")
+        expect(
+            answered.close is None,
+            f"{RULE}: a peer that answers pings stays connected, closed {answered.close}",
+        )
         deaf = await _raw_socket(server, answer=False, within_s=3.5 * heartbeat_s + 3)
         if deaf.close is None:
-            raise CaseFailed(f"{RULE}: a peer that does not answer pings must be closed with 1011 (no close frame came)")
-        expect(deaf.close.code == 1011, f"{RULE}: a peer that does not answer pings is closed with 1011, got {deaf.close.code}")
+            raise CaseFailed(
+                f"{RULE}: a peer that does not answer pings must be closed with 1011 (no close frame came)"
+            )
+        expect(
+            deaf.close.code == 1011,
+            f"{RULE}: a peer that does not answer pings is closed with 1011, got {deaf.close.code}",
+        )
 
     return [
-        Case("heartbeat.ping_pong", f"{RULE}: ping gets pong echoing id and t, with server_time and the head seq", ping_pong),
+        Case(
+            "heartbeat.ping_pong",
+            f"{RULE}: ping gets pong echoing id and t, with server_time and the head seq",
+            ping_pong,
+        ),
         Case(
             "heartbeat.server_pings",
             f"{RULE}: the server pings every heartbeat_ms and closes a peer that does not answer with 1011",

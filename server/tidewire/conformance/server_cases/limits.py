@@ -54,7 +54,10 @@ def cases(server: Server) -> list[Case]:
         async with server.connect() as peer:
             for block in range(4):
                 reply = await peer.subscribe([f"conformance.held.p{block}_{i}" for i in range(256)])
-            expect(len(reply["events"]) == 1024, f"{RULE} limits: 1,024 patterns may be held, got {len(reply['events'])}")
+            expect(
+                len(reply["events"]) == 1024,
+                f"{RULE} limits: 1,024 patterns may be held, got {len(reply['events'])}",
+            )
             await peer.error_for(
                 {"type": "subscribe", "events": ["conformance.held.one_more"], "id": "over"},
                 "invalid_subscription",
@@ -62,7 +65,10 @@ def cases(server: Server) -> list[Case]:
                 frame_id="over",
             )
             reply = await peer.request({"type": "unsubscribe", "events": ["conformance.held.p0_0"]})
-            expect(len(reply.get("events", [])) == 1023, f"{RULE}: the refused pattern was not added: {len(reply.get('events', []))}")
+            expect(
+                len(reply.get("events", [])) == 1023,
+                f"{RULE}: the refused pattern was not added: {len(reply.get('events', []))}",
+            )
 
     async def connection_clauses() -> None:
         run = server.nonce()
@@ -86,7 +92,7 @@ def cases(server: Server) -> list[Case]:
         run = server.nonce()
         async with AsyncExitStack() as stack:
             peers: list[Peer] = []
-            for c in range(DAEMON_CLAUSES // CONNECTION_CLAUSES):
+            for _ in range(DAEMON_CLAUSES // CONNECTION_CLAUSES):
                 peers.append(await stack.enter_async_context(server.connect()))
 
             async def fill(i: int, peer: Peer) -> None:
@@ -101,9 +107,13 @@ def cases(server: Server) -> list[Case]:
                     f"{RULE} limits: clause {DAEMON_CLAUSES + 1} held by all connections together",
                     frame_id="all",
                 )
-                await peers[0].request({"type": "unsubscribe", "events": _clause_patterns(f"{run}_0", CONNECTION_CLAUSES)[:1]})
+                await peers[0].request(
+                    {"type": "unsubscribe", "events": _clause_patterns(f"{run}_0", CONNECTION_CLAUSES)[:1]}
+                )
                 reply = await last.subscribe([pattern])
-                expect(pattern in reply["events"], f"{RULE}: clauses freed by an unsubscribe can be used again")
+                expect(
+                    pattern in reply["events"], f"{RULE}: clauses freed by an unsubscribe can be used again"
+                )
 
     async def frame_size() -> None:
         async with server.connect() as peer:
@@ -114,17 +124,32 @@ def cases(server: Server) -> list[Case]:
             expect(len(text.encode()) == limit, "frame size arithmetic")
             await peer.send_text(text)
             reply = await peer.reply("big", "the pong to a frame of exactly max_frame_bytes", 10)
-            expect(reply["type"] == "pong", f"§Subscriptions limits: a frame of max_frame_bytes is accepted: {brief(reply)}")
+            expect(
+                reply["type"] == "pong",
+                f"§Subscriptions limits: a frame of max_frame_bytes is accepted: {brief(reply)}",
+            )
             await peer.send_text(text + " ")
             code, _reason = await peer.closed(10)
-            expect(code == 1009, f"§Close codes: a client frame over max_frame_bytes closes with 1009, got {code}")
+            expect(
+                code == 1009,
+                f"§Close codes: a client frame over max_frame_bytes closes with 1009, got {code}",
+            )
 
     return [
-        Case("limits.frame_patterns", f"{RULE}: 1-256 patterns per frame, 1-512 characters each, else invalid_frame", frame_limits),
-        Case("limits.held_patterns", f"{RULE}: at most 1,024 patterns held by a connection, more is invalid_subscription", held_patterns),
+        Case(
+            "limits.frame_patterns",
+            f"{RULE}: 1-256 patterns per frame, 1-512 characters each, else invalid_frame",
+            frame_limits,
+        ),
+        Case(
+            "limits.held_patterns",
+            f"{RULE}: at most 1,024 patterns held by a connection, more is invalid_subscription",
+            held_patterns,
+        ),
         Case(
             "limits.connection_filters",
-            f"{RULE}: at most 4,096 filter clauses per connection, more is too_many_filters and applies nothing",
+            f"{RULE}: at most 4,096 filter clauses per connection, more is too_many_filters and applies "
+            "nothing",
             connection_clauses,
         ),
         Case(
@@ -133,5 +158,9 @@ def cases(server: Server) -> list[Case]:
             daemon_clauses,
             limit_s=30,
         ),
-        Case("limits.frame_size", "§Close codes: a frame of max_frame_bytes is accepted, one byte more closes with 1009", frame_size),
+        Case(
+            "limits.frame_size",
+            "§Close codes: a frame of max_frame_bytes is accepted, one byte more closes with 1009",
+            frame_size,
+        ),
     ]

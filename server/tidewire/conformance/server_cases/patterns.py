@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..report import Case, expect
-from .peer import EventSpec, Server, marker, own
 from .payloads import mcp_tool_called, session_message
+from .peer import EventSpec, Server, marker, own
 
 RULE = "§Subscriptions"
 
@@ -40,7 +40,9 @@ def cases(server: Server) -> list[Case]:
             _ev("conformance.exact", r, n=4),
             _ev("conformance.exact.a", r, end=True),
         ]
-        await check(["conformance.exact.a"], sent, [0, 4], f"{RULE}: an exact name matches exactly that event")
+        await check(
+            ["conformance.exact.a"], sent, [0, 4], f"{RULE}: an exact name matches exactly that event"
+        )
 
     async def prefix() -> None:
         r = server.nonce()
@@ -52,7 +54,12 @@ def cases(server: Server) -> list[Case]:
             _ev("conformance.other.a", r),
             _ev("conformance.pre.z", r, end=True),
         ]
-        await check(["conformance.pre.*"], sent, [0, 1, 5], f"{RULE}: prefix.* matches names under the prefix, any depth")
+        await check(
+            ["conformance.pre.*"],
+            sent,
+            [0, 1, 5],
+            f"{RULE}: prefix.* matches names under the prefix, any depth",
+        )
 
     async def star() -> None:
         r = server.nonce()
@@ -62,7 +69,9 @@ def cases(server: Server) -> list[Case]:
             _ev("conformance.star.b.c", r, end=True),
         ]
         await check(
-            ["*"], sent, [0, 1, 2],
+            ["*"],
+            sent,
+            [0, 1, 2],
             f"{RULE}: * matches every event, §Evolution rules: a new event type reaches * subscribers",
         )
 
@@ -73,16 +82,21 @@ def cases(server: Server) -> list[Case]:
         async with server.connect() as wide, server.connect() as exact, server.connect() as filtered:
             await wide.subscribe(broad)
             await exact.subscribe(["session.message", "mcp.tool_called", "conformance.hv.end"])
-            await filtered.subscribe(["session.message:session_id=" + r, "mcp.tool_called:server_name=" + r, "conformance.hv.end"])
+            await filtered.subscribe(
+                ["session.message:session_id=" + r, "mcp.tool_called:server_name=" + r, "conformance.hv.end"]
+            )
             seqs = await server.emit([*hv, _ev("conformance.hv.end", r, end=True)])
             for peer, label in ((wide, "wide"), (exact, "exact"), (filtered, "filtered")):
                 got = await peer.collect_until(marker(r), f"the end marker ({label})")
-                names = [(e["type"], e["seq"]) for e in got if e["type"] in ("session.message", "mcp.tool_called")]
+                names = [
+                    (e["type"], e["seq"]) for e in got if e["type"] in ("session.message", "mcp.tool_called")
+                ]
                 want = [] if label == "wide" else [("session.message", seqs[0]), ("mcp.tool_called", seqs[1])]
+                rule = "* and prefix.* never match" if label == "wide" else "an exact name delivers"
                 expect(
                     names == want,
-                    f"{RULE} high-volume rule: {'*, prefix.* and filtered prefixes never match' if label == 'wide' else 'a pattern naming them exactly delivers'}"
-                    f" session.message and mcp.tool_called; {label} subscription got {names}",
+                    f"{RULE} high-volume rule: {rule} session.message and mcp.tool_called; "
+                    f"the {label} subscription got {names}",
                 )
 
     async def once() -> None:
@@ -90,17 +104,28 @@ def cases(server: Server) -> list[Case]:
         sent = [_ev("conformance.once.a", r, n=1), _ev("conformance.once.a", r, end=True)]
         await check(
             ["*", "conformance.*", "conformance.once.*", "conformance.once.a", f"conformance.once.a:run={r}"],
-            sent, [0, 1], f"{RULE}: an event is delivered once however many patterns match it",
+            sent,
+            [0, 1],
+            f"{RULE}: an event is delivered once however many patterns match it",
         )
 
     return [
         Case("patterns.exact", f"{RULE}: an exact name matches exactly that event", exact),
         Case("patterns.prefix", f"{RULE}: task.* matches every event under task., at any depth", prefix),
-        Case("patterns.star", f"{RULE}: * matches every event; §Evolution rules: new event types reach it", star),
+        Case(
+            "patterns.star",
+            f"{RULE}: * matches every event; §Evolution rules: new event types reach it",
+            star,
+        ),
         Case(
             "patterns.high_volume",
-            f"{RULE} high-volume rule: * and prefix.* never deliver session.message or mcp.tool_called; exact names do",
+            f"{RULE} high-volume rule: * and prefix.* never deliver session.message or mcp.tool_called; "
+            "exact names do",
             high_volume,
         ),
-        Case("patterns.once", f"{RULE}: an event is delivered once if any pattern matches it, however many do", once),
+        Case(
+            "patterns.once",
+            f"{RULE}: an event is delivered once if any pattern matches it, however many do",
+            once,
+        ),
     ]

@@ -19,4 +19,10 @@ def session_message(session_id: str, index: int = 0) -> dict[str, Any]:
 
 
 def mcp_tool_called(server_name: str, duration_ms: float = 3.0) -> dict[str, Any]:
-    return {"server_name": server_name, "tool_name": "probe", "duration_ms": duration_ms, "ok": True, "error": None}
+    return {
+        "server_name": server_name,
+        "tool_name": "probe",
+        "duration_ms": duration_ms,
+        "ok": True,
+        "error": None,
+    }

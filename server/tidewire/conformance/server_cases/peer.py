@@ -46,7 +46,9 @@ def check_frame(text: str) -> Frame:
     try:
         obj = json.loads(text)
     except ValueError as exc:
-        raise CaseFailed(f"§Transport: the server sent a text frame that is not JSON ({exc}): {text[:200]}")
+        raise CaseFailed(
+            f"§Transport: the server sent a text frame that is not JSON ({exc}): {text[:200]}"
+        ) from None
     expect(isinstance(obj, dict), f"§Transport: a frame must be one JSON object, got {text[:200]}")
     kind = obj.get("type")
     expect(isinstance(kind, str), f"§Transport: every frame has a string 'type', got {text[:200]}")
@@ -70,8 +72,11 @@ def check_frame(text: str) -> Frame:
         )
     if not is_event(obj):
         nulls = sorted(k for k, v in obj.items() if v is None)
-        expect(not nulls, f"§Frames: an optional field is left out, never sent as null: {nulls} in {text[:200]}")
-    return obj
+        expect(
+            not nulls, f"§Frames: an optional field is left out, never sent as null: {nulls} in {text[:200]}"
+        )
+    frame: Frame = obj
+    return frame
 
 
 @dataclass(frozen=True)
@@ -137,7 +142,8 @@ class Server:
                 "--allow-test-events`, or your server's equivalent)"
             )
         expect(
-            r.status_code == 201, f"rest.md POST /api/test-events: expected 201, got {r.status_code} {r.text[:300]}"
+            r.status_code == 201,
+            f"rest.md POST /api/test-events: expected 201, got {r.status_code} {r.text[:300]}",
         )
         seqs = r.json().get("seqs")
         expect(
@@ -150,7 +156,9 @@ class Server:
         """The head seq, from ``GET /api/health``."""
         async with self.http() as client:
             r = await client.get("/api/health")
-        expect(r.status_code == 200, f"rest.md GET /api/health: expected 200, got {r.status_code} {r.text[:200]}")
+        expect(
+            r.status_code == 200, f"rest.md GET /api/health: expected 200, got {r.status_code} {r.text[:200]}"
+        )
         seq = r.json().get("seq")
         expect(isinstance(seq, int), f"rest.md GET /api/health: 'seq' must be an integer: {r.text[:200]}")
         return int(seq)
@@ -179,7 +187,8 @@ class Server:
                 first = await peer.recv(what="welcome, the first frame of a connection")
                 expect(
                     first["type"] == "welcome",
-                    f"§Handshake and security: the first frame must be welcome, got {json.dumps(first)[:200]}",
+                    "§Handshake and security: the first frame must be welcome, got "
+                    f"{json.dumps(first)[:200]}",
                 )
                 peer.welcome = first
             yield peer
@@ -214,8 +223,12 @@ class Peer:
         except websockets.ConnectionClosed as exc:
             code = exc.rcvd.code if exc.rcvd is not None else None
             reason = exc.rcvd.reason if exc.rcvd is not None else ""
-            raise CaseFailed(f"the server closed the connection ({code} {reason!r}) while the case waited for {what}")
-        expect(isinstance(raw, str), f"§Transport: frames are text frames, the server sent binary {raw[:60]!r}")
+            raise CaseFailed(
+                f"the server closed the connection ({code} {reason!r}) while the case waited for {what}"
+            ) from None
+        expect(
+            isinstance(raw, str), f"§Transport: frames are text frames, the server sent binary {raw[:60]!r}"
+        )
         assert isinstance(raw, str)
         frame = check_frame(raw)
         if self.welcome or frame["type"] != "welcome":
@@ -275,7 +288,9 @@ class Peer:
             f"{rule}: {shown[:160]} should get error {code}, got {brief(reply)}",
         )
         if frame_id is None:
-            expect("id" not in reply, f"{rule}: the error for {shown[:120]} must carry no id, got {brief(reply)}")
+            expect(
+                "id" not in reply, f"{rule}: the error for {shown[:120]} must carry no id, got {brief(reply)}"
+            )
         return reply
 
     async def collect_until(
@@ -314,7 +329,9 @@ def tagged(run: str) -> Callable[[Frame], bool]:
 
 def marker(run: str) -> Callable[[Frame], bool]:
     """The case's closing event: data ``{"run": run, "end": true}``."""
-    return lambda f: isinstance(f.get("data"), dict) and f["data"].get("run") == run and f["data"].get("end") is True
+    return lambda f: (
+        isinstance(f.get("data"), dict) and f["data"].get("run") == run and f["data"].get("end") is True
+    )
 
 
 def own(events: list[Frame], run: str) -> list[Frame]:

@@ -21,9 +21,14 @@ def _resync(reply: Frame, reason: str, peer: Peer, frame_id: str | None, rule: s
         f"{rule}: expected resync {reason}, got {brief(reply)}",
     )
     if frame_id is not None:
-        expect(reply.get("id") == frame_id, f"§Frames: a resync answering resume echoes its id: {brief(reply)}")
+        expect(
+            reply.get("id") == frame_id, f"§Frames: a resync answering resume echoes its id: {brief(reply)}"
+        )
     if "epoch" in reply:
-        expect(reply["epoch"] == peer.welcome["epoch"], f"{RULE}: resync.epoch is the current epoch: {brief(reply)}")
+        expect(
+            reply["epoch"] == peer.welcome["epoch"],
+            f"{RULE}: resync.epoch is the current epoch: {brief(reply)}",
+        )
     if "seq" in reply:
         expect(reply["seq"] >= peer.welcome["seq"], f"{RULE}: resync.seq is the head: {brief(reply)}")
 
@@ -38,7 +43,11 @@ def cases(server: Server) -> list[Case]:
             _resync(reply, "epoch_changed", peer, "e", f"{RULE}: resume naming another epoch")
             await peer.subscribe([f"conformance.epoch:run={r}"])
             got = [e["seq"] for e in await peer.collect_until(marker(r), "the event after resync")]
-            expect(got == [s], f"{RULE}: after epoch_changed the connection continues from welcome.seq: want [{s}], got {got}")
+            expect(
+                got == [s],
+                f"{RULE}: after epoch_changed the connection continues from welcome.seq: want [{s}], got "
+                f"{got}",
+            )
 
     async def gap_rewind() -> None:
         r = server.nonce()
@@ -46,7 +55,9 @@ def cases(server: Server) -> list[Case]:
             await peer.subscribe([f"conformance.rewind:run={r}"])
             seqs = await server.emit([("conformance.rewind", {"run": r, "n": i}) for i in range(2)])
             await peer.until(lambda f: f.get("seq") == seqs[1], "the second event")
-            reply = await peer.request({"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": seqs[0], "id": "g"})
+            reply = await peer.request(
+                {"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": seqs[0], "id": "g"}
+            )
             _resync(reply, "gap_too_old", peer, "g", f"{RULE}: a resume that would repeat a sent event")
             [s] = await server.emit([("conformance.rewind", {"run": r, "end": True})])
             await peer.collect_until(marker(r), "the event after resync")
@@ -72,15 +83,26 @@ def cases(server: Server) -> list[Case]:
         async with server.connect() as peer:
             oldest = int(peer.welcome["oldest_seq"])
             await peer.subscribe(["conformance.fill.none"])
-            reply = await peer.request({"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": oldest - 2, "id": "old"})
-            _resync(reply, "gap_too_old", peer, "old", f"{RULE}: after_seq {oldest - 2} is older than oldest_seq {oldest} - 1")
+            reply = await peer.request(
+                {"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": oldest - 2, "id": "old"}
+            )
+            _resync(
+                reply,
+                "gap_too_old",
+                peer,
+                "old",
+                f"{RULE}: after_seq {oldest - 2} is older than oldest_seq {oldest} - 1",
+            )
         async with server.connect() as peer:
             edge = int(peer.welcome["oldest_seq"]) - 1
             await peer.subscribe(["conformance.fill.none"])
-            reply = await peer.request({"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": edge, "id": "edge"})
+            reply = await peer.request(
+                {"type": "resume", "epoch": peer.welcome["epoch"], "after_seq": edge, "id": "edge"}
+            )
             expect(
                 reply["type"] == "resumed",
-                f"§Seq, epoch and the cursor: resuming works for after_seq >= oldest_seq - 1 ({edge}), got {brief(reply)}",
+                f"§Seq, epoch and the cursor: resuming works for after_seq >= oldest_seq - 1 ({edge}), got "
+                f"{brief(reply)}",
             )
 
     async def overflow() -> None:
@@ -97,29 +119,57 @@ def cases(server: Server) -> list[Case]:
             await peer.subscribe([f"conformance.overflow.*:run={r}"])
             async with server.http() as client:
                 for _ in range(8):
-                    await server.emit([("conformance.overflow.fill", {"run": r, "pad": PAD}) for _ in range(16)], client)
+                    await server.emit(
+                        [("conformance.overflow.fill", {"run": r, "pad": PAD}) for _ in range(16)], client
+                    )
                 left = server.max_lag + 1
                 last = 0
                 while left > 0:
                     n = min(left, FILL_BATCH)
-                    *_, last = await server.emit([("conformance.overflow.lag", {"run": r}) for _ in range(n)], client)
+                    *_, last = await server.emit(
+                        [("conformance.overflow.lag", {"run": r}) for _ in range(n)], client
+                    )
                     left -= n
-            resync = await peer.until(lambda f: f["type"] == "resync" or f.get("seq") == last, "resync overflow", 30)
-            _resync(resync, "overflow", peer, None, f"{RULE} overflow: {server.max_lag + 1} events while the client read nothing")
-            expect("id" not in resync, f"§Frames: an overflow resync answers no frame and carries no id: {brief(resync)}")
+            resync = await peer.until(
+                lambda f: f["type"] == "resync" or f.get("seq") == last, "resync overflow", 30
+            )
+            _resync(
+                resync,
+                "overflow",
+                peer,
+                None,
+                f"{RULE} overflow: {server.max_lag + 1} events while the client read nothing",
+            )
+            expect(
+                "id" not in resync,
+                f"§Frames: an overflow resync answers no frame and carries no id: {brief(resync)}",
+            )
             jump = int(resync.get("seq", 0))
             [s] = await server.emit([("conformance.overflow.end", {"run": r, "end": True})])
-            after = [e["seq"] for e in own(await peer.collect_until(marker(r), "the event after resync", 30), r)
-                     if e["seq"] > jump or e["type"] == "conformance.overflow.end"]
-            expect(after and after[-1] == s, f"{RULE}: delivery continues after the resync, got {after[-3:]}")
-            before = [f for f in peer.frames[peer.frames.index(resync) + 1:] if "seq" in f and "." in f["type"]]
+            after = [
+                e["seq"]
+                for e in own(await peer.collect_until(marker(r), "the event after resync", 30), r)
+                if e["seq"] > jump or e["type"] == "conformance.overflow.end"
+            ]
+            expect(
+                bool(after) and after[-1] == s,
+                f"{RULE}: delivery continues after the resync, got {after[-3:]}",
+            )
+            before = [
+                f for f in peer.frames[peer.frames.index(resync) + 1 :] if "seq" in f and "." in f["type"]
+            ]
             expect(
                 all(e["seq"] > jump for e in before),
-                f"{RULE}: after resync overflow the cursor is at resync.seq {jump}: got {[e['seq'] for e in before][:5]}",
+                f"{RULE}: after resync overflow the cursor is at resync.seq {jump}: got "
+                f"{[e['seq'] for e in before][:5]}",
             )
 
     return [
-        Case("resync.epoch_changed", f"{RULE}: resume naming another epoch gets resync epoch_changed and continues from welcome.seq", epoch_changed),
+        Case(
+            "resync.epoch_changed",
+            f"{RULE}: resume naming another epoch gets resync epoch_changed and continues from welcome.seq",
+            epoch_changed,
+        ),
         Case(
             "resync.gap_too_old_rewind",
             f"{RULE}: resume behind an event already sent gets resync gap_too_old and repeats nothing",
@@ -133,7 +183,8 @@ def cases(server: Server) -> list[Case]:
         ),
         Case(
             "resync.overflow",
-            f"{RULE}: a client that stops reading gets resync overflow once max_lag matching events commit, then continues from its seq",
+            f"{RULE}: a client that stops reading gets resync overflow once max_lag matching events "
+            "commit, then continues from its seq",
             overflow,
             limit_s=60,
         ),

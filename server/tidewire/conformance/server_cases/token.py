@@ -11,7 +11,9 @@ RULE = "§Handshake and security"
 
 def _need_token(server: Server) -> str:
     if not server.token:
-        raise CaseNotApplicable("no --token given: run the kit with the server's token to check the token rules")
+        raise CaseNotApplicable(
+            "no --token given: run the kit with the server's token to check the token rules"
+        )
     return server.token
 
 
@@ -24,7 +26,10 @@ def cases(server: Server) -> list[Case]:
                     frame = await peer.recv(what="the close")
                 except Exception:
                     frame = None
-                expect(frame is None, f"{RULE}: with {label} the server closes before any frame, but sent {brief(frame)}")
+                expect(
+                    frame is None,
+                    f"{RULE}: with {label} the server closes before any frame, but sent {brief(frame)}",
+                )
                 rcvd = peer.conn.protocol.close_rcvd
                 expect(
                     rcvd is not None and rcvd.code == 1008 and rcvd.reason == "a valid token is required",
@@ -50,22 +55,42 @@ def cases(server: Server) -> list[Case]:
     async def rest_refused() -> None:
         token = _need_token(server)
         async with server.http(auth=False) as client:
-            for label, headers in (("no token", {}), ("a wrong token", {"Authorization": f"Bearer x{token}"})):
+            for label, headers in (
+                ("no token", {}),
+                ("a wrong token", {"Authorization": f"Bearer x{token}"}),
+            ):
                 r = await client.get("/api/health", headers=headers)
-                code = r.json().get("error", {}).get("code") if r.headers.get("content-type", "").startswith("application/json") else None
+                code = (
+                    r.json().get("error", {}).get("code")
+                    if r.headers.get("content-type", "").startswith("application/json")
+                    else None
+                )
                 expect(
                     r.status_code == 401 and code == "unauthorized",
-                    f"rest.md Authentication: {label} gets 401 unauthorized, got {r.status_code} {r.text[:160]}",
+                    f"rest.md Authentication: {label} gets 401 unauthorized, got {r.status_code} "
+                    f"{r.text[:160]}",
                 )
             r = await client.get("/api/health", headers={"X-Tidewire-Token": token})
-            expect(r.status_code == 200, f"rest.md Authentication: X-Tidewire-Token is accepted, got {r.status_code}")
+            expect(
+                r.status_code == 200,
+                f"rest.md Authentication: X-Tidewire-Token is accepted, got {r.status_code}",
+            )
 
     return [
-        Case("token.socket_refused", f"{RULE}: a missing or wrong token gets close 1008 at once, before any frame", socket_refused),
+        Case(
+            "token.socket_refused",
+            f"{RULE}: a missing or wrong token gets close 1008 at once, before any frame",
+            socket_refused,
+        ),
         Case(
             "token.presentations",
-            f"{RULE}: the token is accepted as Authorization: Bearer, X-Tidewire-Token, the cookie, or ?token=",
+            f"{RULE}: the token is accepted as Authorization: Bearer, X-Tidewire-Token, the cookie, or "
+            "?token=",
             presentations,
         ),
-        Case("token.rest_refused", "rest.md Authentication, Host and Origin: a missing or wrong token gets 401 unauthorized", rest_refused),
+        Case(
+            "token.rest_refused",
+            "rest.md Authentication, Host and Origin: a missing or wrong token gets 401 unauthorized",
+            rest_refused,
+        ),
     ]
