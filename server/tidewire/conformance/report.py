@@ -123,4 +123,6 @@ class Report:
         ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
     def exit_code(self) -> int:
-        return 1 if self.failures or not self.results else 0
+        # A run that checked nothing (no case, or every case not applicable) proves nothing.
+        checked = [r for r in self.results if not r.skipped]
+        return 1 if self.failures or not checked else 0

@@ -30,20 +30,22 @@ def select(cases: list[Case], names: list[str] | None) -> list[Case]:
     known = {c.name for c in cases}
     unknown = [n for n in names if n not in known]
     if unknown:
-        print(f"tidewire conformance server: unknown case(s) {', '.join(unknown)}; see --list", file=sys.stderr)
+        print(
+            f"tidewire conformance server: unknown case(s) {', '.join(unknown)}; see --list", file=sys.stderr
+        )
         raise SystemExit(2)
     return [c for c in cases if c.name in names]
 
 
 async def run(server: Server, names: list[str] | None, report: Report) -> None:
-    server = Server(server.url, server.token, server.max_lag, await _heartbeat_ms(server))
+    server = Server(server.url, server.token, server.max_lag, await _heartbeat_ms(server), server.wait_s)
     for case in select(all_cases(server), names):
         await report.run(case, case.limit_s or DEFAULT_LIMIT_S)
 
 
 def main(args: argparse.Namespace) -> int:
     token = args.token if args.token is not None else os.environ.get("TIDEWIRE_TOKEN") or None
-    server = Server(args.url, token, args.max_lag)
+    server = Server(args.url, token, args.max_lag, wait_s=args.wait)
     if args.list:
         for case in select(all_cases(server), args.cases):
             print(f"{case.name}  {case.rule}")

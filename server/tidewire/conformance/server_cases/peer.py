@@ -27,7 +27,7 @@ from websockets.asyncio.client import ClientConnection
 from ...protocol.catalog import EVENT_MODELS, SERVER_CONTROL_MODELS
 from ..report import CaseFailed, expect
 
-WAIT_S = 5.0  # how long a case waits for one expected frame before it fails
+WAIT_S = 5.0  # how long a case waits for one expected frame before it fails (--wait)
 NAME = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 RFC3339_UTC = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?Z$")
 Frame = dict[str, Any]
@@ -87,6 +87,7 @@ class Server:
     token: str | None = None
     max_lag: int = 10000
     heartbeat_ms: int = 30000  # from a first welcome, to bound the heartbeat case
+    wait_s: float = WAIT_S
 
     @property
     def base_url(self) -> str:
@@ -124,7 +125,9 @@ class Server:
     @asynccontextmanager
     async def http(self, *, auth: bool = True) -> AsyncIterator[httpx.AsyncClient]:
         headers = self.auth() if auth else {}
-        async with httpx.AsyncClient(base_url=self.base_url, headers=headers, timeout=WAIT_S * 2) as client:
+        async with httpx.AsyncClient(
+            base_url=self.base_url, headers=headers, timeout=self.wait_s * 2
+        ) as client:
             yield client
 
     async def emit(self, events: list[EventSpec], client: httpx.AsyncClient | None = None) -> list[int]:
@@ -174,7 +177,7 @@ class Server:
         **kwargs: Any,
     ) -> AsyncIterator[Peer]:
         extra = {**(self.auth() if auth else {}), **(headers or {})}
-        kwargs.setdefault("open_timeout", WAIT_S * 2)
+        kwargs.setdefault("open_timeout", self.wait_s * 2)
         kwargs.setdefault("max_size", None)
         # Read everything into memory as it comes, so protocol pings are answered even while a
         # case is busy elsewhere: the kit is a client that keeps reading.
@@ -182,7 +185,7 @@ class Server:
         kwargs.setdefault("ping_interval", None)  # the server's heartbeats are what a case watches
         url = self.ws_url + (f"?{query}" if query else "")
         async with websockets.connect(url, additional_headers=extra, **kwargs) as conn:
-            peer = Peer(conn)
+            peer = Peer(conn, self.wait_s)
             if read_welcome:
                 first = await peer.recv(what="welcome, the first frame of a connection")
                 expect(
@@ -197,8 +200,9 @@ class Server:
 class Peer:
     """One socket to the server under test."""
 
-    def __init__(self, conn: ClientConnection) -> None:
+    def __init__(self, conn: ClientConnection, wait_s: float = WAIT_S) -> None:
         self.conn = conn
+        self.wait_s = wait_s
         self.welcome: Frame = {}
         self.frames: list[Frame] = []  # every frame received, in order (not welcome)
         self.events: list[Frame] = []  # the event frames among them
@@ -215,7 +219,8 @@ class Peer:
     async def send_text(self, text: str | bytes) -> None:
         await self.conn.send(text)
 
-    async def recv(self, within_s: float = WAIT_S, what: str = "a frame") -> Frame:
+    async def recv(self, within_s: float | None = None, what: str = "a frame") -> Frame:
+        within_s = within_s or self.wait_s
         try:
             raw = await asyncio.wait_for(self.conn.recv(), within_s)
         except TimeoutError:
@@ -244,8 +249,9 @@ class Peer:
             self.events.append(frame)
         return frame
 
-    async def until(self, pred: Callable[[Frame], bool], what: str, within_s: float = WAIT_S) -> Frame:
+    async def until(self, pred: Callable[[Frame], bool], what: str, within_s: float | None = None) -> Frame:
         """Read frames (keeping them all) until one satisfies ``pred``; return it."""
+        within_s = within_s or self.wait_s
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within_s
         while True:
@@ -256,8 +262,9 @@ class Peer:
             if pred(frame):
                 return frame
 
-    async def reply(self, frame_id: str | int, what: str, within_s: float = WAIT_S) -> Frame:
+    async def reply(self, frame_id: str | int, what: str, within_s: float | None = None) -> Frame:
         """The first frame, not an event, that carries ``id`` ``frame_id``."""
+        within_s = within_s or self.wait_s
         return await self.until(lambda f: not is_event(f) and f.get("id") == frame_id, what, within_s)
 
     async def request(self, obj: Frame, what: str | None = None) -> Frame:
@@ -294,9 +301,10 @@ class Peer:
         return reply
 
     async def collect_until(
-        self, pred: Callable[[Frame], bool], what: str, within_s: float = WAIT_S
+        self, pred: Callable[[Frame], bool], what: str, within_s: float | None = None
     ) -> list[Frame]:
         """The events received from now up to and including the first event satisfying ``pred``."""
+        within_s = within_s or self.wait_s
         start = len(self.events)
         await self.until(lambda f: is_event(f) and pred(f), what, within_s)
         return self.events[start:]
@@ -306,8 +314,9 @@ class Peer:
         reply = await self.request({"type": "ping"})
         expect(reply["type"] == "pong", f"{rule}: the connection must stay usable, ping got {brief(reply)}")
 
-    async def closed(self, within_s: float = WAIT_S) -> tuple[int | None, str]:
+    async def closed(self, within_s: float | None = None) -> tuple[int | None, str]:
         """Read until the server closes; its close code and reason."""
+        within_s = within_s or self.wait_s
         try:
             while True:
                 await self.recv(within_s, "the server's close")
