@@ -3,7 +3,7 @@ order the kit runs them."""
 
 from __future__ import annotations
 
-from ...conformance.report import Case
+from ..report import Case
 from . import (
     cursor,
     errors,
