@@ -26,11 +26,31 @@ def add_parser(subparsers: Any) -> None:
             "--junit", type=Path, default=None, metavar="FILE", help="also write a JUnit XML report"
         )
         sub.add_argument(
-            "-k", "--case", dest="cases", action="append", default=None, metavar="NAME",
+            "-k",
+            "--case",
+            dest="cases",
+            action="append",
+            default=None,
+            metavar="NAME",
             help="run only the named case (repeatable)",
         )
         sub.add_argument("--list", action="store_true", help="list the cases and the rules they check")
     server.add_argument("--token", default=None, help="the server's token (default: $TIDEWIRE_TOKEN)")
+    server.add_argument(
+        "--max-lag",
+        type=int,
+        default=10000,
+        metavar="N",
+        help="the server's max_lag, events a stalled socket may fall behind before resync overflow "
+        "(default 10000, the documented default)",
+    )
+    server.add_argument(
+        "--wait",
+        type=float,
+        default=5.0,
+        metavar="SECONDS",
+        help="how long a case waits for each frame it expects before it fails (default 5)",
+    )
     server.set_defaults(func=_server)
     client.set_defaults(func=_client)
 
