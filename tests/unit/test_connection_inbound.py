@@ -346,8 +346,11 @@ def test_the_first_close_reason_wins() -> None:
 
 
 def test_a_close_request_without_a_listener_is_kept_for_the_writer() -> None:
-    conn, _ = make()
-    conn.on_close_request = None
+    async def no_send(text: str) -> None:
+        raise AssertionError("no writer in these tests")
+
+    conn = Connection(FakeBus(), no_send, server_id="s", heartbeat_ms=1, max_frame_bytes=1, max_lag=1)
+    assert conn.on_close_request is None
     conn._request_close(1008, "why")
     assert conn.close_request is not None and conn.close_request.code == 1008
 

@@ -77,6 +77,15 @@ def test_events_go_out_in_order_once_and_only_those_subscribed() -> None:
     assert (conn.cursor, conn.last_sent) == (4, 3)
 
 
+def test_a_filter_is_matched_against_each_event_s_data() -> None:
+    bus = FakeBus()
+    conn, _ = make(bus)
+    subscribe(conn, "task.*:status=open")
+    bus.publish([entry(1, data={"status": "open"}), entry(2, data={"status": "done"}), entry(3, data={})])
+    bus.publish([entry(4, "task.updated", {"status": "open"})])
+    assert drain(conn) == [1, 4]
+
+
 def test_a_reply_queued_while_walking_goes_before_the_next_event() -> None:
     bus = FakeBus()
     conn, _ = make(bus)
@@ -215,8 +224,9 @@ def test_a_stuck_notice_then_max_lag_more_closes_1013() -> None:
         conn.close_request is not None and conn.close_request.reason == "overflow: the client is not reading"
     )
     # Nothing more is counted once the connection is closing.
+    unread = conn.unread
     bus.commit("task.created", "task.created", "task.created")
-    assert closes == [1013]
+    assert closes == [1013] and conn.unread == unread
     with pytest.raises(ConnectionClosing):
         conn.next_frame()
 
