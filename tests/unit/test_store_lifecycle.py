@@ -98,6 +98,28 @@ async def test_the_daemon_store_refuses_an_empty_database_in_a_used_dir_unless_t
 # -- open and close -------------------------------------------------------------------------------
 
 
+async def test_both_ways_of_opening_keep_10000_events_by_default(tmp_path: Path) -> None:
+    one = Store.open_sync(tmp_path / "one.sqlite")
+    two = await Store.open(tmp_path / "two.sqlite")
+    try:
+        assert (one.retain, two.retain) == (10_000, 10_000)
+        assert (one.synchronous, two.synchronous) == ("full", "full")
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_readers_reuse_their_connection(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite")
+    try:
+        for _ in range(12):
+            await store.read(lambda c: c.execute("SELECT 1").fetchone())
+        assert 1 <= len(store._read_conns) <= store_module._READERS == 2
+    finally:
+        await store.close()
+    assert store._read_conns == []
+
+
 async def test_open_sync_gives_the_same_store_as_open(tmp_path: Path) -> None:
     store = Store.open_sync(tmp_path / "a" / "db.sqlite", retain=3, synchronous="normal")
     try:
@@ -110,11 +132,30 @@ async def test_open_sync_gives_the_same_store_as_open(tmp_path: Path) -> None:
 
 
 def test_open_sync_that_fails_leaves_nothing_running(tmp_path: Path) -> None:
-    FileMark(tmp_path / "m").advance(Mark("ep_x", 3))
-    mark = FileMark(tmp_path / "m")
-    with pytest.raises(RefusedEmpty):
+    FileMark(tmp_path / "tidewire.mark").advance(Mark("ep_x", 3))
+    mark = FileMark(tmp_path / "tidewire.mark")
+    with pytest.raises(RefusedEmpty, match=r"\(tidewire\.mark records epoch ep_x seq 3\)"):
         Store.open_sync(tmp_path / "db.sqlite", mark=mark)
     assert mark._fd is None
+
+
+def test_a_refusal_names_a_damaged_mark_and_a_mark_without_a_file(tmp_path: Path) -> None:
+    (tmp_path / "tidewire.mark").write_bytes(b"\xff" * 1024)
+    with pytest.raises(RefusedEmpty, match=r"\(a damaged tidewire\.mark\)"):
+        Store.open_sync(tmp_path / "db.sqlite", mark=FileMark(tmp_path / "tidewire.mark"))
+
+    class Elsewhere:
+        def load(self) -> Mark | None:
+            return Mark("ep_y", 4)
+
+        def advance(self, mark: Mark) -> None:
+            pass
+
+        def close(self) -> None:
+            pass
+
+    with pytest.raises(RefusedEmpty, match=r"\(the high-water mark records epoch ep_y seq 4\)"):
+        Store.open_sync(tmp_path / "db.sqlite", mark=Elsewhere())
 
 
 async def test_a_closed_store_refuses_reads_and_writes_and_closes_once(tmp_path: Path) -> None:

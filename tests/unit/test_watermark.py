@@ -159,3 +159,17 @@ def test_reconcile_messages() -> None:
     )
     assert reconcile(Mark("e", 9), Mark("e", 9), state=[], allow_reinit=False) == Decision(Verdict.OK)
     assert reconcile(Mark("e", 8), Mark("e", 9), state=[], allow_reinit=True).verdict is Verdict.BEHIND
+
+
+def test_an_epoch_that_is_not_utf8_or_ends_in_x_reads_back() -> None:
+    body = struct.pack("<8sQQ64s", b"TWMARK01", 1, 2, b"ep\xff")
+    slot = (body + struct.pack("<I", zlib.crc32(body))).ljust(512, b"\0")
+    assert w._decode(slot) == (1, Mark("ep\ufffd", 2))
+    assert w._decode(w._encode(1, Mark("epXX", 2))) == (1, Mark("epXX", 2))
+
+
+def test_two_slots_of_one_generation_read_as_the_first(tmp_path: Path) -> None:
+    # FileMark never writes this; a reader must still pick one copy, the same one every time.
+    path = tmp_path / "m"
+    path.write_bytes(_slot(5, Mark("ep", 1)) + _slot(5, Mark("ep", 2)))
+    assert FileMark(path).load() == Mark("ep", 1)
