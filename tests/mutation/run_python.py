@@ -9,7 +9,7 @@ Only in-process tests can kill a mutant (mutmut switches mutants inside the test
 suites that start a daemon subprocess run the original code, so they are left out here and the
 score measures what the fast in-process tests (unit, sans-I/O model and property tests) catch.
 
-Usage: python tests/mutation/run_python.py [--max-children N] [--only ws/connection.py ...] [--summary-only]
+Usage: python tests/mutation/run_python.py [--max-children N] [--only ws/connection.py ...] [--stage NAME] [--summary-only]
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-STAGE = ROOT / "build" / "mutation" / "python"
-REPORT = ROOT / "build" / "mutation" / "python-report.json"
+OUT = ROOT / "build" / "mutation"
+# Where a run is staged, under OUT; another name lets a second run go on beside it.
+STAGE_NAME = "python"
 
 # The modules whose mutants count (paths under server/tidewire).
 TARGETS = ("ws/*", "bus/*", "store/*")
@@ -70,18 +71,18 @@ markers = [
 """
 
 
-def stage(only: list[str]) -> None:
-    if STAGE.exists():
-        shutil.rmtree(STAGE)
+def stage(only: list[str], at: Path) -> None:
+    if at.exists():
+        shutil.rmtree(at)
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
-    shutil.copytree(ROOT / "server" / "tidewire", STAGE / "src" / "tidewire", ignore=ignore)
-    shutil.copytree(ROOT / "tests", STAGE / "tests", ignore=ignore)
+    shutil.copytree(ROOT / "server" / "tidewire", at / "src" / "tidewire", ignore=ignore)
+    shutil.copytree(ROOT / "tests", at / "tests", ignore=ignore)
     for data in ALSO_COPY:
-        shutil.copytree(ROOT / data, STAGE / data, ignore=ignore)
+        shutil.copytree(ROOT / data, at / data, ignore=ignore)
     tests = [t for t in TEST_SELECTION]
     tests += [f"--ignore={d}" for d in DESELECT]
     tests += [f"--deselect={t}" for t in DESELECT_TESTS]
-    (STAGE / "pyproject.toml").write_text(
+    (at / "pyproject.toml").write_text(
         _PYPROJECT.format(
             also=json.dumps(list(ALSO_COPY)),
             only=json.dumps([f"src/tidewire/{t}" for t in only]),
@@ -115,13 +116,13 @@ def score(counts: dict[str, int]) -> tuple[int, int]:
     return checked.get("killed", 0) + checked.get("timeout", 0), sum(checked.values())
 
 
-def summarise() -> dict[str, object]:
-    stats_file = STAGE / "mutants" / "mutmut-cicd-stats.json"
-    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=STAGE, check=True)
+def summarise(at: Path) -> dict[str, object]:
+    stats_file = at / "mutants" / "mutmut-cicd-stats.json"
+    subprocess.run([sys.executable, "-m", "mutmut", "export-cicd-stats"], cwd=at, check=True)
     stats: dict[str, object] = json.loads(stats_file.read_text())
     results = subprocess.run(
         [sys.executable, "-m", "mutmut", "results", "--all", "true"],
-        cwd=STAGE,
+        cwd=at,
         check=True,
         capture_output=True,
         text=True,
@@ -135,12 +136,12 @@ def summarise() -> dict[str, object]:
     return stats
 
 
-def run(only: list[str], max_children: int) -> int:
-    stage(only)
+def run(only: list[str], max_children: int, at: Path) -> int:
+    stage(only, at)
     # The "mutation" profile (tests/conftest.py): fewer examples per run, as every mutant runs them.
     env = {**os.environ, "HYPOTHESIS_PROFILE": os.environ.get("HYPOTHESIS_PROFILE", "mutation")}
     done = subprocess.run(
-        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)], cwd=STAGE, env=env
+        [sys.executable, "-m", "mutmut", "run", "--max-children", str(max_children)], cwd=at, env=env
     )
     return done.returncode
 
@@ -149,25 +150,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--only", nargs="*", default=list(TARGETS), help="globs under server/tidewire")
+    parser.add_argument("--stage", default=STAGE_NAME, help=f"staging folder under {OUT}")
     parser.add_argument(
         "--summary-only",
         action="store_true",
         help="summarise the last run in build/mutation/ without running",
     )
     args = parser.parse_args()
+    at = OUT / args.stage
+    report = OUT / f"{args.stage}-report.json"
     if not args.summary_only:
-        code = run(args.only, args.max_children)
+        code = run(args.only, args.max_children, at)
         if code != 0:
             return code
-    stats = summarise()
-    REPORT.write_text(json.dumps(stats, indent=2) + "\n")
+    stats = summarise(at)
+    report.write_text(json.dumps(stats, indent=2) + "\n")
     modules = stats["modules"] if isinstance(stats["modules"], dict) else {}
     for module, counts in modules.items():
         killed, total = score(counts)
         print(f"{module}: {killed} of {total} killed ({100.0 * killed / total if total else 0.0:.1f}%)")
     killed, total = score({k: sum(c.get(k, 0) for c in modules.values()) for k in _STATUSES})
     overall = 100.0 * killed / total if total else 0.0
-    print(f"python mutation score: {overall:.1f}% ({killed} of {total} killed); report: {REPORT}")
+    print(f"python mutation score: {overall:.1f}% ({killed} of {total} killed); report: {report}")
     return 0
 
 
