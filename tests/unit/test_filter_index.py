@@ -135,3 +135,20 @@ def test_the_daemon_wide_budget_is_shared_and_released() -> None:
 def test_a_filter_cap_error_is_still_a_subscription_error() -> None:
     # Callers that only know SubscriptionError keep refusing the frame as a whole.
     assert issubclass(FilterLimitError, SubscriptionError)
+
+
+def test_a_set_without_a_budget_releases_without_one() -> None:
+    s = SubscriptionSet()
+    s.add(["task.*:a.b=x"])
+    s.release()
+    assert s.clauses == 2
+
+
+def test_a_released_set_no_longer_draws_on_the_budget() -> None:
+    budget = FilterBudget(limit=10)
+    s = SubscriptionSet(budget)
+    s.add(["task.*:a=x"])
+    s.release()
+    assert budget.used == 0
+    s.add(["task.*:b=x"])  # a late frame on a closing socket
+    assert budget.used == 0
