@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from support.examples import example_data
 from tidewire.config import Settings
-from tidewire.errors import InvalidArgument
+from tidewire.errors import Conflict, InvalidArgument
 from tidewire.protocol.models import TaskEventData
-from tidewire.store import Store, Tx
+from tidewire.store import LogEntry, Store, Tx
 from tidewire.store import store as store_module
-from tidewire.store.errors import RefusedEmpty
+from tidewire.store.errors import RefusedEmpty, StorageFull
 from tidewire.store.startup import MARK_NAME, data_dir_state, open_daemon_store
 from tidewire.store.watermark import FileMark, Mark
 from tidewire.store.write_hook import attach, detach
@@ -443,3 +443,111 @@ def test_a_known_event_is_built_from_a_model_or_a_mapping_alike() -> None:
     assert frame["data"]["task"]["id"] == data["task"]["id"]
     with pytest.raises(InvalidArgument, match=r"^task\.created: invalid event data"):
         store_module.build_frame("task.created", 4, ts, {"task": 1})
+
+
+# -- a batch that fails as a whole ------------------------------------------------------------------
+
+
+async def test_a_batch_that_cannot_commit_fails_every_write_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = await Store.open(tmp_path / "db.sqlite")
+    published: list[int] = []
+    store.add_commit_listener(lambda entries: published.extend(e.seq for e in entries))
+    await store.write(_emit)
+    full = sqlite3.OperationalError("database or disk is full")
+    full.sqlite_errorcode = 13
+
+    def no_room(head: int) -> int:
+        raise full
+
+    monkeypatch.setattr(store, "_prune_through", no_room)
+    try:
+
+        def refused(tx: Tx) -> None:
+            raise Conflict("no")
+
+        results = await asyncio.gather(
+            store.write(_emit), store.write(refused), store.write(_emit), return_exceptions=True
+        )
+        assert isinstance(results[1], Conflict)  # its own error first
+        for failed in (results[0], results[2]):
+            assert isinstance(failed, StorageFull)
+            assert failed.message.startswith("no space left for db.sqlite")
+        assert published == [1] and store.head == 1
+        monkeypatch.undo()
+        assert await store.write(_emit) == 2
+    finally:
+        await store.close()
+
+
+async def test_a_storage_error_raised_by_a_write_is_translated(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite")
+    try:
+
+        def disk_full(tx: Tx) -> None:
+            exc = sqlite3.OperationalError("database or disk is full")
+            exc.sqlite_errorcode = 13
+            raise exc
+
+        with pytest.raises(StorageFull, match=r"^no space left for db\.sqlite"):
+            await store.write(disk_full)
+        assert await store.write(_emit) == 1
+    finally:
+        await store.close()
+
+
+async def test_a_mark_that_keeps_failing_is_one_notice_with_the_reason(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    class Failing:
+        calls = 0
+
+        def load(self) -> Mark | None:
+            return None
+
+        def advance(self, mark: Mark) -> None:
+            self.calls += 1
+            if self.calls > 1:
+                raise OSError(5, "I/O error")
+
+        def close(self) -> None:
+            pass
+
+    store = await Store.open(tmp_path / "db.sqlite", mark=Failing())
+    try:
+        with caplog.at_level("ERROR", logger="tidewire.store"):
+            for expected in (1, 2, 3):
+                assert await store.write(_emit) == expected
+        [notice] = store.notices
+        assert (notice.code, notice.message) == (
+            "mark_write_failed",
+            "could not record the high-water mark: [Errno 5] I/O error",
+        )
+        assert notice.at.endswith("Z")
+        messages = [r.getMessage() for r in caplog.records if r.name == "tidewire.store"]
+        assert messages[0] == (
+            "storage: could not record the high-water mark "
+            f"Mark(epoch='{store.epoch}', seq=1): [Errno 5] I/O error"
+        )
+        assert len(messages) == 3
+    finally:
+        await store.close()
+
+
+async def test_a_test_event_of_an_unknown_type_is_committed_when_allowed(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite")
+    try:
+        assert await store.write(lambda tx: tx.emit("x.probe", {"a": 1}, allow_unknown=True)) == 1
+        [entry] = store.load_recent(1)
+        assert (entry.type, entry.data) == ("x.probe", {"a": 1})
+        with pytest.raises(InvalidArgument):
+            await store.write(lambda tx: tx.emit("x.probe", {"a": 1}))
+    finally:
+        await store.close()
+
+
+def test_an_entry_whose_data_is_not_an_object_keeps_an_empty_one() -> None:
+    assert LogEntry.from_text(1, "x.y", '{"data": [1]}').data == {}
+    assert LogEntry.from_text(1, "x.y", '{"data": {"k": 1}}').data == {"k": 1}
+    assert LogEntry.from_text(1, "x.y", "{}").data == {}
