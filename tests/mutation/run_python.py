@@ -63,7 +63,9 @@ pytest_add_cli_args_test_selection = {tests}
 [tool.pytest.ini_options]
 asyncio_mode = "auto"
 asyncio_default_fixture_loop_scope = "function"
-timeout = 120
+# A mutant that loses a write's reply leaves its test waiting: fail it in 30 s rather than
+# the suite's 120 (the slowest test here takes a few seconds on a loaded machine).
+timeout = 30
 markers = [
     "slow: long-running tests",
     "daemon: uses a real daemon subprocess",
