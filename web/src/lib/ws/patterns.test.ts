@@ -25,6 +25,9 @@ describe("parsePattern", () => {
     expect(() => parsePattern("task.*:status")).toThrow(new PatternError('"task.*:status": a filter is written name:field=value'));
     expect(() => parsePattern("task.*:1x=a")).toThrow(new PatternError('"task.*:1x=a": a filter is written name:field=value'));
     expect(() => parsePattern("task.*:f=")).toThrow(new PatternError('"task.*:f=": the filter value is empty'));
+    expect(() => parsePattern(":f=x")).toThrow(
+      new PatternError(`":f=x" is not an event name, a 'prefix.*' pattern or '*' (optionally ':field=value')`),
+    );
     expect(() => parsePattern("Task")).toThrow(
       new PatternError(`"Task" is not an event name, a 'prefix.*' pattern or '*' (optionally ':field=value')`),
     );
@@ -88,6 +91,7 @@ describe("matchesPattern", () => {
     expect(m("*:a.b=x", "a.b", { a: "x" })).toBe(false);
     expect(m("*:a=x", "a.b", ["x"])).toBe(false);
     expect(m("*:a=x", "a.b", "x")).toBe(false);
+    expect(m("*:a.length=3", "a.b", { a: "abc" })).toBe(false); // a string is not an object to walk into
     expect(m("*:toString=x", "a.b", {})).toBe(false);
     expect(m("*:constructor.name=Object", "a.b", {})).toBe(false);
     expect(m("*:a.b=x", "a.b", { a: Object.create({ b: "x" }) as unknown })).toBe(false);
