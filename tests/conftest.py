@@ -10,6 +10,12 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=100, deadline=None)
 settings.register_profile("thorough", max_examples=1000, deadline=None)
+# `make mutation` runs the covering tests once per mutant: fewer examples, the same properties,
+# and no example database, so a failure found under one mutant is not replayed under the next
+# (or in the clean run, where it would be reported as flaky).
+settings.register_profile(
+    "mutation", max_examples=20, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
 
 

@@ -23,6 +23,7 @@ in docs/protocol.md says it must be:
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -495,7 +496,11 @@ def test_the_model_names_the_same_high_volume_events() -> None:
 
 
 # Thousands of steps in every profile (about 20,000 in "ci", in seconds): each step is cheap.
+# The mutation run's profile keeps its own, smaller count: it runs this once per mutant.
+_EXAMPLES = hsettings.default.max_examples
+if os.environ.get("HYPOTHESIS_PROFILE") != "mutation":
+    _EXAMPLES = max(200, _EXAMPLES)
 ConnectionMachine.TestCase.settings = hsettings(
-    max_examples=max(200, hsettings.default.max_examples), stateful_step_count=100, deadline=None
+    max_examples=_EXAMPLES, stateful_step_count=100, deadline=None
 )
 test_connection_against_the_model = ConnectionMachine.TestCase

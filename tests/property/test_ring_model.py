@@ -6,6 +6,8 @@ short) returns a wrong or missing event for some seq; the model says which.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -72,7 +74,9 @@ class RingModel(RuleBasedStateMachine):
         assert self.ring.oldest == (retained[0] if retained else self._head() + 1)
 
 
-RingModel.TestCase.settings = settings(max_examples=200, stateful_step_count=40, deadline=None)
+# The mutation run's profile keeps its own, smaller count: it runs this once per mutant.
+_EXAMPLES = settings.default.max_examples if os.environ.get("HYPOTHESIS_PROFILE") == "mutation" else 200
+RingModel.TestCase.settings = settings(max_examples=_EXAMPLES, stateful_step_count=40, deadline=None)
 TestRingModel = RingModel.TestCase
 
 

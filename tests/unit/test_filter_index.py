@@ -135,3 +135,55 @@ def test_the_daemon_wide_budget_is_shared_and_released() -> None:
 def test_a_filter_cap_error_is_still_a_subscription_error() -> None:
     # Callers that only know SubscriptionError keep refusing the frame as a whole.
     assert issubclass(FilterLimitError, SubscriptionError)
+
+
+def test_a_set_without_a_budget_releases_without_one() -> None:
+    s = SubscriptionSet()
+    s.add(["task.*:a.b=x"])
+    s.release()
+    assert s.clauses == 2
+
+
+def test_a_released_set_no_longer_draws_on_the_budget() -> None:
+    budget = FilterBudget(limit=10)
+    s = SubscriptionSet(budget)
+    s.add(["task.*:a=x"])
+    s.release()
+    assert budget.used == 0
+    s.add(["task.*:b=x"])  # a late frame on a closing socket
+    assert budget.used == 0
+
+
+@pytest.mark.parametrize(
+    ("pattern", "data", "expected"),
+    [
+        ("*:flag=false", {"flag": False}, True),
+        ("*:flag=true", {"flag": False}, False),
+        ("*:flag=true", {"flag": True}, True),
+        ("*:flag=false", {"flag": True}, False),
+        ("*:v=null", {"v": None}, True),
+        ("*:v=null", {"v": {}}, False),
+        ("*:v=null", {"v": "null"}, True),
+        ("*:n=1", {"n": True}, False),
+        ("*:n=true", {"n": 1}, False),
+        ("*:n=1", {"n": 1.0}, True),
+        ("*:n=x", {"n": 1}, False),
+        ("*:s=1", {"s": "1"}, True),
+    ],
+)
+def test_scalars_match_as_the_rules_say_in_the_index_and_the_reference(
+    pattern: str, data: dict[str, Any], expected: bool
+) -> None:
+    s = SubscriptionSet()
+    s.add([pattern])
+    assert s.matches("task.created", data) is expected
+    parsed = parse_pattern(pattern)
+    assert (parsed.matches_type("task.created") and parsed.matches_data(data)) is expected
+
+
+def test_the_reference_reads_kinds_as_the_index_does() -> None:
+    assert parse_pattern("*").matches_type("task.created")
+    assert not parse_pattern("*").matches_type("session.message")
+    assert parse_pattern("task.*").matches_type("task.created")
+    assert not parse_pattern("task.*").matches_type("agent.started")
+    assert parse_pattern("session.message").matches_type("session.message")

@@ -58,7 +58,7 @@ def test_a_clock_going_backwards_adds_nothing() -> None:
 
 @pytest.mark.parametrize(("rate", "burst"), [(0, 10), (-1, 10), (10, 0.5)])
 def test_nonsense_settings_are_refused(rate: float, burst: float) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^rate must be positive and burst at least 1$"):
         TokenBucket(rate, burst)
 
 
@@ -145,3 +145,34 @@ def test_wait_s_says_when_the_next_token_is_back() -> None:
     assert bucket.wait_s() == 0.125
     clock.advance(0.125)
     assert bucket.wait_s() == 0 and bucket.take()
+
+
+def test_the_intervals_are_inclusive_at_exactly_their_length() -> None:
+    clock = FakeClock()
+    limit = InboundLimit(rate=1, burst=1, clock=clock)
+    assert limit.check() is Verdict.ACCEPT
+    assert limit.check() is Verdict.REFUSE  # the spell starts; an error goes out
+    # Every half second a token's worth of half is back: refused, then accepted and refused.
+    clock.advance(0.5)
+    assert limit.check() is Verdict.DROP
+    clock.advance(0.5)
+    assert limit.check() is Verdict.ACCEPT  # the last refusal was 0.5 s ago: the spell goes on
+    assert limit.check() is Verdict.REFUSE  # exactly ERROR_INTERVAL_S after the last error
+    clock.advance(0.5)
+    assert limit.check() is Verdict.DROP
+    clock.advance(0.5)
+    assert limit.check() is Verdict.ACCEPT
+    assert limit.check() is Verdict.CLOSE  # exactly CLOSE_AFTER_S into the spell
+    assert (ERROR_INTERVAL_S, CLOSE_AFTER_S) == (1.0, 2.0)
+
+
+def test_a_spell_ends_at_exactly_one_interval_after_the_last_refusal() -> None:
+    clock = FakeClock()
+    limit = InboundLimit(rate=1, burst=1, clock=clock)
+    assert limit.check() is Verdict.ACCEPT
+    assert limit.check() is Verdict.REFUSE
+    clock.advance(ERROR_INTERVAL_S)
+    assert limit.check() is Verdict.ACCEPT  # ends the spell
+    clock.advance(CLOSE_AFTER_S)
+    assert limit.check() is Verdict.ACCEPT
+    assert limit.check() is Verdict.REFUSE  # a new spell, not a close

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -115,5 +116,20 @@ async def test_a_store_pruned_to_its_head_leaves_an_empty_ring_at_that_head(tmp_
         assert all(s > head - 3 for s in retained)
         await store.write(lambda tx: _emit(tx, 1))
         assert bus.head == head + 1 and bus.get(head + 1) is not None
+    finally:
+        await store.close()
+
+
+async def test_events_read_from_the_store_are_the_ones_published(tmp_path: Path) -> None:
+    store = await Store.open(tmp_path / "db.sqlite")
+    try:
+        bus = SqliteEventBus(store, retain=1)
+        bus.add_reader(_Reader(0))
+        await store.write(lambda tx: _emit(tx, 3))
+        published = [bus.get(3)]
+        fetched = await bus.fetch(0, 10)
+        assert [(e.seq, e.type) for e in fetched] == [(s, "task.created") for s in (1, 2, 3)]
+        assert fetched[2] == published[0]
+        assert fetched[0].data == json.loads(fetched[0].text)["data"]
     finally:
         await store.close()
