@@ -18,6 +18,7 @@ from bench import (
     commit,
     connections,
     fanout,
+    fanout_fair,
     filtercost,
     flood,
     hooks,
@@ -31,7 +32,7 @@ from bench.daemon import TidewireHost
 from bench.limits import raise_nofile
 from bench.modes import MODES, Mode
 from bench.profiling import profile
-from bench.servers import BroadcastServer, SequentialServer, SocketIOServer
+from bench.servers import BroadcastServer, SequentialServer
 
 SUITES = (
     "commit",
@@ -57,31 +58,14 @@ def _daemon_available() -> str | None:
     return None
 
 
-def _fanout_variants(with_daemon: bool) -> dict[str, Callable[[], Any]]:
-    variants: dict[str, Callable[[], Any]] = {}
-    if with_daemon:
-        variants["a"] = TidewireHost
-        # The same path with 50 events per transaction: separates the cost of one fsync per event
-        # (commit-bound) from the cost of the fan-out itself.
-        variants["a50"] = lambda: TidewireHost(per_tx=50)
-    variants["b"] = BroadcastServer
-    variants["c"] = SequentialServer
-    variants["d"] = SocketIOServer
-    return variants
-
-
 async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
     if name == "commit":
         return await commit.run_suite(mode.commit_events, with_daemon)
     if name == "fanout":
-        return await fanout.run_suite(
-            _fanout_variants(with_daemon),
-            mode.fanout_clients,
-            mode.fanout_frames,
-            mode.fanout_min_events,
-            mode.fanout_max_events,
-            mode.repeats,
-            mode.timeout_s,
+        if not with_daemon:
+            return {"error": "the daemon cannot be started here"}
+        return await fanout_fair.run_suite(
+            mode.fanout_clients, mode.fanout_requests, mode.repeats, mode.timeout_s
         )
     if name == "slow_consumer":
         variants: dict[str, Callable[[], Any]] = {}

@@ -136,7 +136,7 @@ def uvicorn_options(settings: Any) -> dict[str, Any]:
 
     Copied as values because serve() builds its uvicorn.Config inline; keep the two in step.
     """
-    from tidewire.ws.readchunk import ChunkedReadWebSocketProtocol
+    from tidewire.ws.direct import DirectWriteWebSocketProtocol
 
     heartbeat = settings.heartbeat_ms / 1000
     return {
@@ -144,7 +144,7 @@ def uvicorn_options(settings: Any) -> dict[str, Any]:
         "ws_ping_interval": heartbeat,
         "ws_ping_timeout": heartbeat,
         "ws_per_message_deflate": False,
-        "ws": ChunkedReadWebSocketProtocol,
+        "ws": DirectWriteWebSocketProtocol,
         "proxy_headers": False,
         "server_header": False,
     }

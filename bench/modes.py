@@ -9,7 +9,8 @@ from dataclasses import dataclass
 class Mode:
     name: str
     fanout_clients: tuple[int, ...]
-    fanout_frames: int  # frames per run at the clients; events = fanout_frames / N, bounded below
+    fanout_requests: int  # `POST .../expand` requests of 50 subtasks (51 events each) per fan-out run
+    fanout_frames: int  # the in-process profile of (a): frames per run at the clients
     fanout_min_events: int
     fanout_max_events: int
     repeats: int
@@ -36,7 +37,8 @@ class Mode:
 
 QUICK = Mode(
     name="quick",
-    fanout_clients=(1, 100),
+    fanout_clients=(100,),
+    fanout_requests=8,
     fanout_frames=6_000,
     fanout_min_events=40,
     fanout_max_events=300,
@@ -64,7 +66,8 @@ QUICK = Mode(
 
 FULL = Mode(
     name="full",
-    fanout_clients=(1, 10, 100, 1_000),
+    fanout_clients=(100, 1_000),
+    fanout_requests=40,
     fanout_frames=100_000,
     fanout_min_events=100,
     fanout_max_events=2_000,

@@ -60,22 +60,62 @@ def machine(results: dict[str, Any]) -> str:
     )
 
 
+_FANOUT_NAMES = {
+    "a": "(a) `tidewire serve`",
+    "b": "(b) `websockets.broadcast`",
+    "c": "(c) `await send()` to each in turn",
+    "e": "(e) floor: encoded once, `transport.write` to each",
+}
+
+
 def fanout(s: dict[str, Any]) -> str:
     if (err := _error(s)) is not None:
         return err
-    lines = [
-        "| clients | events | (a) daemon frames/s | (a) 50 events/tx | (b) broadcast | (c) send in turn "
-        "| (d) socket.io | a/b | a/c | a/d | a50/b | complete (a) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:--|",
+    parts = [
+        f"Each run: a fresh server process, {s.get('in_flight')} `POST /api/tasks/{{id}}/expand` in flight "
+        f"({s.get('subtasks_per_request')} subtasks, i.e. 51 events, a request; "
+        f"{s.get('requests')} requests); "
+        "the clients in one separate process, subscribed to `task.*`; baselines send the daemon's own "
+        "frames in the same groups of 51. CPU is the server process's own (scheduler accounting).\n"
     ]
     for r in s["rows"]:
-        a = r.get("a", {})
-        rates = " | ".join(_num(r.get(k, {}).get("frames_per_s")) for k in ("a", "a50", "b", "c", "d"))
-        ratios = " | ".join(_x(r.get(k)) for k in ("a_over_b", "a_over_c", "a_over_d", "a50_over_b"))
-        lines.append(
-            f"| {r['clients']:,} | {r['events']:,} | {rates} | {ratios} | {_num(a.get('complete'))} |"
+        reps = r["repeats"]
+        q = r["quietest"]
+        rep = reps[q]
+        a = rep.get("a") or {}
+        rest = ", ".join(_num(x.get("others_cores"), 2) for i, x in enumerate(reps) if i != q)
+        rest = f"; in the other repeats {rest}" if rest else ""
+        parts.append(
+            f"**N = {r['clients']:,}**, {r['events']:,} events of {_num(a.get('frame_bytes_mean'))} bytes "
+            f"on average; repeat {q + 1} of {len(reps)}, the quietest (other work on the machine used "
+            f"{_num(rep.get('others_cores'), 2)} cores{rest}).\n"
         )
-    return "\n".join(lines) + "\n" + _goal(s)
+        lines = [
+            "| server | frames/s at the clients | server CPU per frame, us | server CPU share "
+            "| client process CPU share | a/x CPU per frame | a/x frames/s | complete |",
+            "|:--|---:|---:|---:|---:|---:|---:|:--|",
+        ]
+        for key, label in _FANOUT_NAMES.items():
+            v = rep.get(key) or {}
+            if "error" in v:
+                lines.append(f"| {label} | error: `{v['error']}` | | | | | | |")
+                continue
+            ratios = rep.get("ratios") or {}
+            cpu_x = "" if key == "a" else _x(ratios.get(f"cpu_a_over_{key}"))
+            fps_x = "" if key == "a" else _x(ratios.get(f"fps_a_over_{key}"))
+            lines.append(
+                f"| {label} | {_num(v.get('frames_per_s'))} | {_num(v.get('server_cpu_us_per_frame'), 2)} "
+                f"| {_num(v.get('server_cpu_share'), 2)} | {_num(v.get('client_cpu_share'), 2)} "
+                f"| {cpu_x} | {fps_x} | {_num(v.get('complete'))} |"
+            )
+        parts.append("\n".join(lines) + "\n")
+        every = "; ".join(
+            f"repeat {i + 1}: CPU a/b {_x(x['ratios'].get('cpu_a_over_b'))}, a/e "
+            f"{_x(x['ratios'].get('cpu_a_over_e'))}, frames/s a/b {_x(x['ratios'].get('fps_a_over_b'))}"
+            for i, x in enumerate(reps)
+        )
+        parts.append(f"Every repeat: {every}.\n")
+    return "\n".join(parts) + _goal(s)
 
 
 def latency(s: dict[str, Any]) -> str:
@@ -376,7 +416,7 @@ def hooks(s: dict[str, Any]) -> str:
 
 
 SECTIONS = (
-    ("fanout", "1. Fan-out throughput (frames/s delivered at the clients)", fanout),
+    ("fanout", "1. Fan-out (frames/s at the clients, server CPU per delivered frame)", fanout),
     ("latency", "2. Latency", latency),
     ("slow_consumer", "3. Slow-consumer isolation", slow_consumer),
     ("resume", "4. Resume", resume),

@@ -26,7 +26,7 @@ from .rlimits import raise_nofile_limit
 from .store.errors import EXIT_CHECKPOINT_FAILED, StoreStartError
 from .store.startup import open_daemon_store
 from .ws import Hub
-from .ws.readchunk import ChunkedReadWebSocketProtocol
+from .ws.direct import DirectWriteWebSocketProtocol
 
 # Descriptors kept free of sockets: the database and its WAL, REST requests, hooks, agent pipes.
 FD_RESERVE = 256
@@ -220,8 +220,9 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
             ws_ping_timeout=heartbeat,
             # Compression would cost CPU per frame per connection; frames are serialised once for all.
             ws_per_message_deflate=False,
-            # Bounded reads per callback, so one socket's full buffer cannot hold the loop.
-            ws=ChunkedReadWebSocketProtocol,
+            # Bounded reads per callback, so one socket's full buffer cannot hold the loop, and
+            # event frames written straight to the transport, encoded once for all sockets.
+            ws=DirectWriteWebSocketProtocol,
             timeout_graceful_shutdown=5,
             proxy_headers=False,
             server_header=False,

@@ -1,7 +1,11 @@
 """The ``/ws`` endpoint as a plain ASGI app: handshake checks, then one reader loop and one writer task.
 
-Plain ASGI rather than Starlette's WebSocket wrapper: the hot path is one ``send`` of a
-pre-serialised frame per event and connection, and close codes need exact control.
+Plain ASGI rather than Starlette's WebSocket wrapper: close codes need exact control, and the
+writer takes the direct path when the server offers it. Under ``tidewire serve`` the socket is
+served by ``DirectWriteWebSocketProtocol``: the handshake, incoming frames and closes go through
+ASGI as before, and the writer sends frames encoded once for all connections, several in one
+write (``batchwriter``). Under any other ASGI server the writer sends one ``websocket.send`` per
+frame (``Connection.run_writer``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from starlette.types import Receive, Scope, Send
 from ..bus.base import EventBus
 from ..config import Settings
 from ..security import SecurityPolicy, header_dict
+from .batchwriter import run_batched_writer
 from .connection import Connection, ConnectionClosing
+from .direct import sink_of
 from .hub import Hub
 
 log = logging.getLogger("tidewire.ws")
@@ -88,11 +94,11 @@ class SocketEndpoint:
             if self.hub.closing:
                 await send({"type": "websocket.close", "code": 1001, "reason": "the daemon is shutting down"})
                 return
-            await self._serve(receive, send)
+            await self._serve(scope, receive, send)
         finally:
             self.hub.leave()
 
-    async def _serve(self, receive: Receive, send: Send) -> None:
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         closed = False
 
         async def send_text(text: str) -> None:
@@ -121,9 +127,14 @@ class SocketEndpoint:
             filter_budget=self.hub.filters,
         )
 
+        sink = sink_of(scope)
+
         async def write() -> None:
             try:
-                await conn.run_writer()
+                if sink is not None:
+                    await run_batched_writer(conn, sink, self.hub.frames)
+                else:
+                    await conn.run_writer()
             except ConnectionClosing as exc:
                 await close(exc.code, exc.reason)
             except asyncio.CancelledError:

@@ -7,6 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from .subscriptions import FilterBudget
+from .wire import FrameCache
 
 
 class Hub:
@@ -19,6 +20,8 @@ class Hub:
         self.admitted = 0
         # Filter clauses held by all sockets together (each socket also has its own cap).
         self.filters = FilterBudget()
+        # Event frames as wire bytes, encoded by the first socket that sends one, for all of them.
+        self.frames = FrameCache()
 
     def admit(self) -> bool:
         """Take a place for a new socket; False when every place is taken."""
