@@ -75,3 +75,39 @@ def _frame_tap_session_check() -> Iterator[None]:
 
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "daemon: uses a real daemon subprocess")
+
+
+# --- a real PostgreSQL -----------------------------------------------------------------------
+# Fixtures:
+#   pg_server  -- one server per test process (so per xdist worker): a throwaway cluster started
+#                 with initdb + pg_ctl in a temp dir, or TIDEWIRE_TEST_PG_DSN when it is set
+#   pg_cluster -- that cluster (None with TIDEWIRE_TEST_PG_DSN), for tests that restart it
+#   pg_dsn     -- a fresh database on it for one test, dropped afterwards
+# A server that cannot be had is an error naming why, never a skip.
+
+from support.postgres import Cluster as _PgCluster  # noqa: E402
+from support.postgres import Server as _PgServer  # noqa: E402
+from support.postgres import postgres_server as _postgres_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _pg() -> Iterator[tuple[_PgServer, _PgCluster | None]]:
+    with _postgres_server() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def pg_server(_pg: tuple[_PgServer, _PgCluster | None]) -> _PgServer:
+    return _pg[0]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(_pg: tuple[_PgServer, _PgCluster | None]) -> _PgCluster | None:
+    return _pg[1]
+
+
+@pytest.fixture
+def pg_dsn(pg_server: _PgServer) -> Iterator[str]:
+    dsn = pg_server.create_database()
+    yield dsn
+    pg_server.drop_database(dsn)
