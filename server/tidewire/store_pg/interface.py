@@ -8,7 +8,7 @@ own DB-API connection (see docs/architecture.md, "One code path").
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -48,3 +48,21 @@ class LogStore(Protocol):
     def load_recent(self, limit: int) -> list[LogEntry]: ...
 
     async def close(self) -> None: ...
+
+
+if TYPE_CHECKING:
+    # Checked by mypy, never run: both backends keep to these interfaces.
+    from ..bus.base import EventBus
+    from ..store.store import Store, Tx
+    from .bus import PgEventBus
+    from .store import PgStore
+    from .tx import PgTx
+
+    def _stores_conform(sqlite: Store, pg: PgStore) -> tuple[LogStore, LogStore]:
+        return sqlite, pg
+
+    def _txs_conform(sqlite: Tx, pg: PgTx) -> tuple[LogTx, LogTx]:
+        return sqlite, pg
+
+    def _bus_conforms(bus: PgEventBus) -> EventBus:
+        return bus
