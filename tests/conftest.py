@@ -84,10 +84,11 @@ def pytest_configure(config: Any) -> None:
 #   pg_cluster -- that cluster (None with TIDEWIRE_TEST_PG_DSN), for tests that restart it
 #   pg_dsn     -- a fresh database on it for one test, dropped afterwards
 # A server that cannot be had is an error naming why, never a skip.
+# The cluster code is tidewire.store_pg.scratch (the benchmarks start theirs with it too).
 
-from support.postgres import Cluster as _PgCluster  # noqa: E402
-from support.postgres import Server as _PgServer  # noqa: E402
-from support.postgres import postgres_server as _postgres_server  # noqa: E402
+from tidewire.store_pg.scratch import Cluster as _PgCluster  # noqa: E402
+from tidewire.store_pg.scratch import Server as _PgServer  # noqa: E402
+from tidewire.store_pg.scratch import postgres_server as _postgres_server  # noqa: E402
 
 
 @pytest.fixture(scope="session")

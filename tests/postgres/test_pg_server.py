@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import psycopg
-from support.postgres import Server
+from tidewire.store_pg.scratch import Server
 
 
 def test_each_test_gets_an_empty_database_of_its_own_on_a_real_server(pg_server: Server, pg_dsn: str) -> None:

@@ -1,11 +1,10 @@
-"""A real PostgreSQL for the tests: a throwaway cluster in a temporary directory, or the server
-named by ``TIDEWIRE_TEST_PG_DSN``.
+"""A throwaway PostgreSQL cluster in a temporary directory, for the tests and the benchmarks
+(or the server named by ``TIDEWIRE_TEST_PG_DSN``), with a database of its own for each user.
 
 The cluster is made with Debian's ``initdb`` and ``pg_ctl`` (``make test-deps`` installs the
 ``postgresql`` package when they are missing); no service needs to be running beforehand. The
-server refuses to run as root, so when the tests run as root the cluster belongs to the
-``postgres`` system user the package creates and every server command runs through ``runuser``.
-Each test (or module) gets a database of its own, dropped afterwards.
+server refuses to run as root, so when run as root the cluster belongs to the ``postgres`` system
+user the package creates and every server command runs through ``runuser``.
 """
 
 from __future__ import annotations
@@ -33,7 +32,7 @@ _NEEDED = ("initdb", "pg_ctl", "postgres")
 
 
 class PostgresUnavailable(RuntimeError):
-    """No PostgreSQL could be had for the tests; the message says why and what to do."""
+    """No PostgreSQL could be had; the message says why and what to do."""
 
 
 def _version_key(path: Path) -> tuple[int, ...]:
@@ -65,7 +64,7 @@ def free_tcp_port() -> int:
 
 @dataclass(frozen=True)
 class Server:
-    """Where the tests reach PostgreSQL: a DSN for an account that may create databases."""
+    """Where to reach PostgreSQL: a DSN for an account that may create databases."""
 
     admin_dsn: str
 
@@ -89,8 +88,12 @@ class Server:
 class Cluster:
     """A throwaway cluster: ``initdb`` into a temporary directory, ``pg_ctl start`` on a free port."""
 
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
         self.bindir = bindir
+        # Tests throw their data away: durability across an OS crash is not what they test, and a
+        # killed server process loses nothing the OS has been handed. Benchmarks of commits need
+        # the real WAL flush, so they ask for a durable cluster.
+        self.durable = durable
         self.root = Path(tempfile.mkdtemp(prefix="tw-pg-"))
         self.data = self.root / "data"
         # The socket directory path must stay short (a unix socket path is at most 107 bytes).
@@ -115,7 +118,8 @@ class Cluster:
             with contextlib.suppress(OSError):
                 tail = "\n".join(self.log.read_text(errors="replace").splitlines()[-20:])
             raise PostgresUnavailable(
-                f"{what} failed (exit {done.returncode}):\n{done.stdout}{done.stderr}\n{tail}".rstrip()
+                f"{what} failed (exit {done.returncode}) for the cluster in {self.root}:\n"
+                f"{done.stdout}{done.stderr}\n{tail}".rstrip()
             )
 
     def start(self) -> Server:
@@ -154,10 +158,7 @@ class Cluster:
                     f"-p {self.port}",
                     "-c listen_addresses=127.0.0.1",
                     f"-c unix_socket_directories={self.sockets}",
-                    # A test database is thrown away: durability across an OS crash is not tested
-                    # here, and a killed server process loses nothing the OS has been handed.
-                    "-c fsync=off",
-                    "-c full_page_writes=off",
+                    *(() if self.durable else ("-c fsync=off", "-c full_page_writes=off")),
                     "-c max_connections=200",
                     "-c shared_buffers=32MB",
                 )
@@ -194,10 +195,17 @@ class Cluster:
             self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop")
         shutil.rmtree(self.root, ignore_errors=True)
 
+    def postmaster_pid(self) -> int | None:
+        """The server's main process (its backends are its children), while it runs."""
+        try:
+            return int((self.data / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (OSError, ValueError):
+            return None
+
 
 @contextlib.contextmanager
-def postgres_server() -> Iterator[tuple[Server, Cluster | None]]:
-    """The server the tests use: ``TIDEWIRE_TEST_PG_DSN`` when set, else a throwaway cluster."""
+def postgres_server(*, durable: bool = False) -> Iterator[tuple[Server, Cluster | None]]:
+    """``TIDEWIRE_TEST_PG_DSN``'s server when it is set, else a throwaway cluster."""
     given = os.environ.get(DSN_ENV)
     if given:
         try:
@@ -207,7 +215,7 @@ def postgres_server() -> Iterator[tuple[Server, Cluster | None]]:
             raise PostgresUnavailable(f"{DSN_ENV}={given!r} cannot be reached: {exc}") from exc
         yield Server(given), None
         return
-    cluster = Cluster(find_bindir())
+    cluster = Cluster(find_bindir(), durable=durable)
     try:
         server = cluster.start()
         yield server, cluster
