@@ -16,6 +16,7 @@ import uvloop
 from bench import (
     browser,
     commit,
+    commit_pg,
     connections,
     fanout,
     filtercost,
@@ -35,6 +36,7 @@ from bench.servers import BroadcastServer, SequentialServer, SocketIOServer
 
 SUITES = (
     "commit",
+    "commit_pg",
     "fanout",
     "slow_consumer",
     "resume",
@@ -73,6 +75,8 @@ def _fanout_variants(with_daemon: bool) -> dict[str, Callable[[], Any]]:
 async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
     if name == "commit":
         return await commit.run_suite(mode.commit_events, with_daemon)
+    if name == "commit_pg":
+        return await commit_pg.run_suite(mode.commit_events, with_daemon)
     if name == "fanout":
         return await fanout.run_suite(
             _fanout_variants(with_daemon),

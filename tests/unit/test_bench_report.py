@@ -281,3 +281,18 @@ def test_hooks_table_shows_each_option_beside_the_baseline() -> None:
     assert "what install-hooks writes) | 25.0 | 60.0 | 24.0 / 57.0 | 12.0 |" in text
     assert "| HTTP hook: POST from a kept-alive client | 4.0 | 9.0 | 3.0 / 6.0 |  |" in text
     assert "7 calls spooled" in text
+
+
+def test_commit_pg_table_puts_postgresql_beside_sqlite_with_cpu_per_write() -> None:
+    suite = {
+        "a_sqlite_32": {"writes_per_s": 1800.0, "client_cpu_ms_per_write": 0.1},
+        "p_store_32": {"writes_per_s": 600.0, "client_cpu_ms_per_write": 0.5, "server_cpu_ms_per_write": 0.3},
+        "p_store_32_over_sqlite": 1 / 3,
+        "raw_counter_over_sequence": 0.25,
+    }
+    text = report.commit_pg(suite)
+    assert "| (a) SQLite `Store.write`, 32 in flight (group commit) | 1,800 | 0.100 | - |" in text
+    pg_row = "| (p) `PgStore.write`, 32 in flight (group commit under the counter row) | 600 | 0.500 | 0.300"
+    assert pg_row in text
+    assert "0.33x (32 in flight)" in text and "0.25x (the cap" in text
+    assert report.commit_pg({"error": "boom"}).strip() == "_Could not run: `boom`_"
