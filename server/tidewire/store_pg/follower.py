@@ -157,7 +157,7 @@ class LogFollower:
             self._wake.clear()
             return
         if self.listen:
-            # Notifications that arrived during the last read are queued and come out first.
+            # Notifications that arrived during the last read are kept by psycopg and come out first.
             async for _ in conn.notifies(timeout=self.poll_interval, stop_after=1):
                 pass
             return
