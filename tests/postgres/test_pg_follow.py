@@ -241,3 +241,27 @@ async def test_a_writer_killed_inside_its_transaction_leaves_no_state_and_no_seq
         assert got.seqs == [1, 2]
     finally:
         await store.close()
+
+
+async def test_a_follower_that_finds_its_next_seq_pruned_stops_and_says_so(probe_dsn: str) -> None:
+    from tidewire.store_pg import LogFollower
+    from tidewire.store_pg.follower import LogGap
+
+    delivered: list[int] = []
+    # Never polls and never listens, so it falls behind until it is asked for seq 20.
+    follower = LogFollower(
+        probe_dsn, 0, lambda es: delivered.extend(e.seq for e in es), poll_interval=3600, listen=False
+    )
+    await follower.start()
+    writer = await PgStore.open(probe_dsn, retain=5)
+    try:
+        for n in range(20):
+            await writer.write(write_probe("w", n, 1))
+        with pytest.raises(LogGap, match="resumes at seq 16 after 0"):
+            await asyncio.wait_for(follower.wait_for(20), WAIT_S)
+        assert delivered == [] and follower.stopped is not None
+        with pytest.raises(LogGap):
+            await follower.wait_for(20)
+    finally:
+        await follower.close()
+        await writer.close()

@@ -52,6 +52,8 @@ class LogFollower:
         self._backoff = backoff or Backoff(initial=0.1, maximum=5.0)
         self._wake = asyncio.Event()
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+        # Why the follower stopped for good (the log lost events it had not delivered), if it did.
+        self.stopped: LogGap | None = None
         self._task: asyncio.Task[None] | None = None
         self._closed = False
         # How many times the follower has (re)connected; a test of a killed connection reads it.
@@ -70,6 +72,13 @@ class LogFollower:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self._fail_waiters(RuntimeError("the log follower is closed"))
+
+    def _fail_waiters(self, exc: BaseException) -> None:
+        waiters, self._waiters = self._waiters, []
+        for _, future in waiters:
+            if not future.done():
+                future.set_exception(exc)
 
     # -- delivery --------------------------------------------------------------------------
 
@@ -100,9 +109,13 @@ class LogFollower:
             self._waiters = waiting
 
     async def wait_for(self, seq: int) -> None:
-        """Until every seq up to ``seq`` has been delivered."""
+        """Until every seq up to ``seq`` has been delivered (raises if the follower stopped)."""
         if self.head >= seq:
             return
+        if self.stopped is not None:
+            raise self.stopped
+        if self._closed:
+            raise RuntimeError("the log follower is closed")
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._waiters.append((seq, future))
         self._wake.set()
@@ -142,6 +155,8 @@ class LogFollower:
                 except LogGap as exc:
                     # Nothing later can be delivered in order: stop loudly rather than skip events.
                     log.error("log follower stopped: %s", exc)
+                    self.stopped = exc
+                    self._fail_waiters(exc)
                     return
         finally:
             await _discard(conn)
