@@ -112,3 +112,15 @@ def pg_dsn(pg_server: _PgServer) -> Iterator[str]:
     dsn = pg_server.create_database()
     yield dsn
     pg_server.drop_database(dsn)
+
+
+@pytest.fixture
+def pg_own_cluster() -> Iterator[tuple[_PgServer, _PgCluster]]:
+    """A throwaway cluster for this test alone (even with TIDEWIRE_TEST_PG_DSN), to restart at will."""
+    from tidewire.store_pg.scratch import Cluster, find_bindir
+
+    cluster = Cluster(find_bindir())
+    try:
+        yield cluster.start(), cluster
+    finally:
+        cluster.stop()

@@ -187,7 +187,19 @@ class Cluster:
         """``pg_ctl restart`` with the same options (a test of a server restart under load)."""
         self._check(
             "pg_ctl restart",
-            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "restart"),
+            # -l again: without it the new server writes to pg_ctl's output, which would hold our
+            # pipe open for as long as the server runs.
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.data),
+                "-l",
+                str(self.log),
+                "-m",
+                mode,
+                "-w",
+                "restart",
+            ),
         )
 
     def stop(self) -> None:
