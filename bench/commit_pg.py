@@ -28,9 +28,11 @@ from bench.stats import ratio
 
 _SQLITE_STATE = "CREATE TABLE IF NOT EXISTS bench_state (id TEXT PRIMARY KEY, body TEXT NOT NULL)"
 _PG_STATE = "CREATE TABLE IF NOT EXISTS bench_state (id text PRIMARY KEY, body text NOT NULL)"
-_PG_UPSERT = (
-    "INSERT INTO bench_state (id, body) VALUES (%s, %s) ON CONFLICT (id) DO UPDATE SET body = excluded.body"
+# One statement text for both stores (the domain's portable SQL); the raw baselines use psycopg's own.
+_UPSERT = (
+    "INSERT INTO bench_state (id, body) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body"
 )
+_PG_UPSERT = _UPSERT.replace("?", "%s")
 _RAW_CONNECTIONS = 32
 
 
@@ -109,10 +111,7 @@ async def _sqlite_case(count: int, in_flight: int, root: Path) -> dict[str, Any]
             data = payloads[i]
 
             def fn(tx: Any) -> int:
-                tx.conn.execute(
-                    "INSERT OR REPLACE INTO bench_state (id, body) VALUES (?, ?)",
-                    (data.task_id, data.task.model_dump_json()),
-                )
+                tx.conn.execute(_UPSERT, (data.task_id, data.task.model_dump_json()))
                 seq: int = tx.emit(sample.EVENT_TYPE, data)
                 return seq
 
@@ -135,7 +134,7 @@ async def _pg_case(count: int, in_flight: int, dsn: str, stores: int, server: _S
             data = payloads[i]
 
             def fn(tx: Any) -> int:
-                tx.conn.execute(_PG_UPSERT, (data.task_id, data.task.model_dump_json()))
+                tx.conn.execute(_UPSERT, (data.task_id, data.task.model_dump_json()))
                 seq: int = tx.emit(sample.EVENT_TYPE, data)
                 return seq
 

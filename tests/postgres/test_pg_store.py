@@ -142,3 +142,46 @@ async def test_the_bus_mirrors_the_log_and_starts_from_what_is_already_there(pg_
         assert [e.seq for e in await bus.fetch(0, 10)] == [1, 2, 3, 4, 5]
     finally:
         await store.close()
+
+
+async def test_the_domain_sql_and_row_helpers_run_unchanged_on_postgresql(pg_dsn: str) -> None:
+    from tidewire.services.rows import fetch_all, fetch_one
+
+    store = await PgStore.open(pg_dsn)
+    try:
+
+        def fn(tx: PgTx) -> int:
+            tx.conn.execute(
+                "CREATE TABLE sessions (id text PRIMARY KEY, transcript_path text, status text NOT NULL)"
+            )
+            tx.conn.executemany(
+                "INSERT INTO sessions (id, transcript_path, status) VALUES (?, ?, ?)",
+                [("s1", "/a/b.jsonl", "active"), ("s2", "/a/c.txt", "active"), ("s3", None, "ended")],
+            )
+            # The upsert shape the sources use, with SQLite's `excluded`.
+            tx.conn.execute(
+                "INSERT INTO sessions (id, status) VALUES (?, ?)"
+                " ON CONFLICT (id) DO UPDATE SET status = excluded.status",
+                ("s2", "idle"),
+            )
+            return int(
+                tx.conn.execute(
+                    "UPDATE sessions SET status = ? WHERE status = ?", ("waiting", "active")
+                ).rowcount
+            )
+
+        assert await store.write(fn) == 1
+
+        def read(conn: object) -> tuple[list[dict[str, object]], dict[str, object] | None]:
+            # sources/sessions.py's query: a literal % in a LIKE beside a ? placeholder.
+            rows = fetch_all(
+                conn,  # type: ignore[arg-type]
+                "SELECT id, status FROM sessions WHERE transcript_path LIKE '%.jsonl' AND status <> ?",
+                ("ended",),
+            )
+            return rows, fetch_one(conn, "SELECT id FROM sessions WHERE status = ?", ("idle",))  # type: ignore[arg-type]
+
+        (rows, idle), _ = await store.read(read)
+        assert rows == [{"id": "s1", "status": "waiting"}] and idle == {"id": "s2"}
+    finally:
+        await store.close()

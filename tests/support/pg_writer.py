@@ -24,7 +24,7 @@ def write_probe(tag: str, n: int, events: int) -> Any:
         seq = 0
         for i in range(events):
             seq = tx.emit("test.probe", {"tag": tag, "n": n, "i": i}, allow_unknown=True)
-        tx.conn.execute("INSERT INTO probe (tag, n, seq) VALUES (%s, %s, %s)", (tag, n, seq))
+        tx.conn.execute("INSERT INTO probe (tag, n, seq) VALUES (?, ?, ?)", (tag, n, seq))
         return seq
 
     return fn

@@ -32,6 +32,7 @@ from .epoch import shared_epoch
 from .errors import translate
 from .follower import LogFollower
 from .migrations import migrate
+from .portable import PortableConn
 from .tx import GroupLog, PgTx
 
 log = logging.getLogger("tidewire.store_pg")
@@ -260,8 +261,11 @@ class PgStore:
 
     # -- reads -----------------------------------------------------------------------------
 
-    async def read(self, fn: Callable[[Conn], T]) -> tuple[T, int]:
-        """Run ``fn(conn)`` in one read-only snapshot; return its value and the seq it reflects."""
+    async def read(self, fn: Callable[[PortableConn], T]) -> tuple[T, int]:
+        """Run ``fn(conn)`` in one read-only snapshot; return its value and the seq it reflects.
+
+        ``conn`` takes the domain's SQL (``?`` placeholders), as the write transaction's does.
+        """
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
@@ -282,12 +286,12 @@ class PgStore:
                 self._read_conns.append(conn)
         return conn
 
-    def _read_sync(self, fn: Callable[[Conn], T]) -> tuple[T, int]:
+    def _read_sync(self, fn: Callable[[PortableConn], T]) -> tuple[T, int]:
         try:
             conn = self._reader_conn()
             with conn.transaction():
                 seq = read_head(conn)
-                value = fn(conn)
+                value = fn(PortableConn(conn))
         except psycopg.Error as exc:
             failure = translate(exc)
             if failure is exc:
@@ -298,9 +302,9 @@ class PgStore:
     async def fetch(self, after_seq: int, limit: int) -> list[LogEntry]:
         """Up to ``limit`` events with seq > after_seq from the table, in order."""
 
-        def read(conn: Conn) -> list[LogEntry]:
+        def read(conn: PortableConn) -> list[LogEntry]:
             rows = conn.execute(
-                "SELECT seq, type, frame FROM events WHERE seq > %s ORDER BY seq LIMIT %s", (after_seq, limit)
+                "SELECT seq, type, frame FROM events WHERE seq > ? ORDER BY seq LIMIT ?", (after_seq, limit)
             ).fetchall()
             return [LogEntry.from_text(int(r[0]), str(r[1]), str(r[2])) for r in rows]
 

@@ -13,6 +13,7 @@ from ..store.entry import LogEntry
 from ..store.store import build_frame
 from .connect import Conn
 from .counter import lock_head
+from .portable import PortableConn
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,9 @@ class GroupLog:
 
 class PgTx:
     def __init__(self, conn: Conn, now: str, log: GroupLog, known_head: int) -> None:
-        self.conn = conn
+        # The domain's SQL (``?`` placeholders) runs through `conn`; `raw` is psycopg's own.
+        self.conn = PortableConn(conn)
+        self.raw = conn
         self.now = now
         self._log = log
         self._known_head = known_head
@@ -63,7 +66,7 @@ class PgTx:
     def emit(self, type: str, data: BaseModel | Mapping[str, Any], *, allow_unknown: bool = False) -> int:
         seq = self._log.take()
         text = build_frame(type, seq, self.now, data, allow_unknown=allow_unknown)
-        self.conn.execute(
+        self.raw.execute(
             "INSERT INTO events (seq, type, ts, frame) VALUES (%s, %s, %s, %s)", (seq, type, self.now, text)
         )
         self.outbox.append(LogEntry.from_text(seq, type, text))
