@@ -101,20 +101,25 @@ async def test_every_daemon_on_the_database_shares_one_epoch_and_one_numbering(p
         await again.close()
 
 
-async def test_a_serial_write_holds_the_counter_row_before_it_reads(pg_dsn: str) -> None:
+async def test_every_write_runs_holding_the_counter_row_from_its_first_statement(pg_dsn: str) -> None:
     store = await _with_probe(pg_dsn)
     try:
 
-        def serial(tx: PgTx) -> list[tuple[str, int]]:
+        def locks(tx: PgTx) -> list[str]:
             rows = tx.conn.execute(
-                "SELECT relation::regclass::text, locktype = 'tuple' OR mode = 'RowShareLock' FROM pg_locks"
-                " WHERE pid = pg_backend_pid() AND relation = 'log_head'::regclass"
+                "SELECT mode FROM pg_locks WHERE pid = pg_backend_pid() AND relation = 'log_head'::regclass"
             ).fetchall()
-            return [(str(r[0]), int(bool(r[1]))) for r in rows]
+            return [str(r[0]) for r in rows]
 
-        held = await store.write(serial, serial=True)
-        assert ("log_head", 1) in held
-        assert await store.write(serial) == []
+        # A write that only reads, before emitting anything, already holds it (FOR UPDATE).
+        assert "RowShareLock" in await store.write(locks)
+        with psycopg.connect(pg_dsn, autocommit=True) as other:
+            row = other.execute("SHOW idle_in_transaction_session_timeout").fetchone()
+            assert row == ("0",)  # only the writer's own sessions get the timeout
+        got = await store.write(
+            lambda tx: tx.raw.execute("SHOW idle_in_transaction_session_timeout").fetchone()
+        )
+        assert got == ("30s",)
     finally:
         await store.close()
 
@@ -185,3 +190,28 @@ async def test_the_domain_sql_and_row_helpers_run_unchanged_on_postgresql(pg_dsn
         assert rows == [{"id": "s1", "status": "waiting"}] and idle == {"id": "s2"}
     finally:
         await store.close()
+
+
+async def test_read_then_write_from_two_daemons_loses_no_update(pg_dsn: str) -> None:
+    """Without the group's hold on the counter row, READ COMMITTED would lose increments here."""
+    a, b = await PgStore.open(pg_dsn), await PgStore.open(pg_dsn)
+    try:
+        await a.write(lambda tx: tx.conn.execute("INSERT INTO meta (key, value) VALUES ('n', '0')"))
+
+        def increment(tx: PgTx) -> None:
+            row = tx.conn.execute("SELECT value FROM meta WHERE key = 'n'").fetchone()
+            assert row is not None
+            tx.conn.execute("UPDATE meta SET value = ? WHERE key = 'n'", (str(int(row[0]) + 1),))
+
+        sem = asyncio.Semaphore(16)
+
+        async def one(store: PgStore) -> None:
+            async with sem:
+                await store.write(increment)
+
+        await asyncio.gather(*(one(a if i % 2 else b) for i in range(200)))
+        value, _ = await a.read(lambda c: c.execute("SELECT value FROM meta WHERE key = 'n'").fetchone())
+        assert value == ("200",)
+    finally:
+        await a.close()
+        await b.close()

@@ -1,21 +1,13 @@
 """The counter row (``log_head``): the last seq handed out, and the lock that orders commits.
 
 A PostgreSQL sequence is not enough: its values are handed out when a row is inserted, not when
-the transaction commits, so a reader could see seq 11 committed before seq 10. Instead a
-transaction that emits locks the single counter row before its first event (``SELECT ... FOR
-UPDATE``), numbers its events from the head it read, and writes the new head as its last
-statement. The next transaction that emits waits on that row lock until this one has committed
-(or rolled back, which hands out nothing), and then reads the head it wrote. So:
-
-* seqs are strictly increasing in commit order across every daemon, and gapless: a rolled-back
-  or killed transaction never advanced the row;
-* a reader sees a prefix: a transaction can only take the lock after the previous holder is
-  visible, so whoever sees seq n also sees every seq below it;
-* seqs are never reused: the row only moves forward, in the same commit as the events.
-
-The cost: transactions that emit commit one at a time, each holding the row from its first
-event through its COMMIT (including the WAL flush). Each daemon's group commit (see ``store``)
-puts many writes under one lock and one flush, which is what keeps the ceiling high.
+the transaction commits, so a reader could see seq 11 committed before seq 10. Instead every write
+transaction locks the single counter row as its first statement (``SELECT ... FOR UPDATE``),
+numbers its events from the head it read, and writes the new head as its last statement. The next
+write transaction, on any daemon, waits on that row lock until this one has committed (or rolled
+back, which hands out nothing), and then reads the head it wrote. So seqs are strictly increasing
+in commit order and gapless, a reader always sees a prefix, and seqs are never reused. The cost:
+writes from every daemon run one at a time (see docs/architecture.md, "Seq in commit order").
 """
 
 from __future__ import annotations

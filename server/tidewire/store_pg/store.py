@@ -2,10 +2,12 @@
 
 Each daemon has one writer thread with one connection. ``write(fn)`` queues ``fn``; the writer
 runs what has queued up as one transaction (group commit), each write in its own SAVEPOINT so it
-commits or rolls back on its own, exactly as the SQLite store does. A write that emits takes the
-counter row (``counter``) for the group, so groups from every daemon commit one at a time, in seq
-order. Events reach the commit listeners only through the follower (``follower``), which delivers
-this daemon's commits and every other daemon's in one order; ``write`` returns once its events have
+commits or rolls back on its own, exactly as the SQLite store does. Every group locks the counter
+row (``counter``) before its first statement, so groups from every daemon run one at a time and
+commit in seq order: across daemons, a write runs alone as it does under SQLite's one writer.
+
+Events reach the commit listeners only through the follower (``follower``), which delivers this
+daemon's commits and every other daemon's in one order; ``write`` returns once its events have
 been delivered, so a listener has seen them before the writer's ``await`` resumes, as with SQLite.
 """
 
@@ -47,7 +49,6 @@ _READERS = 2
 @dataclass(slots=True)
 class _Job:
     fn: Callable[[PgTx], Any]
-    serial: bool
     loop: asyncio.AbstractEventLoop
     future: asyncio.Future[Any]
     last_seq: int = field(default=0)  # set by the writer before the future is settled
@@ -79,8 +80,6 @@ class PgStore:
         self._wconn: Conn | None = None
         self._listeners: list[CommitListener] = []
         self._closed = False
-        # The newest head this daemon's writer has seen (for `tx.seq` of a write that emits nothing).
-        self._known_head = 0
         self.prune_floor: Callable[[], int | None] | None = None
         self.epoch = ""
         # This daemon's id among the nodes sharing the database (not stored yet: see the docs).
@@ -117,7 +116,6 @@ class PgStore:
             conn.close()
             raise
         self._wconn = conn
-        self._known_head = head
         return head
 
     async def close(self) -> None:
@@ -156,16 +154,16 @@ class PgStore:
 
     # -- writes ----------------------------------------------------------------------------
 
-    async def write(self, fn: Callable[[PgTx], T], *, serial: bool = False) -> T:
+    async def write(self, fn: Callable[[PgTx], T]) -> T:
         """Run ``fn(tx)`` in a write transaction on the writer thread; return its result.
 
-        ``serial`` locks the counter row before ``fn`` runs, so ``fn`` reads and writes with no
-        other emitting write running anywhere (the SQLite store's one-writer semantics).
+        ``fn`` runs with no other write running on any daemon (its group holds the counter row),
+        so it may read, decide and write as it does on SQLite.
         """
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
-        job = _Job(fn, serial, loop, loop.create_future())
+        job = _Job(fn, loop, loop.create_future())
         with self._pending_lock:
             self._pending.append(job)
             schedule = not self._drain_scheduled
@@ -204,15 +202,15 @@ class PgStore:
         committing = False
         try:
             conn = self._writer_conn()
-            group = GroupLog(conn)
             with conn.transaction():
+                # Before anything else: waits for any other daemon's group to commit, then reads
+                # the head it left. Held through COMMIT.
+                group = GroupLog(conn)
                 for job in batch:
                     mark = group.mark()
-                    tx = PgTx(conn, utc_now(), group, self._known_head)
+                    tx = PgTx(conn, utc_now(), group)
                     try:
                         with conn.transaction():  # a SAVEPOINT: this write alone rolls back
-                            if job.serial:
-                                tx.hold_log()
                             result = job.fn(tx)
                     except (psycopg.OperationalError, psycopg.InterfaceError):
                         raise  # the connection is gone: the whole group fails below
@@ -240,7 +238,6 @@ class PgStore:
                 job.last_seq = 0
         outcomes = [(ok, value if ok else translate(value)) for ok, value in outcomes]
         if outbox:
-            self._known_head = outbox[-1].seq
             for loop in {job.loop for job in batch}:
                 # Before any result: the follower delivers these (or reads what came first) before
                 # any writer's await resumes.

@@ -13,8 +13,8 @@ CREATE TABLE events (
     frame  text NOT NULL
 );
 
--- The counter row: the last seq handed out. Every transaction that emits locks this row before
--- its first event and updates it as its last statement, so transactions that emit commit one at
+-- The counter row: the last seq handed out. Every write transaction locks this row as its first
+-- statement and updates it as its last, so transactions that emit commit one at
 -- a time, in seq order (docs/architecture.md, "Seq in commit order").
 CREATE TABLE log_head (
     id    smallint PRIMARY KEY CHECK (id = 1),
