@@ -65,9 +65,18 @@ $(WEB_STAMP): $(WEB_INPUTS) $(GEN_STAMP) web/node_modules/.stamp
 run: deps $(GEN_STAMP) $(WEB_STAMP)
 	$(VENV)/bin/tidewire serve --host $(HOST) --port $(PORT)
 
-# Everything the tests need beyond `setup`: Debian's Chromium for the browser tests.
+# Everything the tests need beyond `setup`: Debian's Chromium for the browser tests, and Debian's
+# PostgreSQL server binaries (the tests start throwaway clusters of their own with initdb + pg_ctl,
+# so the package is told not to create, and so not to start, a cluster of its own).
+PG_CTL_GLOB := /usr/lib/postgresql/*/bin/pg_ctl
 test-deps:
 	@test -x $(CHROMIUM) || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@ls $(PG_CTL_GLOB) >/dev/null 2>&1 || { \
+	  mkdir -p /etc/postgresql-common && \
+	  { test -e /etc/postgresql-common/createcluster.conf || \
+	    echo 'create_main_cluster = false' > /etc/postgresql-common/createcluster.conf; } && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    -o Dpkg::Options::=--force-confold postgresql >/dev/null; }
 
 lint: $(VENV)/.stamp web/node_modules/.stamp gen
 	$(VENV)/bin/ruff check server tests codegen bench

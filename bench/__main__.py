@@ -16,6 +16,7 @@ import uvloop
 from bench import (
     browser,
     commit,
+    commit_pg,
     connections,
     fanout,
     fanout_fair,
@@ -36,6 +37,7 @@ from bench.servers import BroadcastServer, SequentialServer
 
 SUITES = (
     "commit",
+    "commit_pg",
     "fanout",
     "slow_consumer",
     "resume",
@@ -61,6 +63,8 @@ def _daemon_available() -> str | None:
 async def _suite(name: str, mode: Mode, with_daemon: bool) -> dict[str, Any]:
     if name == "commit":
         return await commit.run_suite(mode.commit_events, with_daemon)
+    if name == "commit_pg":
+        return await commit_pg.run_suite(mode.commit_events, with_daemon)
     if name == "fanout":
         if not with_daemon:
             return {"error": "the daemon cannot be started here"}

@@ -25,6 +25,7 @@ _PACKAGES = (
     "uvloop",
     "psutil",
     "pyinstrument",
+    "psycopg",
 )
 
 

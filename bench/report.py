@@ -237,6 +237,40 @@ def commit(s: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n" + tail
 
 
+def commit_pg(s: dict[str, Any]) -> str:
+    if (err := _error(s)) is not None:
+        return err
+    rows = [
+        ("(a) SQLite `Store.write`, one write in flight (FULL, high-water mark)", s.get("a_sqlite_1")),
+        ("(a) SQLite `Store.write`, 32 in flight (group commit)", s.get("a_sqlite_32")),
+        ("(p) `PgStore.write`, one write in flight", s.get("p_store_1")),
+        ("(p) `PgStore.write`, 32 in flight (group commit under the counter row)", s.get("p_store_32")),
+        ("(p) three `PgStore`s, 32 in flight spread over them", s.get("p_3_stores_32")),
+        ("psycopg, 32 connections, seq from a sequence (no order guarantee)", s.get("pg_raw_sequence_32")),
+        ("psycopg, 32 connections, seq from the counter row, 1 write per tx", s.get("pg_raw_counter_32")),
+        ("psycopg, 1 connection, seq from the counter row", s.get("pg_raw_counter_1")),
+    ]
+    lines = [
+        "| path (state row + event per write) | writes/s | client CPU ms/write | server CPU ms/write |",
+        "|:--|---:|---:|---:|",
+    ]
+    for label, r in rows:
+        if isinstance(r, dict):
+            lines.append(
+                f"| {label} | {_num(r.get('writes_per_s'))} | {_num(r.get('client_cpu_ms_per_write'), 3)} "
+                f"| {_num(r.get('server_cpu_ms_per_write'), 3)} |"
+            )
+    tail = (
+        f"\n(p) over (a): {_x(s.get('p_store_1_over_sqlite'))} (one in flight), "
+        f"{_x(s.get('p_store_32_over_sqlite'))} (32 in flight); three stores over one: "
+        f"{_x(s.get('p_3_stores_over_1'))}; the counter row over a sequence with one write per "
+        f"transaction: {_x(s.get('raw_counter_over_sequence'))} (the cap: commits go one at a time); "
+        "`PgStore` at 32 in flight over the sequence baseline: "
+        f"{_x(s.get('p_store_32_over_raw_sequence'))}.\n"
+    )
+    return "\n".join(lines) + "\n" + tail
+
+
 def connections(s: dict[str, Any]) -> str:
     if (err := _error(s)) is not None:
         return err
@@ -421,6 +455,7 @@ SECTIONS = (
     ("slow_consumer", "3. Slow-consumer isolation", slow_consumer),
     ("resume", "4. Resume", resume),
     ("commit", "5. Commit throughput", commit),
+    ("commit_pg", "5b. Commit throughput on PostgreSQL (beside SQLite)", commit_pg),
     ("connections", "6. Memory per idle connection", connections),
     ("browser", "7. Browser (headless Chromium)", browser),
     ("flood", "8. Flood isolation (one socket sending as fast as it can)", flood),

@@ -81,3 +81,52 @@ def _frame_tap_session_check() -> Iterator[None]:
 
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "daemon: uses a real daemon subprocess")
+
+
+# --- a real PostgreSQL -----------------------------------------------------------------------
+# Fixtures:
+#   pg_server  -- one server per test process (so per xdist worker): a throwaway cluster started
+#                 with initdb + pg_ctl in a temp dir, or TIDEWIRE_TEST_PG_DSN when it is set
+#   pg_cluster -- that cluster (None with TIDEWIRE_TEST_PG_DSN), for tests that restart it
+#   pg_dsn     -- a fresh database on it for one test, dropped afterwards
+# A server that cannot be had is an error naming why, never a skip.
+# The cluster code is tidewire.store_pg.scratch (the benchmarks start theirs with it too).
+
+from tidewire.store_pg.scratch import Cluster as _PgCluster  # noqa: E402
+from tidewire.store_pg.scratch import Server as _PgServer  # noqa: E402
+from tidewire.store_pg.scratch import postgres_server as _postgres_server  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _pg() -> Iterator[tuple[_PgServer, _PgCluster | None]]:
+    with _postgres_server() as found:
+        yield found
+
+
+@pytest.fixture(scope="session")
+def pg_server(_pg: tuple[_PgServer, _PgCluster | None]) -> _PgServer:
+    return _pg[0]
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(_pg: tuple[_PgServer, _PgCluster | None]) -> _PgCluster | None:
+    return _pg[1]
+
+
+@pytest.fixture
+def pg_dsn(pg_server: _PgServer) -> Iterator[str]:
+    dsn = pg_server.create_database()
+    yield dsn
+    pg_server.drop_database(dsn)
+
+
+@pytest.fixture
+def pg_own_cluster() -> Iterator[tuple[_PgServer, _PgCluster]]:
+    """A throwaway cluster for this test alone (even with TIDEWIRE_TEST_PG_DSN), to restart at will."""
+    from tidewire.store_pg.scratch import Cluster, find_bindir
+
+    cluster = Cluster(find_bindir())
+    try:
+        yield cluster.start(), cluster
+    finally:
+        cluster.stop()

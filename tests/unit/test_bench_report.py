@@ -315,3 +315,19 @@ def test_fanout_ratios_are_taken_within_a_repeat_and_the_goal_reads_the_quietest
     far = _repeat({**cpu, "e": 1.5}, fps, 0.1)
     assert fanout_fair.goal([{"clients": 100, "repeats": [far], "quietest": 0}])["met"] is False
     assert fanout_fair.goal([])["met"] is False
+
+
+
+def test_commit_pg_table_puts_postgresql_beside_sqlite_with_cpu_per_write() -> None:
+    suite = {
+        "a_sqlite_32": {"writes_per_s": 1800.0, "client_cpu_ms_per_write": 0.1},
+        "p_store_32": {"writes_per_s": 600.0, "client_cpu_ms_per_write": 0.5, "server_cpu_ms_per_write": 0.3},
+        "p_store_32_over_sqlite": 1 / 3,
+        "raw_counter_over_sequence": 0.25,
+    }
+    text = report.commit_pg(suite)
+    assert "| (a) SQLite `Store.write`, 32 in flight (group commit) | 1,800 | 0.100 | - |" in text
+    pg_row = "| (p) `PgStore.write`, 32 in flight (group commit under the counter row) | 600 | 0.500 | 0.300"
+    assert pg_row in text
+    assert "0.33x (32 in flight)" in text and "0.25x (the cap" in text
+    assert report.commit_pg({"error": "boom"}).strip() == "_Could not run: `boom`_"
