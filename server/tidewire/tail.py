@@ -256,6 +256,11 @@ def _worktree(event_type: str, d: dict[str, Any]) -> str:
     return text
 
 
+def _project(event_type: str, d: dict[str, Any]) -> str:
+    project = d.get("project") or {}
+    return f"{d.get('project_id')} {project.get('name')!r} {project.get('path')}"
+
+
 def _mcp(event_type: str, d: dict[str, Any]) -> str:
     if event_type == "mcp.tool_called":
         outcome = "ok" if d.get("ok") else f"failed: {d.get('error')}"
@@ -313,6 +318,7 @@ def _generic(event_type: str, d: dict[str, Any]) -> str:
 SUMMARIES: dict[str, Callable[[str, dict[str, Any]], str]] = {
     "task": _task,
     "worktree": _worktree,
+    "project": _project,
     "mcp": _mcp,
     "session": _session,
     "agent": _agent,

@@ -357,14 +357,15 @@ def test_update_baseline_from_a_git_ref_ignores_the_working_tree(tmp_path: Path)
 
 
 def test_records_no_frame_carries_are_checked_too(work: Path) -> None:
-    # Project travels only over REST; the daemon sends it, so dropping a field breaks clients.
-    edit(work, "entities/project.json", lambda d: d["properties"].pop("path"))
-    only_one(work, "Project $.path", "property 'path' removed", "schema/entities/project.json#")
+    # McpServer travels only over REST; the daemon sends it, so dropping a field breaks clients.
+    edit(work, "entities/mcp_server.json", lambda d: d["properties"].pop("transport"))
+    location = "schema/entities/mcp_server.json#"
+    only_one(work, "McpServer $.transport", "property 'transport' removed", location)
 
 
 def test_removed_record_type_is_caught(work: Path) -> None:
-    (work / "entities" / "project.json").unlink()
-    only_one(work, "record type 'Project' removed")
+    (work / "entities" / "mcp_server.json").unlink()
+    only_one(work, "record type 'McpServer' removed")
 
 
 # ---------------------------------------------------------------- generated mutations anywhere in the schemas

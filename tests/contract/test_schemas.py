@@ -157,6 +157,7 @@ def test_event_names_from_the_protocol_brief() -> None:
     fixed = {
         "task.created", "task.updated", "task.closed", "task.expanded",
         "worktree.created", "worktree.updated", "worktree.merged", "worktree.deleted",
+        "project.created", "project.updated", "project.removed",
         "mcp.server_connected", "mcp.server_disconnected", "mcp.tool_called",
         "session.created", "session.updated", "session.ended", "session.message",
         "agent.started", "agent.completed", "agent.failed", "agent.cancelled",

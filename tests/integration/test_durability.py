@@ -30,7 +30,10 @@ def all_events(daemon: Daemon) -> list[dict[str, Any]]:
 
 def record_of(event: dict[str, Any]) -> dict[str, Any]:
     data = event["data"]
-    return dict(data["task"] if "task" in data else data["worktree"])
+    for kind in ("task", "worktree", "project"):
+        if kind in data:
+            return dict(data[kind])
+    raise AssertionError(f"no record in {event['type']}")
 
 
 async def test_changes_survive_sigkill(daemon_factory: Any, tmp_path: Path) -> None:

@@ -179,7 +179,7 @@ async def test_bad_arguments_are_tool_errors_and_emit_nothing(
         await call(client, "register_project", path=str(repo))
         task = await call(client, "create_task", title="t")
         wt = await call(client, "create_worktree", branch="tw/one")
-        await next_events(ws, 2)
+        await next_events(ws, 3)
         seq_before = head(daemon)
         branches_before = sh(repo, "branch", "--list")
         for tool, args in BAD_CALLS:
@@ -194,7 +194,7 @@ async def test_bad_arguments_are_tool_errors_and_emit_nothing(
         [ev] = await next_events(ws, 1)
         assert ev["type"] == "task.updated" and ev["seq"] == seq_before + 1
         assert [f["type"] for f in ws.received if "." in f["type"]] == [
-            "task.created", "worktree.created", "task.updated",
+            "project.created", "task.created", "worktree.created", "task.updated",
         ]
 
 

@@ -28,6 +28,7 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
   // Each view with what shows that its data is on screen (not a skeleton).
   const views = () => [
     { path: "/", ready: '[data-testid="activity-line"]' },
+    { path: "/projects", ready: '[data-testid="project-row"]' },
     { path: "/tasks", ready: '[data-testid="task-row"]' },
     { path: "/tasks?status=in_progress", ready: '[data-testid="task-row"]' },
     { path: "/sessions", ready: '[data-testid="session-row"]' },

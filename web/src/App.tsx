@@ -9,6 +9,7 @@ import { ConnectionView } from "./views/ConnectionView";
 import { DashboardView } from "./views/DashboardView";
 import { McpView } from "./views/McpView";
 import { NotFoundView } from "./views/NotFoundView";
+import { ProjectsView } from "./views/ProjectsView";
 import { SessionDetailView } from "./views/SessionDetailView";
 import { SessionsView } from "./views/SessionsView";
 import { TasksView } from "./views/TasksView";
@@ -19,6 +20,7 @@ export function AppRoutes(): React.JSX.Element {
     <Routes>
       <Route element={<Layout />}>
         <Route index element={<DashboardView />} />
+        <Route path="projects" element={<ProjectsView />} />
         <Route path="tasks" element={<TasksView />} />
         <Route path="sessions" element={<SessionsView />} />
         <Route path="sessions/:id" element={<SessionDetailView />} />

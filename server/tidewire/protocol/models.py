@@ -417,6 +417,46 @@ class Project(BaseModel):
     ]
 
 
+class ProjectEventData(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    project_id: Annotated[StrictStr, Field(max_length=128, min_length=1)]
+    project: Project
+
+
+class ProjectRemovedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: Literal["project.removed"]
+    seq: Annotated[JsonInt, Field(description="Position in the event log.", ge=1, le=9007199254740991)]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="When the change committed (RFC 3339, UTC).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ]
+    data: ProjectEventData
+
+
+class ProjectUpdatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: Literal["project.updated"]
+    seq: Annotated[JsonInt, Field(description="Position in the event log.", ge=1, le=9007199254740991)]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="When the change committed (RFC 3339, UTC).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ]
+    data: ProjectEventData
+
+
 class ResumeFrame(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -963,6 +1003,22 @@ class ClientFrame(RootModel[SubscribeFrame | UnsubscribeFrame | PingFrame | Resu
     ]
 
 
+class ProjectCreatedEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: Literal["project.created"]
+    seq: Annotated[JsonInt, Field(description="Position in the event log.", ge=1, le=9007199254740991)]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="When the change committed (RFC 3339, UTC).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ]
+    data: ProjectEventData
+
+
 class SessionCreatedEvent(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1174,6 +1230,9 @@ class ServerFrame(
         | WorktreeUpdatedEvent
         | WorktreeMergedEvent
         | WorktreeDeletedEvent
+        | ProjectCreatedEvent
+        | ProjectUpdatedEvent
+        | ProjectRemovedEvent
         | McpServerConnectedEvent
         | McpServerDisconnectedEvent
         | McpToolCalledEvent
@@ -1201,7 +1260,7 @@ class ServerFrame(
     ]
 ):
     root: Annotated[
-        WelcomeFrame | SubscribedFrame | UnsubscribedFrame | PongFrame | ResumedFrame | ResyncFrame | ErrorFrame | TaskCreatedEvent | TaskUpdatedEvent | TaskClosedEvent | TaskExpandedEvent | WorktreeCreatedEvent | WorktreeUpdatedEvent | WorktreeMergedEvent | WorktreeDeletedEvent | McpServerConnectedEvent | McpServerDisconnectedEvent | McpToolCalledEvent | SessionCreatedEvent | SessionUpdatedEvent | SessionEndedEvent | SessionMessageEvent | AgentStartedEvent | AgentCompletedEvent | AgentFailedEvent | AgentCancelledEvent | AutonomousStartedEvent | AutonomousIterationEvent | AutonomousStoppedEvent | HookSessionStartEvent | HookUserPromptSubmitEvent | HookPreToolUseEvent | HookPostToolUseEvent | HookNotificationEvent | HookStopEvent | HookSubagentStopEvent | HookPreCompactEvent | HookSessionEndEvent | HookGenericEvent,
+        WelcomeFrame | SubscribedFrame | UnsubscribedFrame | PongFrame | ResumedFrame | ResyncFrame | ErrorFrame | TaskCreatedEvent | TaskUpdatedEvent | TaskClosedEvent | TaskExpandedEvent | WorktreeCreatedEvent | WorktreeUpdatedEvent | WorktreeMergedEvent | WorktreeDeletedEvent | ProjectCreatedEvent | ProjectUpdatedEvent | ProjectRemovedEvent | McpServerConnectedEvent | McpServerDisconnectedEvent | McpToolCalledEvent | SessionCreatedEvent | SessionUpdatedEvent | SessionEndedEvent | SessionMessageEvent | AgentStartedEvent | AgentCompletedEvent | AgentFailedEvent | AgentCancelledEvent | AutonomousStartedEvent | AutonomousIterationEvent | AutonomousStoppedEvent | HookSessionStartEvent | HookUserPromptSubmitEvent | HookPreToolUseEvent | HookPostToolUseEvent | HookNotificationEvent | HookStopEvent | HookSubagentStopEvent | HookPreCompactEvent | HookSessionEndEvent | HookGenericEvent,
         Field(
             description="Every frame the daemon sends, keyed on `type`.",
             discriminator="type",

@@ -1,7 +1,8 @@
 """Projects: registered git repositories that tasks and worktrees belong to.
 
-No event is defined for projects in the protocol, so registering one writes state only;
-clients learn about projects from `GET /api/projects` / `list_projects`.
+Each change writes the project and its event (`project.created`, `project.updated`,
+`project.removed`) in one store transaction, so a client that fetched the list at seq N
+keeps it right by applying the `project.*` events above N.
 """
 
 from __future__ import annotations
@@ -9,16 +10,36 @@ from __future__ import annotations
 import sqlite3
 from typing import TYPE_CHECKING, Any
 
-from tidewire.errors import Conflict, InvalidArgument, NotFound
-from tidewire.protocol.models import Project
+import anyio
 
-from . import clean_text, git, new_id, write_with_seq
+from tidewire.errors import Conflict, InvalidArgument, NotFound
+from tidewire.protocol.models import Project, ProjectEventData
+
+from . import check_id, clean_text, git, new_id, write_with_seq
 from .rows import fetch_all, fetch_one
 
 if TYPE_CHECKING:
     from tidewire.store import Store, Tx
 
 _COLUMNS = "id, name, path, created_at"
+
+# What keeps a project from being removed: (table, singular, plural). Sessions have no foreign
+# key to projects but would be left naming a project that no longer exists.
+_DEPENDENTS = (
+    ("tasks", "task", "tasks"),
+    ("worktrees", "worktree", "worktrees"),
+    ("agent_runs", "agent run", "agent runs"),
+    ("autonomous_loops", "autonomous loop", "autonomous loops"),
+    ("sessions", "session", "sessions"),
+)
+
+
+class ProjectInUse(Conflict):
+    def __init__(self, project: Project, uses: list[str]) -> None:
+        super().__init__(
+            f"project {project.id} ({project.name}) cannot be removed: {', '.join(uses)} belong to it",
+            code="project_in_use",
+        )
 
 
 def project_from_row(row: dict[str, Any]) -> Project:
@@ -57,34 +78,100 @@ def default_project(conn: sqlite3.Connection, project_id: str | None) -> Project
     return project_from_row(rows[0])
 
 
+def check_project_name(name: object) -> str:
+    if not isinstance(name, str) or not name.strip():
+        raise InvalidArgument("name must be a non-empty string")
+    return clean_text(name.strip(), "name", single_line=True)
+
+
+async def _check_directory(path: str) -> None:
+    """Say which of "missing", "not a directory" and "not a repository" a bad path is."""
+    p = await anyio.Path(path).expanduser()
+    if not await p.exists():
+        raise InvalidArgument(f"no such directory: {path}")
+    if not await p.is_dir():
+        raise InvalidArgument(f"not a directory: {path}")
+
+
+def _emit(tx: Tx, event_type: str, project: Project) -> None:
+    tx.emit(event_type, ProjectEventData(project_id=project.id, project=project))
+
+
 async def register_project(store: Store, path: object, name: object = None) -> tuple[Project, int]:
     if not isinstance(path, str) or not path.strip():
         raise InvalidArgument("path is required: the path of a git repository")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise InvalidArgument("name, when given, must be a non-empty string")
+    project_name = check_project_name(name) if name is not None else None
     clean_text(path, "path", single_line=True)
-    if name is not None:
-        clean_text(name, "name", single_line=True)
+    path = path.strip()
     if not (path.startswith("/") or path.startswith("~")):
         raise InvalidArgument(f"path must be absolute: {path!r}")
+    await _check_directory(path)
     try:
-        root = await git.repo_root(path.strip())
+        root = await git.repo_root(path)
     except git.GitError as exc:
         raise InvalidArgument(exc.message) from exc
-    project_name = name.strip() if name is not None else root.name
 
     def write(tx: Tx) -> Project:
-        existing = fetch_one(tx.conn, "SELECT id FROM projects WHERE path = ?", (str(root),))
+        existing = fetch_one(tx.conn, "SELECT id, name FROM projects WHERE path = ?", (str(root),))
         if existing is not None:
-            raise Conflict(f"{root} is already registered as project {existing['id']}")
-        project = Project(id=new_id("prj"), name=project_name, path=str(root), created_at=tx.now)
+            raise Conflict(f"{root} is already registered as project {existing['id']} ({existing['name']})")
+        project = Project(id=new_id("prj"), name=project_name or root.name, path=str(root), created_at=tx.now)
         tx.conn.execute(
             "INSERT INTO projects (id, name, path, created_at) VALUES (?, ?, ?, ?)",
             (project.id, project.name, project.path, project.created_at),
         )
+        _emit(tx, "project.created", project)
         return project
 
     return await write_with_seq(store, write)
+
+
+async def rename_project(store: Store, project_id: object, name: object) -> tuple[Project, int]:
+    """Give a project a new display name; the same name again changes nothing and emits nothing."""
+    pid = check_id(project_id, "project_id")
+    new_name = check_project_name(name)
+
+    def write(tx: Tx) -> Project:
+        before = require_project(tx.conn, pid)
+        if before.name == new_name:
+            return before
+        after = before.model_copy(update={"name": new_name})
+        tx.conn.execute("UPDATE projects SET name = ? WHERE id = ?", (new_name, pid))
+        _emit(tx, "project.updated", after)
+        return after
+
+    return await write_with_seq(store, write)
+
+
+def _uses(conn: sqlite3.Connection, project_id: str) -> list[str]:
+    uses = []
+    for table, one, many in _DEPENDENTS:
+        row = fetch_one(conn, f"SELECT count(*) AS n FROM {table} WHERE project_id = ?", (project_id,))
+        count = int(row["n"]) if row else 0
+        if count:
+            uses.append(f"{count} {one if count == 1 else many}")
+    return uses
+
+
+async def remove_project(store: Store, project_id: object) -> tuple[Project, int]:
+    """Forget a project nothing belongs to (the repository is left alone); returns it as it was."""
+    pid = check_id(project_id, "project_id")
+
+    def write(tx: Tx) -> Project:
+        project = require_project(tx.conn, pid)
+        uses = _uses(tx.conn, pid)
+        if uses:
+            raise ProjectInUse(project, uses)
+        tx.conn.execute("DELETE FROM projects WHERE id = ?", (pid,))
+        _emit(tx, "project.removed", project)
+        return project
+
+    return await write_with_seq(store, write)
+
+
+async def get_project(store: Store, project_id: object) -> tuple[Project, int]:
+    pid = check_id(project_id, "project_id")
+    return await store.read(lambda conn: require_project(conn, pid))
 
 
 async def list_projects(store: Store) -> tuple[list[Project], int]:

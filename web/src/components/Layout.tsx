@@ -4,6 +4,7 @@ import { ConnectionStatus, ReconnectingBanner, StaleIndicator } from "./Connecti
 
 const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: "/", label: "Dashboard", end: true },
+  { to: "/projects", label: "Projects" },
   { to: "/tasks", label: "Tasks" },
   { to: "/sessions", label: "Sessions" },
   { to: "/agents", label: "Agents" },

@@ -1,5 +1,6 @@
 import { useState } from "react";
-import type { Project, Task } from "../views/data";
+import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import type { Outcome, Project, Task } from "../views/data";
 
 export interface NewTaskInput {
   title: string;
@@ -9,17 +10,24 @@ export interface NewTaskInput {
   parent_id?: string;
 }
 
-/** Create a task. Title is required (the daemon rejects an empty one, so we never send it). */
+/**
+ * Create a task. Title is required (the daemon rejects an empty one, so we never send it).
+ * With projects registered the project is always one of them (a task without one would be
+ * put in the only project, or refused with several), starting on the last one used. The
+ * form clears when the task is sent, and gets the title back if the daemon refuses it.
+ */
 export function TaskCreateForm({
   onCreate,
   projects = [],
 }: {
-  onCreate: (input: NewTaskInput) => void;
+  onCreate: (input: NewTaskInput, outcome?: Outcome) => void;
   projects?: readonly Project[];
 }): React.JSX.Element {
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState(2);
-  const [projectId, setProjectId] = useState("");
+  const [chosen, setChosen] = useState<string | null>(null);
+  // Until the user picks one (or if the picked one is removed), follow the list as it loads.
+  const projectId = chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
   const trimmed = title.trim();
   return (
     <form
@@ -28,7 +36,12 @@ export function TaskCreateForm({
       onSubmit={(e) => {
         e.preventDefault();
         if (!trimmed) return;
-        onCreate(projectId ? { title: trimmed, priority, project_id: projectId } : { title: trimmed, priority });
+        const typed = title;
+        if (projectId) rememberProject(projectId);
+        onCreate(projectId ? { title: trimmed, priority, project_id: projectId } : { title: trimmed, priority }, {
+          // Only into an empty field: what the user has typed since is not overwritten.
+          onError: () => setTitle((current) => (current === "" ? typed : current)),
+        });
         setTitle("");
       }}
     >
@@ -40,8 +53,7 @@ export function TaskCreateForm({
         onChange={(e) => setTitle(e.target.value)}
       />
       {projects.length > 0 ? (
-        <select aria-label="Project" value={projectId} onChange={(e) => setProjectId(e.target.value)}>
-          <option value="">No project</option>
+        <select aria-label="Project" value={projectId} onChange={(e) => setChosen(e.target.value)}>
           {projects.map((p) => (
             <option key={p.id} value={p.id}>
               {p.name}

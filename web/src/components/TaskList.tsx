@@ -1,4 +1,4 @@
-import { useRef } from "react";
+import { useRef, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Task, TaskStatus } from "../views/data";
 import { PriorityBadge } from "./Badge";
@@ -14,13 +14,22 @@ export interface TaskListProps {
   onToggle: (task: Task) => void;
   onStatusChange: (task: Task, status: TaskStatus) => void;
   onExpandRequest: (task: Task) => void;
+  /** With it, a Project column showing what it returns for each task. */
+  projectCell?: (task: Task) => ReactNode;
 }
 
 /**
  * The task table, virtualised: only the rows in view (plus a few) are in the DOM, so 10,000
  * tasks cost the same to render as 20. Rows have a fixed height, so no measuring is needed.
  */
-export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRequest }: TaskListProps): React.JSX.Element {
+export function TaskList({
+  rows,
+  isPending,
+  onToggle,
+  onStatusChange,
+  onExpandRequest,
+  projectCell,
+}: TaskListProps): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer hands out functions the React Compiler cannot memoise safely; this
   // component does not rely on memoisation of its own output.
@@ -35,7 +44,7 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
 
   return (
     <div
-      className="task-scroll"
+      className={projectCell ? "task-scroll with-project" : "task-scroll"}
       ref={scrollRef}
       role="table"
       aria-label="Tasks"
@@ -45,6 +54,11 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
     >
       <div className="task-head" role="row">
         <span role="columnheader">Title</span>
+        {projectCell ? (
+          <span role="columnheader" className="proj">
+            Project
+          </span>
+        ) : null}
         <span role="columnheader">Status</span>
         <span role="columnheader" className="prio">Priority</span>
         <span role="columnheader" className="actions">Actions</span>
@@ -83,6 +97,11 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
                 <span title={task.description || task.title}>{task.title}</span>
                 {row.childCount > 0 ? <span className="muted">({row.childCount})</span> : null}
               </span>
+              {projectCell ? (
+                <span role="cell" className="proj" data-testid="task-project">
+                  {projectCell(task)}
+                </span>
+              ) : null}
               <span role="cell">
                 <select
                   aria-label={`Status of ${task.title}`}

@@ -19,4 +19,5 @@ export { useWorktreesLive } from "./useWorktreesLive";
 export { useCreateTask, useUpdateTaskStatus, useCloseTask, useExpandTask } from "./useTaskMutations";
 export { useStartAgent, useCancelAgent } from "./useAgentMutations";
 export { useProjects, useHealth } from "./useProjects";
+export { useRegisterProject, useRenameProject, useRemoveProject } from "./useProjectMutations";
 export { useSocket, useLiveSync } from "./context";

@@ -1,15 +1,21 @@
-/** Projects and daemon health: plain queries (no events change them while the app runs). */
+/** Projects, live (`project.*` events patch the cached list), and daemon health (a plain query). */
 import { useQuery } from "@tanstack/react-query";
-import { api, type HealthBody, type ListBody } from "../lib/api";
-import { queryKeys } from "../lib/queryKeys";
+import { api, type HealthBody } from "../lib/api";
+import type { LiveList } from "../lib/liveData";
+import { FAMILY_PATTERNS, queryKeys } from "../lib/queryKeys";
 import type { Project } from "../lib/ws/generated";
+import { useLiveQuery, type LiveQueryResult } from "./useLiveQuery";
 
-export function useProjects() {
-  return useQuery<ListBody<Project>>({
+export type ProjectsLiveResult = LiveQueryResult<LiveList<Project>> & { readonly projects: Project[] };
+
+export function useProjects(options: { enabled?: boolean } = {}): ProjectsLiveResult {
+  const query = useLiveQuery<LiveList<Project>>({
     queryKey: queryKeys.projects.list(),
-    queryFn: ({ signal }) => api.listProjects(signal),
-    staleTime: 30_000,
+    patterns: FAMILY_PATTERNS.projects,
+    fetch: (signal) => api.listProjects(signal),
+    enabled: options.enabled,
   });
+  return Object.assign(query, { projects: query.data?.items ?? [] });
 }
 
 export function useHealth() {

@@ -16,6 +16,7 @@ import {
 import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { LiveSync, type LiveSyncOptions } from "../lib/liveSync";
 import { appendSessionMessage } from "../lib/sessionMessages";
+import { registerProjectPatches } from "../lib/projectEvents";
 import { registerTaskPatches } from "../lib/taskEvents";
 import { socketUrl } from "../lib/token";
 import { TidewireSocket } from "../lib/ws/client";
@@ -56,6 +57,7 @@ export function WebSocketProvider({
     const sync = new LiveSync(queryClient, { ...liveSyncOptions, attach: false });
     sync.registerPatcher("session.message", appendSessionMessage);
     registerTaskPatches(sync);
+    registerProjectPatches(sync);
     return sync;
   });
 

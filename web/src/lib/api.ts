@@ -46,6 +46,11 @@ export interface HealthBody {
 
 export type TaskStatus = Task["status"];
 
+export interface RegisterProjectInput {
+  readonly path: string;
+  readonly name?: string;
+}
+
 export interface CreateTaskInput {
   readonly title: string;
   readonly project_id?: string | null;
@@ -216,6 +221,12 @@ export const api = {
   health: (signal?: AbortSignal) => apiFetch<HealthBody>("/api/health", { signal }),
 
   listProjects: (signal?: AbortSignal) => list<Project>("/api/projects", undefined, signal),
+  registerProject: (input: RegisterProjectInput, key?: string) =>
+    apiFetch<Project>("/api/projects", { method: "POST", body: input, idempotencyKey: key }),
+  renameProject: (id: string, name: string, key?: string) =>
+    apiFetch<Project>(`/api/projects/${enc(id)}`, { method: "PATCH", body: { name }, idempotencyKey: key }),
+  removeProject: (id: string, key?: string) =>
+    apiFetch<Project>(`/api/projects/${enc(id)}`, { method: "DELETE", idempotencyKey: key }),
 
   listTasks: (params: TaskListParams = {}, signal?: AbortSignal) =>
     list<Task>("/api/tasks", { ...params }, signal),

@@ -504,7 +504,7 @@ export function keysForPattern(raw: string): QueryKey[] {
     return [];
   }
   if (pattern.kind === "all") {
-    return ["task.x", "worktree.x", "agent.x", "mcp.x", "session.x", "autonomous.x"].flatMap((t) =>
+    return ["task.x", "worktree.x", "agent.x", "mcp.x", "session.x", "autonomous.x", "project.x"].flatMap((t) =>
       keysForEvent(t, null),
     );
   }

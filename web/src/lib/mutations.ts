@@ -28,6 +28,7 @@ import {
   restoreTaskRows,
   type RowSnapshot,
 } from "./optimistic";
+import { registerProjectMutationDefaults } from "./projectMutations";
 import { queryKeys } from "./queryKeys";
 
 export const MUTATION_SCOPE = "tidewire";
@@ -202,4 +203,6 @@ export function registerMutationDefaults(client: QueryClient): void {
     },
     onSettled: () => client.invalidateQueries({ queryKey: queryKeys.agents.all }),
   });
+
+  registerProjectMutationDefaults(client);
 }

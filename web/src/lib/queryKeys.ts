@@ -5,7 +5,16 @@
 import type { QueryKey } from "@tanstack/react-query";
 import type { TaskListParams } from "./api";
 
-export const FAMILIES = ["tasks", "sessions", "session-messages", "agents", "mcp-servers", "worktrees", "autonomous"] as const;
+export const FAMILIES = [
+  "tasks",
+  "sessions",
+  "session-messages",
+  "agents",
+  "mcp-servers",
+  "worktrees",
+  "autonomous",
+  "projects",
+] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export const queryKeys = {
@@ -62,6 +71,8 @@ export function keysForEvent(type: string, data: unknown): QueryKey[] {
       return [queryKeys.mcpServers.all];
     case "autonomous":
       return [["autonomous"]];
+    case "project":
+      return [queryKeys.projects.all];
     case "hook":
       // Hooks move a session's status, last hook and tool count.
       return [queryKeys.sessions.all];
@@ -87,4 +98,5 @@ export const FAMILY_PATTERNS: Record<Exclude<Family, "session-messages">, readon
   "mcp-servers": ["mcp.*", "mcp.tool_called"],
   worktrees: ["worktree.*"],
   autonomous: ["autonomous.*"],
+  projects: ["project.*"],
 };

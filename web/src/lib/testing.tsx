@@ -11,7 +11,7 @@ import { Toaster } from "sonner";
 import { createPersistOptions, createQueryClient, type PersistOptions } from "./queryClient";
 import { TidewireSocket } from "./ws/client";
 import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
-import type { SessionMessage, Task } from "./ws/generated";
+import type { Project, SessionMessage, Task } from "./ws/generated";
 import { SEQ_HEADER } from "./api";
 import { WebSocketProvider } from "../hooks/useWebSocket";
 import { PersistedCacheProvider } from "../hooks/PersistedCacheProvider";
@@ -24,6 +24,8 @@ export interface ApiCall {
 
 export class FakeApi {
   readonly tasks = new Map<string, Task>();
+  /** Registered projects, in registration order. */
+  readonly projects = new Map<string, Project>();
   /** Transcripts by session id. */
   readonly messages = new Map<string, SessionMessage[]>();
   readonly calls: ApiCall[] = [];
@@ -53,6 +55,12 @@ export class FakeApi {
     this.messages.set(sessionId, list);
     this.daemon.emitData("session.message", message);
     return message;
+  }
+
+  addProject(id: string, overrides: Partial<Project> = {}): Project {
+    const p: Project = { id, name: id, path: `/src/${id}`, created_at: TS, ...overrides };
+    this.projects.set(id, p);
+    return p;
   }
 
   addTask(id: string, overrides: Partial<Task> = {}): Task {
@@ -89,6 +97,40 @@ export class FakeApi {
     });
   }
 
+  /** `/api/projects` as the daemon serves it (a duplicate path is a 409); undefined for other paths. */
+  #routeProjects(method: string, path: string, body: unknown): Response | undefined {
+    if (path === "/api/projects") {
+      if (method === "GET") return this.#json(200, { items: [...this.projects.values()], seq: this.daemon.head });
+      if (method !== "POST") return undefined;
+      const input = body as { path: string; name?: string };
+      const existing = [...this.projects.values()].find((p) => p.path === input.path);
+      if (existing !== undefined) {
+        return this.#json(409, { error: { code: "conflict", message: `${input.path} is already registered as project ${existing.id}` } });
+      }
+      const id = `prj_${this.#nextId++}`;
+      const created = this.addProject(id, { name: input.name ?? input.path.split("/").pop() ?? id, path: input.path });
+      this.daemon.emitData("project.created", { project_id: id, project: created });
+      return this.#json(201, created);
+    }
+    const m = /^\/api\/projects\/([^/]+)$/u.exec(path);
+    if (m === null) return undefined;
+    const id = decodeURIComponent(m[1] as string);
+    const current = this.projects.get(id);
+    if (current === undefined) return this.#json(404, { error: { code: "not_found", message: `no project with id '${id}'` } });
+    if (method === "PATCH") {
+      const updated = { ...current, name: (body as { name: string }).name };
+      this.projects.set(id, updated);
+      this.daemon.emitData("project.updated", { project_id: id, project: updated });
+      return this.#json(200, updated);
+    }
+    if (method === "DELETE") {
+      this.projects.delete(id);
+      this.daemon.emitData("project.removed", { project_id: id, project: current });
+      return this.#json(200, current);
+    }
+    return undefined;
+  }
+
   #route(method: string, url: URL, body: unknown): Response {
     const path = url.pathname;
     const list = (items: unknown[]) => this.#json(200, { items, seq: this.daemon.head });
@@ -107,10 +149,17 @@ export class FakeApi {
       const all = this.messages.get(decodeURIComponent(transcript[1] as string)) ?? [];
       return list(all.filter((msg) => msg.index > after).slice(0, limit));
     }
+    const projectResponse = this.#routeProjects(method, path, body);
+    if (projectResponse !== undefined) return projectResponse;
     if (method === "POST" && path === "/api/tasks") {
-      const input = body as { title: string };
+      const input = body as { title: string; project_id?: string };
+      if (input.project_id === undefined && this.projects.size > 1) {
+        return this.#json(422, {
+          error: { code: "invalid_argument", message: "project_id is required when more than one project is registered" },
+        });
+      }
       const id = `tsk_${this.#nextId++}`;
-      const created = makeTask(id, { title: input.title });
+      const created = makeTask(id, { title: input.title, project_id: input.project_id ?? null });
       this.tasks.set(id, created);
       this.daemon.emitData("task.created", { task_id: id, project_id: created.project_id, task: created });
       return this.#json(201, created);

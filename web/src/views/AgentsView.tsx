@@ -3,7 +3,18 @@ import { ActivityPulse } from "../components/ActivityPulse";
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
-import { useActivity, useAgentActions, useAgentsData, type AgentRun } from "./data";
+import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import { filterByProject } from "../lib/projectFilter";
+import {
+  useActivity,
+  useAgentActions,
+  useAgentsData,
+  useProjectsList,
+  type AgentActions,
+  type AgentRun,
+  type Project,
+} from "./data";
 
 function duration(run: AgentRun): string {
   if (run.duration_ms == null) return run.status === "running" ? "running" : "–";
@@ -11,31 +22,78 @@ function duration(run: AgentRun): string {
   return s < 60 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
-function StartAgentForm({ onStart }: { onStart: (prompt: string, taskId: string | null) => void }): React.JSX.Element {
+/**
+ * Start an agent run. The prompt stays in the form until the daemon has started the run, so
+ * a refused start (a bad task id, an ambiguous project) leaves it there to fix and resend.
+ */
+function StartAgentForm({
+  onStart,
+  projects,
+}: {
+  onStart: AgentActions["start"];
+  projects: readonly Project[];
+}): React.JSX.Element {
   const [prompt, setPrompt] = useState("");
   const [taskId, setTaskId] = useState("");
+  const [chosen, setChosen] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const projectId =
+    chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
   return (
     <form
       className="card form stack"
       aria-label="Start an agent"
       onSubmit={(e) => {
         e.preventDefault();
-        if (!prompt.trim()) return;
-        onStart(prompt.trim(), taskId.trim() || null);
-        setPrompt("");
+        if (!prompt.trim() || sending) return;
+        const sent = prompt;
+        if (projectId) rememberProject(projectId);
+        setSending(true);
+        setError(null);
+        onStart(
+          { prompt: sent.trim(), taskId: taskId.trim() || null, projectId: projectId || null },
+          {
+            onSuccess: () => {
+              setSending(false);
+              setPrompt((current) => (current === sent ? "" : current));
+            },
+            onError: (err) => {
+              setSending(false);
+              setError(err.message);
+            },
+          },
+        );
       }}
     >
       <label className="field">
         Prompt
         <textarea value={prompt} onChange={(e) => setPrompt(e.target.value)} aria-label="Agent prompt" />
       </label>
+      {projects.length > 0 ? (
+        <label className="field">
+          Project
+          <select aria-label="Agent project" value={projectId} onChange={(e) => setChosen(e.target.value)}>
+            {projects.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+      ) : null}
       <label className="field">
         Task id (optional)
         <input value={taskId} onChange={(e) => setTaskId(e.target.value)} aria-label="Task id" />
       </label>
+      {error !== null ? (
+        <div className="error-text" role="alert">
+          {error}
+        </div>
+      ) : null}
       <div>
-        <button className="primary" type="submit" disabled={!prompt.trim()}>
-          Start agent
+        <button className="primary" type="submit" disabled={!prompt.trim() || sending}>
+          {sending ? "Starting…" : "Start agent"}
         </button>
       </div>
     </form>
@@ -46,6 +104,8 @@ export function AgentsView(): React.JSX.Element {
   const agents = useAgentsData();
   const actions = useAgentActions();
   const activity = useActivity();
+  const projects = useProjectsList();
+  const [project, setProject] = useProjectFilter();
   const running = agents.data?.filter((r) => r.status === "running").length ?? 0;
   return (
     <section aria-labelledby="agents-title">
@@ -54,14 +114,18 @@ export function AgentsView(): React.JSX.Element {
         <div>
           <ActivityPulse activeAgents={running} toolCalls={activity.toolCalls} eventTick={activity.eventTick} />
         </div>
-        <StartAgentForm onStart={actions.start} />
+        <StartAgentForm onStart={actions.start} projects={projects} />
       </div>
-      <h2 style={{ marginTop: 20 }}>Runs</h2>
+      <div className="toolbar" style={{ marginTop: 20 }}>
+        <h2 style={{ margin: 0 }}>Runs</h2>
+        <span className="spacer" />
+        <ProjectFilter projects={projects} value={project} onChange={setProject} />
+      </div>
       <div className="card">
         <QueryContent query={agents} what="agent runs" empty="No agent has run yet.">
           {(runs) => (
-            <Table label="Agent runs table" head={["State", "Prompt", "Task", "Started", "Duration", "Exit", ""]}>
-              {newestFirst(runs, (r) => r.started_at).map((r) => (
+            <Table label="Agent runs table" head={["State", "Prompt", "Project", "Task", "Started", "Duration", "Exit", ""]}>
+              {newestFirst(filterByProject(runs, project), (r) => r.started_at).map((r) => (
                 <tr key={r.id} data-testid="agent-row" data-agent-id={r.id} data-status={r.status}>
                   <td>
                     <StatusBadge status={r.status} />
@@ -71,6 +135,9 @@ export function AgentsView(): React.JSX.Element {
                     {r.status === "failed" && r.stderr_tail && r.stderr_tail.length > 0 ? (
                       <div className="error-text mono">{r.stderr_tail.slice(-1)[0]}</div>
                     ) : null}
+                  </td>
+                  <td>
+                    <ProjectName id={r.project_id} projects={projects} />
                   </td>
                   <td className="mono">{r.task_id ?? "–"}</td>
                   <td>

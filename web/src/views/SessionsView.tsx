@@ -2,13 +2,20 @@ import { Link } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
-import { useSessionsData } from "./data";
+import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { filterByProject } from "../lib/projectFilter";
+import { useProjectsList, useSessionsData } from "./data";
 
 export function SessionsView(): React.JSX.Element {
   const sessions = useSessionsData();
+  const projects = useProjectsList();
+  const [project, setProject] = useProjectFilter();
   return (
     <section aria-labelledby="sessions-title">
       <h1 id="sessions-title">Sessions</h1>
+      <div className="toolbar">
+        <ProjectFilter projects={projects} value={project} onChange={setProject} />
+      </div>
       <div className="card">
         <QueryContent
           query={sessions}
@@ -16,14 +23,20 @@ export function SessionsView(): React.JSX.Element {
           empty="No agent CLI session yet. Install the hooks with `tidewire install-hooks`."
         >
           {(list) => (
-            <Table label="Sessions table" head={["Session", "Source", "Status", "Branch", "Messages", "Tools", "Updated"]}>
-              {newestFirst(list, (s) => s.updated_at).map((s) => (
+            <Table
+              label="Sessions table"
+              head={["Session", "Project", "Source", "Status", "Branch", "Messages", "Tools", "Updated"]}
+            >
+              {newestFirst(filterByProject(list, project), (s) => s.updated_at).map((s) => (
                 <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
                   <td>
                     <Link to={`/sessions/${encodeURIComponent(s.id)}`} className="mono">
                       {s.id.slice(0, 12)}
                     </Link>
                     {s.cwd ? <div className="muted mono">{s.cwd}</div> : null}
+                  </td>
+                  <td>
+                    <ProjectName id={s.project_id} projects={projects} />
                   </td>
                   <td>{s.source}</td>
                   <td>

@@ -4,6 +4,8 @@ import { TaskList } from "../components/TaskList";
 import { ExpandTaskForm, TaskCreateForm } from "../components/TaskForms";
 import { countByStatus, visibleRows, type TaskFilter, type TaskSort } from "../components/taskTree";
 import { QueryContent } from "../components/QueryContent";
+import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { filterByProject } from "../lib/projectFilter";
 import { parseTaskParams, serializeTaskParams, type TaskListParams } from "../lib/taskFilterParams";
 import { useProjectsList, useTaskActions, useTasksData, type Task, type TaskStatus } from "./data";
 
@@ -21,8 +23,10 @@ export function TasksView(): React.JSX.Element {
   const setFilter = (next: TaskFilter, replace = false): void => update({ filter: next, sort }, replace);
   const setSort = (next: TaskSort): void => update({ filter, sort: next }, false);
   const [expanding, setExpanding] = useState<Task | null>(null);
+  const [project, setProject] = useProjectFilter();
 
-  const all = tasks.data;
+  // Subtasks share their parent's project, so narrowing by project keeps every tree whole.
+  const all = useMemo(() => (tasks.data ? filterByProject(tasks.data, project) : undefined), [tasks.data, project]);
   const rows = useMemo(() => (all ? visibleRows(all, expanded, filter, sort) : []), [all, expanded, filter, sort]);
   const counts = useMemo(() => (all ? countByStatus(all) : null), [all]);
 
@@ -68,6 +72,7 @@ export function TasksView(): React.JSX.Element {
           <option value="blocked">Blocked</option>
           <option value="closed">Closed</option>
         </select>
+        <ProjectFilter projects={projects} value={project} onChange={setProject} />
         <select aria-label="Sort" value={sort} onChange={(e) => setSort(e.target.value as TaskSort)}>
           <option value="priority">By status and priority</option>
           <option value="newest">Newest first</option>
@@ -88,6 +93,7 @@ export function TasksView(): React.JSX.Element {
             onToggle={toggle}
             onStatusChange={actions.setStatus}
             onExpandRequest={setExpanding}
+            projectCell={projects.length > 0 ? (task) => <ProjectName id={task.project_id} projects={projects} /> : undefined}
           />
         )}
       </QueryContent>

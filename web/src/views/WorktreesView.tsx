@@ -1,21 +1,31 @@
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
-import { useWorktreesData } from "./data";
+import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { filterByProject } from "../lib/projectFilter";
+import { useProjectsList, useWorktreesData } from "./data";
 
 export function WorktreesView(): React.JSX.Element {
   const worktrees = useWorktreesData();
+  const projects = useProjectsList();
+  const [project, setProject] = useProjectFilter();
   return (
     <section aria-labelledby="wt-title">
       <h1 id="wt-title">Worktrees</h1>
+      <div className="toolbar">
+        <ProjectFilter projects={projects} value={project} onChange={setProject} />
+      </div>
       <div className="card">
         <QueryContent query={worktrees} what="worktrees" empty="No worktree yet.">
           {(list) => (
-            <Table label="Worktrees table" head={["Branch", "Status", "Owner", "Task", "Path", "Updated"]}>
-              {newestFirst(list, (w) => w.updated_at).map((w) => (
+            <Table label="Worktrees table" head={["Branch", "Project", "Status", "Owner", "Task", "Path", "Updated"]}>
+              {newestFirst(filterByProject(list, project), (w) => w.updated_at).map((w) => (
                 <tr key={w.id} data-testid="worktree-row" data-worktree-id={w.id}>
                   <td className="mono wrap">
                     {w.branch} <span className="muted">← {w.base_branch}</span>
+                  </td>
+                  <td>
+                    <ProjectName id={w.project_id} projects={projects} />
                   </td>
                   <td>
                     <StatusBadge status={w.status} />

@@ -5,12 +5,14 @@ import { useIsMutating } from "@tanstack/react-query";
 import type { ConnectionLogEntry, ConnectionQuality, ConnectionState } from "../lib/ws/types";
 import type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree } from "../lib/ws/generated";
 import { useProjects } from "../hooks/useProjects";
+import { useRegisterProject, useRemoveProject, useRenameProject } from "../hooks/useProjectMutations";
+import { newTempId } from "../lib/optimistic";
 import { useAgentsLive } from "../hooks/useAgentsLive";
 import { useCancelAgent, useStartAgent } from "../hooks/useAgentMutations";
 import { useIsStale } from "../hooks/useLiveQuery";
 import { useMCPServersLive } from "../hooks/useMCPServersLive";
 import { useSessionLive, useSessionMessagesLive, useSessionsLive } from "../hooks/useSessionsLive";
-import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskStatus } from "../hooks/useTaskMutations";
+import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskStatus, withKey } from "../hooks/useTaskMutations";
 import { usePendingTaskChanges, useTasksLive } from "../hooks/useTasksLive";
 import { useWebSocket } from "../hooks/useWebSocket";
 import { useWorktreesLive } from "../hooks/useWorktreesLive";
@@ -42,11 +44,55 @@ export function useTasksData(): QueryView<Task[]> {
   return view(q, q.tasks);
 }
 
-/** Projects change rarely and emit no events; an empty list until they load (or if they fail). */
+/** The registered projects, live; an empty list until they load (or if they fail). */
 export function useProjectsList(): readonly Project[] {
   return useProjects().data?.items ?? NO_PROJECTS;
 }
 const NO_PROJECTS: readonly Project[] = [];
+
+export function useProjectsData(): QueryView<Project[]> {
+  const q = useProjects();
+  return view(q, q.projects);
+}
+
+/** Called back when the daemon answers a change made from a form (not for a change queued offline until then). */
+export interface Outcome {
+  onSuccess?: () => void;
+  onError?: (error: Error) => void;
+}
+
+export interface ProjectActions {
+  register: (input: { path: string; name?: string }, outcome?: Outcome) => void;
+  rename: (project: Project, name: string, outcome?: Outcome) => void;
+  remove: (project: Project, outcome?: Outcome) => void;
+}
+
+/**
+ * Reports a change's outcome to the form that made it. Through the change's own promise
+ * rather than `mutate`'s callbacks, which TanStack calls for the latest change only: a form
+ * that sent two must still hear that the first failed.
+ */
+function report(done: Promise<unknown>, outcome: Outcome | undefined): void {
+  done.then(
+    () => outcome?.onSuccess?.(),
+    (error: unknown) => outcome?.onError?.(error instanceof Error ? error : new Error(String(error))),
+  );
+}
+
+export function useProjectActions(): ProjectActions {
+  const { mutateAsync: register } = useRegisterProject();
+  const { mutateAsync: rename } = useRenameProject();
+  const { mutateAsync: remove } = useRemoveProject();
+  return useMemo(
+    () => ({
+      register: (input, outcome) => report(register(withKey({ input, tempId: newTempId() })), outcome),
+      rename: (project, name, outcome) =>
+        report(rename(withKey({ id: project.id, name, previous: project.name })), outcome),
+      remove: (project, outcome) => report(remove(withKey({ id: project.id, name: project.name })), outcome),
+    }),
+    [register, rename, remove],
+  );
+}
 
 export function useSessionsData(): QueryView<Session[]> {
   const q = useSessionsLive();
@@ -79,14 +125,14 @@ export function useWorktreesData(): QueryView<Worktree[]> {
 }
 
 export interface TaskActions {
-  create: (input: NewTaskInput) => void;
+  create: (input: NewTaskInput, outcome?: Outcome) => void;
   setStatus: (task: Task, status: TaskStatus) => void;
   expand: (task: Task, titles: string[]) => void;
   isPending: (task: Task) => boolean;
 }
 
 export function useTaskActions(): TaskActions {
-  const { createTask } = useCreateTask();
+  const { mutateAsync: createTask } = useCreateTask();
   const { setStatus: updateStatus } = useUpdateTaskStatus();
   const { mutate: close } = useCloseTask();
   const { mutate: expandTask } = useExpandTask();
@@ -107,20 +153,34 @@ export function useTaskActions(): TaskActions {
     [expandTask],
   );
   const isPending = useCallback((task: Task) => pendingIds.has(task.id), [pendingIds]);
-  return useMemo(() => ({ create: createTask, setStatus, expand, isPending }), [createTask, setStatus, expand, isPending]);
+  const create = useCallback(
+    (input: NewTaskInput, outcome?: Outcome) => report(createTask(withKey({ input, tempId: newTempId() })), outcome),
+    [createTask],
+  );
+  return useMemo(() => ({ create, setStatus, expand, isPending }), [create, setStatus, expand, isPending]);
+}
+
+export interface StartAgentFields {
+  prompt: string;
+  taskId: string | null;
+  projectId: string | null;
 }
 
 export interface AgentActions {
-  start: (prompt: string, taskId: string | null) => void;
+  start: (fields: StartAgentFields, outcome?: Outcome) => void;
   cancel: (run: AgentRun) => void;
 }
 
 export function useAgentActions(): AgentActions {
-  const { mutate: start } = useStartAgent();
+  const { mutateAsync: start } = useStartAgent();
   const { mutate: cancel } = useCancelAgent();
   return useMemo(
     () => ({
-      start: (prompt: string, taskId: string | null) => start({ prompt, task_id: taskId }),
+      start: ({ prompt, taskId, projectId }: StartAgentFields, outcome?: Outcome) =>
+        report(
+          start(withKey(projectId ? { prompt, task_id: taskId, project_id: projectId } : { prompt, task_id: taskId })),
+          outcome,
+        ),
       cancel: (run: AgentRun) => cancel({ id: run.id }),
     }),
     [start, cancel],

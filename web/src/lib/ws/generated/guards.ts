@@ -37,6 +37,10 @@ import type {
   PingFrame,
   PongFrame,
   Project,
+  ProjectCreatedEvent,
+  ProjectEventData,
+  ProjectRemovedEvent,
+  ProjectUpdatedEvent,
   ResumeFrame,
   ResumedFrame,
   ResyncFrame,
@@ -211,6 +215,22 @@ export function isProject(x: unknown): x is Project {
   return validators.Project(x);
 }
 
+export function isProjectCreatedEvent(x: unknown): x is ProjectCreatedEvent {
+  return validators.ProjectCreatedEvent(x);
+}
+
+export function isProjectEventData(x: unknown): x is ProjectEventData {
+  return validators.ProjectEventData(x);
+}
+
+export function isProjectRemovedEvent(x: unknown): x is ProjectRemovedEvent {
+  return validators.ProjectRemovedEvent(x);
+}
+
+export function isProjectUpdatedEvent(x: unknown): x is ProjectUpdatedEvent {
+  return validators.ProjectUpdatedEvent(x);
+}
+
 export function isResumeFrame(x: unknown): x is ResumeFrame {
   return validators.ResumeFrame(x);
 }
@@ -357,6 +377,9 @@ export const EVENT_TYPES = [
   "mcp.server_connected",
   "mcp.server_disconnected",
   "mcp.tool_called",
+  "project.created",
+  "project.removed",
+  "project.updated",
   "session.created",
   "session.ended",
   "session.message",

@@ -28,6 +28,9 @@ export type ServerFrame =
   | WorktreeUpdatedEvent
   | WorktreeMergedEvent
   | WorktreeDeletedEvent
+  | ProjectCreatedEvent
+  | ProjectUpdatedEvent
+  | ProjectRemovedEvent
   | McpServerConnectedEvent
   | McpServerDisconnectedEvent
   | McpToolCalledEvent
@@ -653,6 +656,62 @@ export interface Project {
    * RFC 3339 timestamp in UTC (`Z`).
    */
   created_at: string;
+  [k: string]: unknown;
+}
+/**
+ * A repository was registered as a project.
+ */
+export interface ProjectCreatedEvent {
+  type: "project.created";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: ProjectEventData;
+  [k: string]: unknown;
+}
+/**
+ * Data of `project.created`, `project.updated` and `project.removed`: the project as it is after the change (for `project.removed`, as it was).
+ */
+export interface ProjectEventData {
+  project_id: string;
+  project: Project;
+  [k: string]: unknown;
+}
+/**
+ * A project was removed from the registry (the repository itself is left alone).
+ */
+export interface ProjectRemovedEvent {
+  type: "project.removed";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: ProjectEventData;
+  [k: string]: unknown;
+}
+/**
+ * A project was renamed.
+ */
+export interface ProjectUpdatedEvent {
+  type: "project.updated";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: ProjectEventData;
   [k: string]: unknown;
 }
 /**
