@@ -1,4 +1,4 @@
-import { useRef } from "react";
+import { useEffect, useRef } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Task, TaskStatus } from "../views/data";
 import { PriorityBadge } from "./Badge";
@@ -14,13 +14,25 @@ export interface TaskListProps {
   onToggle: (task: Task) => void;
   onStatusChange: (task: Task, status: TaskStatus) => void;
   onExpandRequest: (task: Task) => void;
+  /** Opens the task's detail (clicking its title, or Enter on it). */
+  onOpen?: (task: Task) => void;
+  /** The task the keyboard selection is on: scrolled into view and focused when it changes. */
+  selectedId?: string | null;
 }
 
 /**
  * The task table, virtualised: only the rows in view (plus a few) are in the DOM, so 10,000
  * tasks cost the same to render as 20. Rows have a fixed height, so no measuring is needed.
  */
-export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRequest }: TaskListProps): React.JSX.Element {
+export function TaskList({
+  rows,
+  isPending,
+  onToggle,
+  onStatusChange,
+  onExpandRequest,
+  onOpen,
+  selectedId = null,
+}: TaskListProps): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer hands out functions the React Compiler cannot memoise safely; this
   // component does not rely on memoisation of its own output.
@@ -32,6 +44,22 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
     overscan: 12,
     getItemKey: (index) => rows[index]?.task.id ?? index,
   });
+
+  // Only when the selection moves: a live update to the rows must not pull the scroll or focus.
+  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.task.id === selectedId);
+  const lastSelected = useRef<string | null>(null);
+  useEffect(() => {
+    if (selectedId === lastSelected.current) return;
+    lastSelected.current = selectedId;
+    if (selectedId === null || selectedIndex < 0) return;
+    virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+    // The row is in the DOM once the virtualizer has rendered the new range.
+    const frame = requestAnimationFrame(() => {
+      const el = scrollRef.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(selectedId)}"] .task-open`);
+      el?.focus({ preventScroll: true });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [selectedId, selectedIndex, virtualizer]);
 
   return (
     <div
@@ -59,11 +87,13 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
             <div
               key={item.key}
               role="row"
-              className="task-row"
+              className={row.context ? "task-row context" : "task-row"}
               data-testid="task-row"
               data-task-id={task.id}
               data-status={task.status}
               data-pending={pending ? "true" : "false"}
+              data-selected={task.id === selectedId ? "true" : undefined}
+              data-context={row.context ? "true" : undefined}
               aria-busy={pending}
               style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
             >
@@ -80,7 +110,23 @@ export function TaskList({ rows, isPending, onToggle, onStatusChange, onExpandRe
                 ) : (
                   <span className="twisty" aria-hidden="true" />
                 )}
-                <span title={task.description || task.title}>{task.title}</span>
+                <button
+                  type="button"
+                  className="link task-open"
+                  title={row.context ? "Shown as the parent of a match" : undefined}
+                  onClick={() => onOpen?.(task)}
+                >
+                  {task.title}
+                </button>
+                {task.labels.length > 0 ? (
+                  <span className="task-labels">
+                    {task.labels.slice(0, 3).map((l) => (
+                      <span key={l} className="label-chip">
+                        {l}
+                      </span>
+                    ))}
+                  </span>
+                ) : null}
                 {row.childCount > 0 ? <span className="muted">({row.childCount})</span> : null}
               </span>
               <span role="cell">

@@ -10,7 +10,9 @@ import { useCancelAgent, useStartAgent } from "../hooks/useAgentMutations";
 import { useIsStale } from "../hooks/useLiveQuery";
 import { useMCPServersLive } from "../hooks/useMCPServersLive";
 import { useSessionLive, useSessionMessagesLive, useSessionsLive } from "../hooks/useSessionsLive";
-import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskStatus } from "../hooks/useTaskMutations";
+import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskFields, useUpdateTaskStatus } from "../hooks/useTaskMutations";
+import { useTaskHistory, type TaskHistory } from "../hooks/useTaskHistory";
+import type { TaskFieldChanges } from "../lib/optimistic";
 import { usePendingTaskChanges, useTasksLive } from "../hooks/useTasksLive";
 import { useWebSocket } from "../hooks/useWebSocket";
 import { useWorktreesLive } from "../hooks/useWorktreesLive";
@@ -21,6 +23,14 @@ export type { ActivityItem, ActivitySnapshot } from "../components/activityStore
 export type { ConnectionState, ConnectionQuality, ConnectionLogEntry };
 export type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree };
 export type TaskStatus = Task["status"];
+export type { TaskFieldChanges, TaskHistory };
+export type { HistoryEntry } from "../lib/taskHistory";
+
+/** A task's recent history (from the daemon's in-memory event log), kept live. */
+export function useTaskHistoryData(id: string): QueryView<TaskHistory> {
+  const q = useTaskHistory(id);
+  return view(q, q.data);
+}
 
 export interface QueryView<T> {
   data: T | undefined;
@@ -81,6 +91,8 @@ export function useWorktreesData(): QueryView<Worktree[]> {
 export interface TaskActions {
   create: (input: NewTaskInput) => void;
   setStatus: (task: Task, status: TaskStatus) => void;
+  /** Edits title, description, priority or labels (unchanged fields are not sent). */
+  update: (task: Task, fields: TaskFieldChanges) => void;
   expand: (task: Task, titles: string[]) => void;
   isPending: (task: Task) => boolean;
 }
@@ -89,6 +101,7 @@ export function useTaskActions(): TaskActions {
   const { createTask } = useCreateTask();
   const { setStatus: updateStatus } = useUpdateTaskStatus();
   const { mutate: close } = useCloseTask();
+  const { updateFields } = useUpdateTaskFields();
   const { mutate: expandTask } = useExpandTask();
   const pending = usePendingTaskChanges();
   const pendingIds = useMemo(() => new Set(pending.map((p) => p.id)), [pending]);
@@ -106,8 +119,20 @@ export function useTaskActions(): TaskActions {
       expandTask({ id: task.id, title: task.title, subtasks: titles.map((title) => ({ title })) }),
     [expandTask],
   );
+  const update = useCallback(
+    (task: Task, fields: TaskFieldChanges) => {
+      const changed = Object.fromEntries(
+        Object.entries(fields).filter(([k, v]) => JSON.stringify(task[k as keyof Task]) !== JSON.stringify(v)),
+      ) as TaskFieldChanges;
+      if (Object.keys(changed).length > 0) updateFields(task, changed);
+    },
+    [updateFields],
+  );
   const isPending = useCallback((task: Task) => pendingIds.has(task.id), [pendingIds]);
-  return useMemo(() => ({ create: createTask, setStatus, expand, isPending }), [createTask, setStatus, expand, isPending]);
+  return useMemo(
+    () => ({ create: createTask, setStatus, update, expand, isPending }),
+    [createTask, setStatus, update, expand, isPending],
+  );
 }
 
 export interface AgentActions {
