@@ -1,4 +1,4 @@
-import { useMemo, useRef, useState } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
 import { useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { TaskList } from "../components/TaskList";
 import { TaskBoard } from "../components/TaskBoard";
@@ -57,6 +57,15 @@ export function TasksView(): React.JSX.Element {
   const [helpOpen, setHelpOpen] = useState(false);
   const sectionRef = useRef<HTMLElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
+  // The search box keeps its own text: the address follows it, but an address update lands
+  // later (navigations are transitions), so a box fed from the address drops fast keystrokes.
+  // The address wins only when the box is not being typed in (back/forward, a link).
+  const [searchText, setSearchText] = useState(filter.text);
+  useEffect(() => {
+    if (document.activeElement !== searchRef.current) setSearchText(filter.text);
+  }, [filter.text]);
+  // What the controls show: the other filters from the address, the text from the box.
+  const current: TaskFilter = { ...filter, text: searchText };
 
   const all = tasks.data;
   const filtering = isFiltering(filter);
@@ -150,13 +159,16 @@ export function TasksView(): React.JSX.Element {
           type="search"
           aria-label="Filter tasks"
           placeholder="Filter by title, id or label  ( / )"
-          value={filter.text}
-          onChange={(e) => setFilter({ ...filter, text: e.target.value }, true)}
+          value={searchText}
+          onChange={(e) => {
+            setSearchText(e.target.value);
+            setFilter({ ...current, text: e.target.value }, true);
+          }}
         />
         <select
           aria-label="Status filter"
           value={filter.status}
-          onChange={(e) => setFilter({ ...filter, status: e.target.value as TaskStatus | "all" | "not_closed" })}
+          onChange={(e) => setFilter({ ...current, status: e.target.value as TaskStatus | "all" | "not_closed" })}
         >
           <option value="all">All (tree)</option>
           <option value="not_closed">Not closed</option>
@@ -168,7 +180,7 @@ export function TasksView(): React.JSX.Element {
         <select
           aria-label="Priority filter"
           value={filter.priority === undefined ? "" : String(filter.priority)}
-          onChange={(e) => setFilter({ ...filter, priority: e.target.value === "" ? undefined : Number(e.target.value) })}
+          onChange={(e) => setFilter({ ...current, priority: e.target.value === "" ? undefined : Number(e.target.value) })}
         >
           <option value="">Any priority</option>
           {[0, 1, 2, 3, 4].map((p) => (
@@ -180,7 +192,7 @@ export function TasksView(): React.JSX.Element {
         <select
           aria-label="Label filter"
           value={filter.label ?? ""}
-          onChange={(e) => setFilter({ ...filter, label: e.target.value || undefined })}
+          onChange={(e) => setFilter({ ...current, label: e.target.value || undefined })}
         >
           <option value="">Any label</option>
           {(filter.label && !labels.includes(filter.label) ? [filter.label, ...labels] : labels).map((l) => (
