@@ -1,6 +1,7 @@
-import { useRef } from "react";
+import { useRef, useState } from "react";
 import {
   DndContext,
+  DragOverlay,
   KeyboardSensor,
   PointerSensor,
   useDraggable,
@@ -40,7 +41,11 @@ export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null 
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
     useSensor(KeyboardSensor),
   );
+  // The card being dragged is drawn in an overlay above the page, so the column's scroll box
+  // does not clip it; the card itself stays in place, dimmed.
+  const [activeId, setActiveId] = useState<string | null>(null);
   const byId = new Map(tasks.map((t) => [t.id, t]));
+  const active = activeId === null ? undefined : byId.get(activeId);
   const columns = groupByStatus(tasks);
   const titleOf = (id: string | number): string => byId.get(String(id))?.title ?? String(id);
   const overLabel = (id: string | number | undefined): string =>
@@ -52,6 +57,7 @@ export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null 
     onDragCancel: ({ active }) => `Moving ${titleOf(active.id)} was cancelled.`,
   };
   const onDragEnd = (event: DragEndEvent): void => {
+    setActiveId(null);
     const task = byId.get(String(event.active.id));
     if (task === undefined) return;
     const status = statusForDrop(task, event.over?.id);
@@ -60,7 +66,9 @@ export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null 
   return (
     <DndContext
       sensors={sensors}
+      onDragStart={(event) => setActiveId(String(event.active.id))}
       onDragEnd={onDragEnd}
+      onDragCancel={() => setActiveId(null)}
       accessibility={{
         announcements,
         screenReaderInstructions: {
@@ -83,6 +91,19 @@ export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null 
           />
         ))}
       </div>
+      <DragOverlay>
+        {active ? (
+          <div className="board-card drag-preview" aria-hidden="true">
+            <div className="board-card-top">
+              <span className="drag-handle">⠿</span>
+              <span>{active.title}</span>
+            </div>
+            <div className="board-card-meta">
+              <PriorityBadge priority={active.priority} />
+            </div>
+          </div>
+        ) : null}
+      </DragOverlay>
     </DndContext>
   );
 }
@@ -166,8 +187,7 @@ function BoardCard({
   onMove: (task: Task, status: TaskStatus) => void;
   onOpen: (task: Task) => void;
 }): React.JSX.Element {
-  const { attributes, listeners, setNodeRef, setActivatorNodeRef, transform, isDragging } = useDraggable({ id: task.id });
-  const moved = transform ? ` translate(${transform.x}px, ${transform.y}px)` : "";
+  const { attributes, listeners, setNodeRef, setActivatorNodeRef, isDragging } = useDraggable({ id: task.id });
   return (
     <li
       ref={setNodeRef}
@@ -179,7 +199,7 @@ function BoardCard({
       data-selected={selected ? "true" : undefined}
       data-dragging={isDragging ? "true" : undefined}
       aria-busy={pending}
-      style={{ transform: `translateY(${top}px)${moved}`, zIndex: isDragging ? 10 : undefined }}
+      style={{ transform: `translateY(${top}px)` }}
     >
       <div className="board-card-top">
         <button

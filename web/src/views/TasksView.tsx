@@ -35,6 +35,8 @@ const SORT_LABELS: Record<TaskSort, string> = {
   title: "Title A–Z",
 };
 
+const fmt = (n: number): string => n.toLocaleString("en-US");
+
 export function TasksView(): React.JSX.Element {
   const tasks = useTasksData();
   const actions = useTaskActions();
@@ -222,8 +224,8 @@ export function TasksView(): React.JSX.Element {
         <span className="spacer" />
         {all ? (
           <span className="muted" data-testid="task-counts" aria-live="polite">
-            {countLabel(matching.length, all.length, filtering)} · {counts.open} open · {counts.in_progress} in progress ·{" "}
-            {counts.blocked} blocked · {counts.closed} closed
+            {countLabel(matching.length, all.length, filtering)} · {fmt(counts.open)} open · {fmt(counts.in_progress)} in
+            progress · {fmt(counts.blocked)} blocked · {fmt(counts.closed)} closed
           </span>
         ) : null}
       </div>

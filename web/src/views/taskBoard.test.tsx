@@ -1,4 +1,5 @@
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { TaskBoard } from "../components/TaskBoard";
 import { statusForDrop } from "../components/boardMove";
 import { task } from "../lib/ws/testkit";
 import { cardOf, connected, renderTasks, setUpTasks } from "./tasksTestkit";
@@ -77,4 +78,15 @@ test("drag handles are keyboard operable and say what they move", async () => {
   expect(handle).toHaveAccessibleName("Move Todo");
   expect(handle).toHaveAttribute("aria-roledescription", "draggable");
   expect(handle).toHaveAttribute("tabindex", "0");
+});
+
+test("10,000 tasks on the board render only a window of cards per column", () => {
+  const tasks = Array.from({ length: 10_000 }, (_, i) =>
+    task(`t${i}`, { status: (["open", "in_progress", "blocked", "closed"] as const)[i % 4] }),
+  );
+  render(<TaskBoard tasks={tasks} isPending={() => false} onMove={() => undefined} onOpen={() => undefined} />);
+  const cards = screen.getAllByTestId("board-card");
+  expect(cards.length).toBeGreaterThan(3);
+  expect(cards.length).toBeLessThan(100);
+  expect(within(column("closed")).getByRole("heading")).toHaveTextContent("Closed 2,500");
 });
