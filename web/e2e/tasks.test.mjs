@@ -57,7 +57,7 @@ describe("task management", { timeout: 300_000 }, () => {
     await panel.getByRole("button", { name: "Save" }).click();
     await panel.locator(".markdown strong", { hasText: "one run in ten" }).waitFor(WAIT);
     assert.equal(await page.evaluate(() => window.hacked), undefined);
-    assert.match((await getTask(flaky.id)).description, /one run in ten/);
+    await until(async () => /one run in ten/.test((await getTask(flaky.id)).description), "the description");
 
     // The history comes from the daemon's event log and follows live.
     await panel.locator('[data-testid="detail-history"]', { hasText: "Changed title" }).waitFor(WAIT);
@@ -117,8 +117,14 @@ describe("task management", { timeout: 300_000 }, () => {
     await page.locator("h1").click();
     await page.keyboard.press("j");
     await page.locator('[data-testid="task-row"][data-selected="true"]').waitFor(WAIT);
+    // The selection takes the focus, so a screen reader says which task it is on.
+    await until(
+      () => page.evaluate(() => document.activeElement?.closest('[data-selected="true"]') !== null),
+      "focus on the selected row",
+    );
     await page.keyboard.press("Enter");
     await until(() => page.url().endsWith(`/tasks/${demo.tasks.search.id}?q=pagination`), `the detail's address (at ${page.url()})`);
+    await until(() => page.evaluate(() => document.activeElement?.id === "task-detail-title"), "focus in the opened detail");
     await page.locator("h1").click();
     await page.keyboard.press("?");
     await page.getByRole("dialog", { name: "Keyboard shortcuts" }).waitFor(WAIT);

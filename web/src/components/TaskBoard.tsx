@@ -1,4 +1,4 @@
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import {
   DndContext,
   DragOverlay,
@@ -14,6 +14,7 @@ import {
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Task, TaskStatus } from "../views/data";
 import { PriorityBadge } from "./Badge";
+import { focusTaskTitle } from "./TaskList";
 import { BOARD_COLUMNS, columnId, groupByStatus, statusForDrop } from "./boardMove";
 
 const CARD_HEIGHT = 92;
@@ -25,6 +26,8 @@ export interface TaskBoardProps {
   onMove: (task: Task, status: TaskStatus) => void;
   onOpen: (task: Task) => void;
   selectedId?: string | null;
+  /** Bumped when the keyboard moved the selection: the selected card's title then takes focus. */
+  focusKey?: number;
 }
 
 const statusLabel = (s: TaskStatus): string => BOARD_COLUMNS.find((c) => c.status === s)?.label ?? s;
@@ -35,7 +38,22 @@ const statusLabel = (s: TaskStatus): string => BOARD_COLUMNS.find((c) => c.statu
  * screen-reader announcements), or by its "Move to" menu. Each column is virtualised like the list,
  * so 10,000 tasks cost what the visible cards cost.
  */
-export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null }: TaskBoardProps): React.JSX.Element {
+export function TaskBoard({
+  tasks,
+  isPending,
+  onMove,
+  onOpen,
+  selectedId = null,
+  focusKey = 0,
+}: TaskBoardProps): React.JSX.Element {
+  const boardRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (focusKey === 0 || selectedId === null) return;
+    const frame = requestAnimationFrame(() => focusTaskTitle(boardRef.current, selectedId));
+    return () => cancelAnimationFrame(frame);
+    // Keyed on focusKey alone: each keyboard move focuses once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusKey]);
   const sensors = useSensors(
     // A few pixels of travel before a drag starts, so a click on the handle stays a click.
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
@@ -77,7 +95,7 @@ export function TaskBoard({ tasks, isPending, onMove, onOpen, selectedId = null 
         },
       }}
     >
-      <div className="board" data-testid="task-board">
+      <div className="board" data-testid="task-board" ref={boardRef}>
         {BOARD_COLUMNS.map((c) => (
           <BoardColumn
             key={c.status}
@@ -135,6 +153,12 @@ function BoardColumn({
     overscan: 6,
     getItemKey: (index) => tasks[index]?.id ?? index,
   });
+  const selectedIndex = selectedId === null ? -1 : tasks.findIndex((t) => t.id === selectedId);
+  useEffect(() => {
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+    // Only when the selection moves, not on every live update of the column.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selectedId]);
   const headingId = `board-col-${status}`;
   return (
     <section

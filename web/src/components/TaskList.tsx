@@ -16,8 +16,15 @@ export interface TaskListProps {
   onExpandRequest: (task: Task) => void;
   /** Opens the task's detail (clicking its title, or Enter on it). */
   onOpen?: (task: Task) => void;
-  /** The task the keyboard selection is on: scrolled into view and focused when it changes. */
+  /** The task the keyboard selection is on: scrolled into view when it changes. */
   selectedId?: string | null;
+  /** Bumped when the keyboard moved the selection: the selected row's title then takes focus. */
+  focusKey?: number;
+}
+
+/** Focuses the title button of a task's row or card inside `root`, if it is rendered. */
+export function focusTaskTitle(root: HTMLElement | null, id: string): void {
+  root?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"] .task-open`)?.focus({ preventScroll: true });
 }
 
 /**
@@ -32,6 +39,7 @@ export function TaskList({
   onExpandRequest,
   onOpen,
   selectedId = null,
+  focusKey = 0,
 }: TaskListProps): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer hands out functions the React Compiler cannot memoise safely; this
@@ -51,15 +59,17 @@ export function TaskList({
   useEffect(() => {
     if (selectedId === lastSelected.current) return;
     lastSelected.current = selectedId;
-    if (selectedId === null || selectedIndex < 0) return;
-    virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
-    // The row is in the DOM once the virtualizer has rendered the new range.
-    const frame = requestAnimationFrame(() => {
-      const el = scrollRef.current?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(selectedId)}"] .task-open`);
-      el?.focus({ preventScroll: true });
-    });
-    return () => cancelAnimationFrame(frame);
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
   }, [selectedId, selectedIndex, virtualizer]);
+  // Focus follows the selection only when the keyboard moved it (opening a task focuses the detail).
+  useEffect(() => {
+    if (focusKey === 0 || selectedId === null) return;
+    // The row is in the DOM once the virtualizer has rendered the new range.
+    const frame = requestAnimationFrame(() => focusTaskTitle(scrollRef.current, selectedId));
+    return () => cancelAnimationFrame(frame);
+    // Keyed on focusKey alone: each keyboard move focuses once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusKey]);
 
   return (
     <div

@@ -56,6 +56,7 @@ export function TasksView(): React.JSX.Element {
   const setView = (next: TaskView): void => update({ filter, sort, view: next }, false);
   const [expanding, setExpanding] = useState<Task | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(taskId ?? null);
+  const [focusKey, setFocusKey] = useState(0);
   const [helpOpen, setHelpOpen] = useState(false);
   const sectionRef = useRef<HTMLElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -96,6 +97,7 @@ export function TasksView(): React.JSX.Element {
     const at = selectedId === null ? -1 : order.findIndex((t) => t.id === selectedId);
     const next = at < 0 ? (step > 0 ? 0 : order.length - 1) : Math.min(order.length - 1, Math.max(0, at + step));
     setSelectedId(order[next]!.id);
+    setFocusKey((k) => k + 1);
   };
 
   useTaskShortcuts((action) => {
@@ -240,6 +242,7 @@ export function TasksView(): React.JSX.Element {
                   onMove={actions.setStatus}
                   onOpen={open}
                   selectedId={selectedId}
+                  focusKey={focusKey}
                 />
               ) : (
                 <TaskList
@@ -250,6 +253,7 @@ export function TasksView(): React.JSX.Element {
                   onExpandRequest={setExpanding}
                   onOpen={open}
                   selectedId={selectedId}
+                  focusKey={focusKey}
                 />
               )
             }
