@@ -105,6 +105,21 @@ describe("task management", { timeout: 300_000 }, () => {
     assert.equal((await getTask(open.id)).status, "in_progress");
   });
 
+  test("a card moves by keyboard too: Space on its handle, an arrow per column, Space to drop", async () => {
+    const made = await must(rest(daemon.base, "POST", "/api/tasks", { title: "Move me by keys", project_id: demo.project.id, priority: 0 }), "create");
+    await page.goto(`${daemon.base}/tasks?view=board`);
+    await connected().waitFor(WAIT);
+    const handle = page.locator(`[data-testid="board-card"][data-task-id="${made.id}"] [data-testid="drag-handle"]`);
+    await handle.waitFor(WAIT);
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("Space");
+    await page.locator(`[data-testid="board-column"][data-status="blocked"] [data-task-id="${made.id}"]`).waitFor(WAIT);
+    await until(async () => (await getTask(made.id)).status === "blocked", "the status set by keyboard");
+  });
+
   test("keyboard: / searches, j and k select, Enter opens, ? lists the shortcuts", async () => {
     await page.goto(`${daemon.base}/tasks`);
     await connected().waitFor(WAIT);

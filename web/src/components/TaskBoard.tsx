@@ -10,12 +10,13 @@ import {
   useSensors,
   type Announcements,
   type DragEndEvent,
+  type KeyboardCoordinateGetter,
 } from "@dnd-kit/core";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Task, TaskStatus } from "../views/data";
 import { PriorityBadge } from "./Badge";
 import { focusTaskTitle } from "./TaskList";
-import { BOARD_COLUMNS, columnId, groupByStatus, statusForDrop } from "./boardMove";
+import { BOARD_COLUMNS, columnId, groupByStatus, statusForDrop, stepToColumn } from "./boardMove";
 
 const CARD_HEIGHT = 92;
 
@@ -29,6 +30,21 @@ export interface TaskBoardProps {
   /** Bumped when the keyboard moved the selection: the selected card's title then takes focus. */
   focusKey?: number;
 }
+
+/** Arrow keys during a keyboard drag: left and right go one column at a time. */
+const columnKeys: KeyboardCoordinateGetter = (event, { currentCoordinates, context }) => {
+  const direction = event.code === "ArrowRight" ? 1 : event.code === "ArrowLeft" ? -1 : 0;
+  // Measured here rather than taken from the context: right after pick-up the library may not
+  // have measured the columns or the card yet, and the first press would then do nothing.
+  const card = context.collisionRect ?? context.activeNode?.getBoundingClientRect() ?? null;
+  if (direction === 0 || card === null) return undefined;
+  const columns = [...context.droppableContainers.values()].flatMap((c) => {
+    const node = c.node.current;
+    return node ? [node.getBoundingClientRect()] : [];
+  });
+  const dx = stepToColumn(columns, card.left + card.width / 2, direction);
+  return dx === null ? undefined : { x: currentCoordinates.x + dx, y: currentCoordinates.y };
+};
 
 const statusLabel = (s: TaskStatus): string => BOARD_COLUMNS.find((c) => c.status === s)?.label ?? s;
 
@@ -57,7 +73,7 @@ export function TaskBoard({
   const sensors = useSensors(
     // A few pixels of travel before a drag starts, so a click on the handle stays a click.
     useSensor(PointerSensor, { activationConstraint: { distance: 5 } }),
-    useSensor(KeyboardSensor),
+    useSensor(KeyboardSensor, { coordinateGetter: columnKeys }),
   );
   // The card being dragged is drawn in an overlay above the page, so the column's scroll box
   // does not clip it; the card itself stays in place, dimmed.

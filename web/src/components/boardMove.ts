@@ -24,3 +24,22 @@ export function groupByStatus(tasks: readonly Task[]): Record<TaskStatus, Task[]
   for (const t of tasks) out[t.status].push(t);
   return out;
 }
+
+export interface Box {
+  readonly left: number;
+  readonly width: number;
+}
+
+/**
+ * Where a keyboard drag goes on ArrowRight or ArrowLeft: the horizontal distance from the dragged
+ * card's centre to the centre of the next column that way, or null at the edge. The board's
+ * columns are side by side, so one arrow press is one column (the library's default step is a
+ * few pixels, which would take a dozen presses to cross one).
+ */
+export function stepToColumn(columns: readonly Box[], cardCentre: number, direction: 1 | -1): number | null {
+  const centres = columns.map((c) => c.left + c.width / 2).sort((a, b) => a - b);
+  // Half a column of slack, so a card already centred on a column counts as in it.
+  const target =
+    direction > 0 ? centres.find((x) => x > cardCentre + 1) : [...centres].reverse().find((x) => x < cardCentre - 1);
+  return target === undefined ? null : target - cardCentre;
+}

@@ -1,6 +1,6 @@
 import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
 import { TaskBoard } from "../components/TaskBoard";
-import { statusForDrop } from "../components/boardMove";
+import { statusForDrop, stepToColumn } from "../components/boardMove";
 import { task } from "../lib/ws/testkit";
 import { cardOf, connected, renderTasks, setUpTasks } from "./tasksTestkit";
 
@@ -89,4 +89,12 @@ test("10,000 tasks on the board render only a window of cards per column", () =>
   expect(cards.length).toBeGreaterThan(3);
   expect(cards.length).toBeLessThan(100);
   expect(within(column("closed")).getByRole("heading")).toHaveTextContent("Closed 2,500");
+});
+
+test("a keyboard drag goes one column per arrow press, and stops at the edges", () => {
+  const columns = [0, 300, 600, 900].map((left) => ({ left, width: 280 }));
+  expect(stepToColumn(columns, 140, 1)).toBe(300);
+  expect(stepToColumn(columns, 440, -1)).toBe(-300);
+  expect(stepToColumn(columns, 1040, 1)).toBeNull();
+  expect(stepToColumn(columns, 140, -1)).toBeNull();
 });
