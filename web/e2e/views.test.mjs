@@ -31,6 +31,10 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
     { path: "/projects", ready: '[data-testid="project-row"]' },
     { path: "/tasks", ready: '[data-testid="task-row"]' },
     { path: "/tasks?status=in_progress", ready: '[data-testid="task-row"]' },
+    { path: "/tasks?view=board", ready: '[data-testid="board-card"]' },
+    { path: `/tasks/${demo.tasks.checkout.id}`, ready: '[data-testid="detail-subtasks"]' },
+    { path: `/tasks/${demo.tasks.search.id}?view=board`, ready: '[data-testid="detail-history"]' },
+    { path: "/tasks", ready: '[data-testid="task-row"]', then: (p) => p.keyboard.press("?"), shown: '[data-testid="shortcut-help"]' },
     { path: "/sessions", ready: '[data-testid="session-row"]' },
     { path: `/sessions/${demo.sessionId}`, ready: '[data-testid="session-messages"]' },
     { path: "/agents", ready: '[data-testid="agent-row"]' },
@@ -49,6 +53,10 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
         await page.locator('[data-testid="connection-status"][data-state="connected"]').first().waitFor(WAIT);
         await page.locator(view.ready).first().waitFor(WAIT);
         await page.waitForFunction(() => document.querySelectorAll('[data-testid="skeleton"]').length === 0, null, WAIT);
+        if (view.then) {
+          await view.then(page);
+          await page.locator(view.shown).waitFor(WAIT);
+        }
         const found = await blockingViolations(page);
         if (found.length) failures.push(`${view.path}:\n  ${describeViolations(found)}`);
       }

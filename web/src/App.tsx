@@ -21,7 +21,8 @@ export function AppRoutes(): React.JSX.Element {
       <Route element={<Layout />}>
         <Route index element={<DashboardView />} />
         <Route path="projects" element={<ProjectsView />} />
-        <Route path="tasks" element={<TasksView />} />
+        {/* One route for the list and a task's detail, so opening a task keeps the list as it is. */}
+        <Route path="tasks/:taskId?" element={<TasksView />} />
         <Route path="sessions" element={<SessionsView />} />
         <Route path="sessions/:id" element={<SessionDetailView />} />
         <Route path="agents" element={<AgentsView />} />

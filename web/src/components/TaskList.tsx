@@ -1,4 +1,4 @@
-import { useRef, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { useVirtualizer } from "@tanstack/react-virtual";
 import type { Task, TaskStatus } from "../views/data";
 import { PriorityBadge } from "./Badge";
@@ -16,6 +16,17 @@ export interface TaskListProps {
   onExpandRequest: (task: Task) => void;
   /** With it, a Project column showing what it returns for each task. */
   projectCell?: (task: Task) => ReactNode;
+  /** Opens the task's detail (clicking its title, or Enter on it). */
+  onOpen?: (task: Task) => void;
+  /** The task the keyboard selection is on: scrolled into view when it changes. */
+  selectedId?: string | null;
+  /** Bumped when the keyboard moved the selection: the selected row's title then takes focus. */
+  focusKey?: number;
+}
+
+/** Focuses the title button of a task's row or card inside `root`, if it is rendered. */
+export function focusTaskTitle(root: HTMLElement | null, id: string): void {
+  root?.querySelector<HTMLElement>(`[data-task-id="${CSS.escape(id)}"] .task-open`)?.focus({ preventScroll: true });
 }
 
 /**
@@ -29,6 +40,9 @@ export function TaskList({
   onStatusChange,
   onExpandRequest,
   projectCell,
+  onOpen,
+  selectedId = null,
+  focusKey = 0,
 }: TaskListProps): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   // The virtualizer hands out functions the React Compiler cannot memoise safely; this
@@ -41,6 +55,24 @@ export function TaskList({
     overscan: 12,
     getItemKey: (index) => rows[index]?.task.id ?? index,
   });
+
+  // Only when the selection moves: a live update to the rows must not pull the scroll or focus.
+  const selectedIndex = selectedId === null ? -1 : rows.findIndex((r) => r.task.id === selectedId);
+  const lastSelected = useRef<string | null>(null);
+  useEffect(() => {
+    if (selectedId === lastSelected.current) return;
+    lastSelected.current = selectedId;
+    if (selectedIndex >= 0) virtualizer.scrollToIndex(selectedIndex, { align: "auto" });
+  }, [selectedId, selectedIndex, virtualizer]);
+  // Focus follows the selection only when the keyboard moved it (opening a task focuses the detail).
+  useEffect(() => {
+    if (focusKey === 0 || selectedId === null) return;
+    // The row is in the DOM once the virtualizer has rendered the new range.
+    const frame = requestAnimationFrame(() => focusTaskTitle(scrollRef.current, selectedId));
+    return () => cancelAnimationFrame(frame);
+    // Keyed on focusKey alone: each keyboard move focuses once.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [focusKey]);
 
   return (
     <div
@@ -73,11 +105,13 @@ export function TaskList({
             <div
               key={item.key}
               role="row"
-              className="task-row"
+              className={row.context ? "task-row context" : "task-row"}
               data-testid="task-row"
               data-task-id={task.id}
               data-status={task.status}
               data-pending={pending ? "true" : "false"}
+              data-selected={task.id === selectedId ? "true" : undefined}
+              data-context={row.context ? "true" : undefined}
               aria-busy={pending}
               style={{ position: "absolute", top: 0, left: 0, right: 0, transform: `translateY(${item.start}px)` }}
             >
@@ -94,7 +128,23 @@ export function TaskList({
                 ) : (
                   <span className="twisty" aria-hidden="true" />
                 )}
-                <span title={task.description || task.title}>{task.title}</span>
+                <button
+                  type="button"
+                  className="link task-open"
+                  title={row.context ? "Shown as the parent of a match" : undefined}
+                  onClick={() => onOpen?.(task)}
+                >
+                  {task.title}
+                </button>
+                {task.labels.length > 0 ? (
+                  <span className="task-labels">
+                    {task.labels.slice(0, 3).map((l) => (
+                      <span key={l} className="label-chip">
+                        {l}
+                      </span>
+                    ))}
+                  </span>
+                ) : null}
                 {row.childCount > 0 ? <span className="muted">({row.childCount})</span> : null}
               </span>
               {projectCell ? (

@@ -38,11 +38,55 @@ test("subtasks appear under their parent only when it is expanded", () => {
   expect(open.slice(1, 3).every((r) => r.depth === 1)).toBe(true);
 });
 
-test("a filter lists matches flat, including subtasks of collapsed parents", () => {
+test("a filtered subtask shows under its parent, which is marked as context", () => {
   const parent = task();
   const child = task({ parent_id: parent.id, status: "blocked" });
+  const sibling = task({ parent_id: parent.id, status: "open" });
+  const rows = visibleRows([parent, child, sibling], new Set(), { status: "blocked", text: "" }, "priority");
+  expect(rows.map((r) => r.task.id)).toEqual([parent.id, child.id]);
+  expect(rows[0]).toMatchObject({ context: true, depth: 0 });
+  expect(rows[1]).toMatchObject({ depth: 1 });
+  expect(rows[1]!.context).toBeUndefined();
+});
+
+test("a match deep in the tree keeps its whole parent path, even under collapsed parents", () => {
+  const root = task({ title: "root" });
+  const mid = task({ parent_id: root.id, title: "mid" });
+  const leaf = task({ parent_id: mid.id, title: "needle" });
+  const rows = visibleRows([root, mid, leaf], new Set(), { status: "all", text: "needle" }, "priority");
+  expect(rows.map((r) => [r.task.title, r.depth, r.context ?? false])).toEqual([
+    ["root", 0, true],
+    ["mid", 1, true],
+    ["needle", 2, false],
+  ]);
+});
+
+test("a parent that matches itself is not context", () => {
+  const parent = task({ status: "blocked" });
+  const child = task({ parent_id: parent.id, status: "blocked" });
   const rows = visibleRows([parent, child], new Set(), { status: "blocked", text: "" }, "priority");
-  expect(rows.map((r) => r.task.id)).toEqual([child.id]);
+  expect(rows.map((r) => r.context ?? false)).toEqual([false, false]);
+});
+
+test("priority and label filters, and the search matches labels", () => {
+  const a = task({ priority: 0, labels: ["UI"] });
+  const b = task({ priority: 0, labels: ["server"] });
+  const c = task({ priority: 3, labels: ["ui"] });
+  const ids = (f: Parameters<typeof visibleRows>[2]) => visibleRows([a, b, c], new Set(), f, "oldest").map((r) => r.task.id);
+  expect(ids({ status: "all", text: "", priority: 0 })).toEqual([a.id, b.id]);
+  expect(ids({ status: "all", text: "", label: "ui" })).toEqual([a.id, c.id]);
+  expect(ids({ status: "all", text: "serv" })).toEqual([b.id]);
+});
+
+test("the sort modes order as named", () => {
+  const x = task({ title: "beta", created_at: "2026-01-01T00:00:01Z", updated_at: "2026-01-03T00:00:00Z" });
+  const y = task({ title: "Alpha", created_at: "2026-01-01T00:00:02Z", updated_at: "2026-01-02T00:00:00Z" });
+  const z = task({ title: "gamma 10", created_at: "2026-01-01T00:00:03Z", updated_at: "2026-01-04T00:00:00Z" });
+  const order = (sort: Parameters<typeof visibleRows>[3]) => visibleRows([x, y, z], new Set(), all, sort).map((r) => r.task.title);
+  expect(order("newest")).toEqual(["gamma 10", "Alpha", "beta"]);
+  expect(order("oldest")).toEqual(["beta", "Alpha", "gamma 10"]);
+  expect(order("updated")).toEqual(["gamma 10", "beta", "Alpha"]);
+  expect(order("title")).toEqual(["Alpha", "beta", "gamma 10"]);
 });
 
 test("status and priority order puts in-progress first and closed last", () => {

@@ -22,9 +22,10 @@ import {
   type ExpandTaskVars,
   type Keyed,
   type Unkeyed,
+  type UpdateTaskFieldsVars,
   type UpdateTaskStatusVars,
 } from "../lib/mutations";
-import { newTempId } from "../lib/optimistic";
+import { newTempId, type TaskFieldChanges } from "../lib/optimistic";
 import type { Task } from "../lib/ws/generated";
 
 /** A mutation whose `mutate` mints the change's idempotency key unless the caller gave one. */
@@ -70,6 +71,21 @@ export function useUpdateTaskStatus(): UpdateTaskStatusMutation {
     [mutate],
   );
   return { ...mutation, setStatus };
+}
+
+export type UpdateTaskFieldsMutation = KeyedMutation<ApiResult<Task>, UpdateTaskFieldsVars> & {
+  /** Changes title, description, priority or labels; shown at once, put back with a toast if refused. */
+  readonly updateFields: (task: Pick<Task, "id" | "title">, fields: TaskFieldChanges) => void;
+};
+
+export function useUpdateTaskFields(): UpdateTaskFieldsMutation {
+  const mutation = useKeyedMutation<ApiResult<Task>, UpdateTaskFieldsVars>(mutationKeys.updateTaskFields);
+  const { mutate } = mutation;
+  const updateFields = useCallback(
+    (task: Pick<Task, "id" | "title">, fields: TaskFieldChanges) => mutate({ id: task.id, fields, title: task.title }),
+    [mutate],
+  );
+  return { ...mutation, updateFields };
 }
 
 export function useCloseTask(): KeyedMutation<ApiResult<Task>, CloseTaskVars> {

@@ -3,7 +3,13 @@ import { useMemo } from "react";
 import { skipToken, useMutationState, useQuery, type Mutation } from "@tanstack/react-query";
 import { api, type TaskListParams } from "../lib/api";
 import type { LiveList } from "../lib/liveData";
-import { mutationKeys, type CloseTaskVars, type CreateTaskVars, type UpdateTaskStatusVars } from "../lib/mutations";
+import {
+  mutationKeys,
+  type CloseTaskVars,
+  type CreateTaskVars,
+  type UpdateTaskFieldsVars,
+  type UpdateTaskStatusVars,
+} from "../lib/mutations";
 import {
   CREATED_IDS_KEY,
   optimisticTask,
@@ -69,6 +75,10 @@ function toPendingChange(mutation: Mutation<unknown, Error, unknown, unknown>): 
   if (name === mutationKeys.updateTaskStatus[1]) {
     const v = vars as UpdateTaskStatusVars;
     return { id: v.id, status: v.status };
+  }
+  if (name === mutationKeys.updateTaskFields[1]) {
+    const v = vars as UpdateTaskFieldsVars;
+    return { id: v.id, fields: v.fields };
   }
   if (name === mutationKeys.closeTask[1]) {
     return { id: (vars as CloseTaskVars).id, status: "closed" };

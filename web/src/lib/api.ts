@@ -5,6 +5,7 @@
  */
 import type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree } from "./ws/generated";
 import { getToken } from "./token";
+import type { EventPage } from "./taskHistory";
 
 export const SEQ_HEADER = "X-Tidewire-Seq";
 
@@ -260,6 +261,10 @@ export const api = {
     apiFetch<AgentRun>("/api/agents", { method: "POST", body: input, idempotencyKey: key }),
   cancelAgent: (id: string, key?: string) =>
     apiFetch<AgentRun>(`/api/agents/${enc(id)}/cancel`, { method: "POST", body: {}, idempotencyKey: key }),
+
+  /** The daemon's recent event log (the events it keeps in memory), every type, in seq order. */
+  listEvents: (afterSeq: number, limit: number, signal?: AbortSignal) =>
+    apiFetch<EventPage>("/api/events", { query: { after_seq: afterSeq, limit }, signal }),
 
   listMcpServers: (signal?: AbortSignal) => list<McpServer>("/api/mcp-servers", undefined, signal),
 

@@ -26,7 +26,9 @@ import {
   replaceTempRow,
   resolveTaskId,
   restoreTaskRows,
+  showsFields,
   type RowSnapshot,
+  type TaskFieldChanges,
 } from "./optimistic";
 import { registerProjectMutationDefaults } from "./projectMutations";
 import { queryKeys } from "./queryKeys";
@@ -36,6 +38,7 @@ export const MUTATION_SCOPE = "tidewire";
 export const mutationKeys = {
   createTask: ["tasks", "create"] as const,
   updateTaskStatus: ["tasks", "update-status"] as const,
+  updateTaskFields: ["tasks", "update-fields"] as const,
   closeTask: ["tasks", "close"] as const,
   expandTask: ["tasks", "expand"] as const,
   startAgent: ["agents", "start"] as const,
@@ -60,6 +63,13 @@ export interface UpdateTaskStatusVars extends Keyed {
   readonly id: string;
   readonly status: TaskStatus;
   /** For the failure toast; the row's title when the change was made. */
+  readonly title?: string;
+}
+
+export interface UpdateTaskFieldsVars extends Keyed {
+  readonly id: string;
+  readonly fields: TaskFieldChanges;
+  /** For the failure toast; the task's title when the change was made. */
   readonly title?: string;
 }
 
@@ -168,6 +178,22 @@ export function registerMutationDefaults(client: QueryClient): void {
       (vars) => vars.status,
       (vars) => `Could not set ${quoted(vars.title, vars.id)} to ${vars.status}`,
     ),
+  });
+
+  // An edit from the task detail: the fields show at once, and go back (unless newer data came
+  // in meanwhile) with a toast naming the task if the daemon refuses.
+  client.setMutationDefaults(mutationKeys.updateTaskFields, {
+    mutationFn: (vars: UpdateTaskFieldsVars): Promise<ApiResult<Task>> =>
+      api.updateTask(targetOf(client, vars.id, vars.title), vars.fields, vars.key),
+    onMutate: async (vars: UpdateTaskFieldsVars): Promise<RowContext> => {
+      await client.cancelQueries({ queryKey: queryKeys.tasks.all });
+      return { snapshot: patchTaskRows(client, vars.id, (t) => ({ ...t, ...vars.fields })) };
+    },
+    onError: (error: unknown, vars: UpdateTaskFieldsVars, context: RowContext | undefined) => {
+      restoreTaskRows(client, vars.id, context?.snapshot ?? [], (t) => showsFields(t, vars.fields));
+      toast.error(`Could not change ${quoted(vars.title, vars.id)}: ${describe(error)}`);
+    },
+    onSettled: refreshTasks,
   });
 
   client.setMutationDefaults(mutationKeys.closeTask, {

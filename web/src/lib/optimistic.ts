@@ -148,7 +148,17 @@ export function resolveTaskId(created: ReadonlyMap<string, string>, id: string):
 export interface PendingTaskChange {
   readonly id: string;
   readonly status?: TaskStatus;
+  /** Field edits (title, description, priority, labels) not yet confirmed. */
+  readonly fields?: TaskFieldChanges;
   readonly create?: Task;
+}
+
+/** The fields an edit in the task detail changes. */
+export type TaskFieldChanges = Partial<Pick<Task, "title" | "description" | "priority" | "labels">>;
+
+/** Whether a row already shows every edited field (so nothing needs overlaying or restoring). */
+export function showsFields(task: Task, fields: TaskFieldChanges): boolean {
+  return Object.entries(fields).every(([name, value]) => JSON.stringify(task[name as keyof Task]) === JSON.stringify(value));
 }
 
 // A placeholder made at T matches a real row created from T minus this much (clocks of the
@@ -206,13 +216,22 @@ export function resolvePending(
     }
   }
   const target = (id: string) => realOf.get(id) ?? id;
+  const overlay = (t: Task): Task => {
+    const status = statusById.get(t.id);
+    const fields = fieldsById.get(t.id);
+    let out = status !== undefined && status !== t.status ? { ...t, status } : t;
+    if (fields !== undefined && !showsFields(out, fields)) out = { ...out, ...fields };
+    return out;
+  };
   const statusById = new Map<string, TaskStatus>();
+  const fieldsById = new Map<string, TaskFieldChanges>();
   const creates: Task[] = [];
   const pendingIds = new Set<string>();
   for (const change of pending) {
     const id = target(change.id);
     pendingIds.add(id);
     if (change.status !== undefined) statusById.set(id, change.status);
+    if (change.fields !== undefined) fieldsById.set(id, { ...fieldsById.get(id), ...change.fields });
     if (change.create !== undefined && !realOf.has(change.id)) creates.push(change.create);
   }
   const present = new Set(items.map((t) => t.id));
@@ -221,13 +240,9 @@ export function resolvePending(
     // A placeholder left in a cached list whose real row is known is the same task: show it once.
     if (realOf.has(t.id) && present.has(target(t.id))) continue;
     const shown = realOf.has(t.id) ? { ...t, id: target(t.id) } : t;
-    const status = statusById.get(shown.id);
-    out.push(status !== undefined && status !== shown.status ? { ...shown, status } : shown);
+    out.push(overlay(shown));
   }
-  const missing = creates.filter((t) => !present.has(t.id)).map((t) => {
-    const status = statusById.get(t.id);
-    return status !== undefined && status !== t.status ? { ...t, status } : t;
-  });
+  const missing = creates.filter((t) => !present.has(t.id)).map(overlay);
   return { tasks: missing.length > 0 ? [...missing, ...out] : out, pendingIds };
 }
 

@@ -26,12 +26,42 @@ test("other params in the address are kept", () => {
 
 test("serialize then parse gives back the same values, for any text", () => {
   const status = fc.constantFrom<TaskFilter["status"]>("all", "not_closed", "open", "in_progress", "blocked", "closed");
-  const sort = fc.constantFrom<TaskSort>("priority", "newest");
+  const sort = fc.constantFrom<TaskSort>("priority", "newest", "oldest", "updated", "title");
+  const priority = fc.option(fc.integer({ min: 0, max: 4 }), { nil: undefined });
+  // A label is stored trimmed and non-empty (the daemon keeps them so).
+  const label = fc.option(fc.string({ minLength: 1 }).filter((l) => l.trim() === l && l !== ""), { nil: undefined });
+  const view = fc.constantFrom<"board" | undefined>("board", undefined);
   fc.assert(
-    fc.property(status, fc.string(), sort, (s, text, so) => {
-      const values = { filter: { status: s, text }, sort: so };
+    fc.property(status, fc.string(), sort, priority, label, view, (s, text, so, p, l, v) => {
+      const values = {
+        filter: { status: s, text, ...(p === undefined ? {} : { priority: p }), ...(l === undefined ? {} : { label: l }) },
+        sort: so,
+        ...(v === undefined ? {} : { view: v }),
+      };
       const address = serializeTaskParams(values).toString();
       expect(parseTaskParams(new URLSearchParams(address))).toEqual(values);
     }),
   );
+});
+
+test("priority, label, sort and the board view read back from the address", () => {
+  const parsed = parseTaskParams(new URLSearchParams("priority=0&label=ui&sort=updated&view=board&q=x"));
+  expect(parsed).toEqual({ filter: { status: "all", text: "x", priority: 0, label: "ui" }, sort: "updated", view: "board" });
+  expect(serializeTaskParams(parsed).toString()).toBe("q=x&priority=0&label=ui&sort=updated&view=board");
+});
+
+test("a bad priority or view, or a blank label, is left out", () => {
+  const parsed = parseTaskParams(new URLSearchParams("priority=9&label=%20%20&view=grid"));
+  expect(parsed).toEqual(DEFAULT_TASK_PARAMS);
+  expect(parsed.filter).not.toHaveProperty("priority");
+  expect(parsed.filter).not.toHaveProperty("label");
+  expect(parsed).not.toHaveProperty("view");
+});
+
+test("the list view and no priority or label are defaults, so they leave the address", () => {
+  const out = serializeTaskParams(
+    { filter: { status: "all", text: "", priority: undefined, label: "" }, sort: "priority", view: "list" },
+    new URLSearchParams("priority=1&label=ui&view=board"),
+  );
+  expect(out.toString()).toBe("");
 });

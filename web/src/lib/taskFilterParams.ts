@@ -1,15 +1,22 @@
-// The task list's filter and sort live in the address (`/tasks?status=in_progress&q=login`),
-// so a link can open the list filtered, and reload and back/forward keep what was chosen.
+// The task list's filter, sort and view live in the address
+// (`/tasks?status=in_progress&q=login&label=ui&sort=updated&view=board`), so a link can open the
+// list filtered, and reload and back/forward keep what was chosen.
 // Pure: URLSearchParams in, values out, and back; defaults are left out of the address.
 import type { TaskFilter, TaskSort } from "../components/taskTree";
+
+export type TaskView = "list" | "board";
 
 export interface TaskListParams {
   filter: TaskFilter;
   sort: TaskSort;
+  /** List (the default) or board by status. */
+  view?: TaskView;
 }
 
 const STATUSES: readonly TaskFilter["status"][] = ["all", "not_closed", "open", "in_progress", "blocked", "closed"];
-const SORTS: readonly TaskSort[] = ["priority", "newest"];
+export const TASK_SORTS: readonly TaskSort[] = ["priority", "newest", "oldest", "updated", "title"];
+const VIEWS: readonly TaskView[] = ["list", "board"];
+const PRIORITIES = ["0", "1", "2", "3", "4"] as const;
 
 export const DEFAULT_TASK_PARAMS: TaskListParams = { filter: { status: "all", text: "" }, sort: "priority" };
 
@@ -19,13 +26,18 @@ function oneOf<T extends string>(value: string | null, allowed: readonly T[], fa
 }
 
 export function parseTaskParams(params: URLSearchParams): TaskListParams {
-  return {
-    filter: {
-      status: oneOf(params.get("status"), STATUSES, DEFAULT_TASK_PARAMS.filter.status),
-      text: params.get("q") ?? "",
-    },
-    sort: oneOf(params.get("sort"), SORTS, DEFAULT_TASK_PARAMS.sort),
+  const filter: TaskFilter = {
+    status: oneOf(params.get("status"), STATUSES, DEFAULT_TASK_PARAMS.filter.status),
+    text: params.get("q") ?? "",
   };
+  const priority = params.get("priority");
+  if (priority !== null && (PRIORITIES as readonly string[]).includes(priority)) filter.priority = Number(priority);
+  const label = params.get("label")?.trim();
+  if (label) filter.label = label;
+  const out: TaskListParams = { filter, sort: oneOf(params.get("sort"), TASK_SORTS, DEFAULT_TASK_PARAMS.sort) };
+  const view = oneOf(params.get("view"), VIEWS, "list");
+  if (view !== "list") out.view = view;
+  return out;
 }
 
 /**
@@ -40,7 +52,10 @@ export function serializeTaskParams(values: TaskListParams, base?: URLSearchPara
   };
   set("status", values.filter.status, DEFAULT_TASK_PARAMS.filter.status);
   set("q", values.filter.text, DEFAULT_TASK_PARAMS.filter.text);
+  set("priority", values.filter.priority === undefined ? "" : String(values.filter.priority), "");
+  set("label", values.filter.label?.trim() ?? "", "");
   set("sort", values.sort, DEFAULT_TASK_PARAMS.sort);
+  set("view", values.view ?? "list", "list");
   return out;
 }
 

@@ -142,6 +142,14 @@ export class FakeApi {
     if (method === "GET" && ["/api/sessions", "/api/agents", "/api/mcp-servers", "/api/worktrees"].includes(path)) {
       return list([]);
     }
+    if (method === "GET" && path === "/api/events") {
+      // The daemon's log endpoint, from the fake's own log (every type, no subscription).
+      const after = Number(url.searchParams.get("after_seq") ?? "0");
+      const limit = Number(url.searchParams.get("limit") ?? "100");
+      const items = this.daemon.log.filter((f) => f.seq > after).slice(0, limit);
+      const oldest = this.daemon.oldestSeq;
+      return this.#json(200, { items, seq: this.daemon.head, epoch: this.daemon.epoch, oldest_seq: oldest });
+    }
     const transcript = /^\/api\/sessions\/([^/]+)\/messages$/u.exec(path);
     if (method === "GET" && transcript !== null) {
       const after = Number(url.searchParams.get("after_index") ?? "-1");
@@ -170,11 +178,18 @@ export class FakeApi {
       const current = this.tasks.get(id);
       if (current === undefined) return this.#json(404, { error: { code: "not_found", message: `no task ${id}` } });
       if (method === "PATCH" || (method === "POST" && m[2] !== undefined)) {
-        const status = method === "PATCH" ? (body as { status?: Task["status"] }).status : "closed";
+        const changes = method === "PATCH" ? (body as Partial<Task>) : {};
+        const status = method === "PATCH" ? changes.status : "closed";
         if (current.status === "closed" && status !== undefined && status !== "closed") {
           return this.#json(409, { error: { code: "conflict", message: "task is closed" } });
         }
-        const updated: Task = { ...current, ...(status === undefined ? {} : { status }), updated_at: TS };
+        const fields = (["title", "description", "priority", "labels"] as const).filter((k) => changes[k] !== undefined);
+        const updated: Task = {
+          ...current,
+          ...Object.fromEntries(fields.map((k) => [k, changes[k]])),
+          ...(status === undefined ? {} : { status }),
+          updated_at: TS,
+        };
         this.tasks.set(id, updated);
         if (status === "closed") {
           this.daemon.emitData("task.closed", { task_id: id, project_id: updated.project_id, task: updated });
@@ -183,7 +198,10 @@ export class FakeApi {
             task_id: id,
             project_id: updated.project_id,
             task: updated,
-            changed: ["status"],
+            changed: [...(status === undefined ? [] : ["status"]), ...fields],
+            previous: Object.fromEntries(
+              [...(status === undefined ? [] : (["status"] as const)), ...fields].map((k) => [k, current[k]]),
+            ),
           });
         }
         return this.#json(200, updated);

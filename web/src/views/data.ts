@@ -12,7 +12,9 @@ import { useCancelAgent, useStartAgent } from "../hooks/useAgentMutations";
 import { useIsStale } from "../hooks/useLiveQuery";
 import { useMCPServersLive } from "../hooks/useMCPServersLive";
 import { useSessionLive, useSessionMessagesLive, useSessionsLive } from "../hooks/useSessionsLive";
-import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskStatus, withKey } from "../hooks/useTaskMutations";
+import { useCloseTask, useCreateTask, useExpandTask, useUpdateTaskFields, useUpdateTaskStatus, withKey } from "../hooks/useTaskMutations";
+import { useTaskHistory, type TaskHistory } from "../hooks/useTaskHistory";
+import type { TaskFieldChanges } from "../lib/optimistic";
 import { usePendingTaskChanges, useTasksLive } from "../hooks/useTasksLive";
 import { useWebSocket } from "../hooks/useWebSocket";
 import { useWorktreesLive } from "../hooks/useWorktreesLive";
@@ -23,6 +25,14 @@ export type { ActivityItem, ActivitySnapshot } from "../components/activityStore
 export type { ConnectionState, ConnectionQuality, ConnectionLogEntry };
 export type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree };
 export type TaskStatus = Task["status"];
+export type { TaskFieldChanges, TaskHistory };
+export type { HistoryEntry } from "../lib/taskHistory";
+
+/** A task's recent history (from the daemon's in-memory event log), kept live. */
+export function useTaskHistoryData(id: string): QueryView<TaskHistory> {
+  const q = useTaskHistory(id);
+  return view(q, q.data);
+}
 
 export interface QueryView<T> {
   data: T | undefined;
@@ -127,6 +137,8 @@ export function useWorktreesData(): QueryView<Worktree[]> {
 export interface TaskActions {
   create: (input: NewTaskInput, outcome?: Outcome) => void;
   setStatus: (task: Task, status: TaskStatus) => void;
+  /** Edits title, description, priority or labels (unchanged fields are not sent). */
+  update: (task: Task, fields: TaskFieldChanges) => void;
   expand: (task: Task, titles: string[]) => void;
   isPending: (task: Task) => boolean;
 }
@@ -135,6 +147,7 @@ export function useTaskActions(): TaskActions {
   const { mutateAsync: createTask } = useCreateTask();
   const { setStatus: updateStatus } = useUpdateTaskStatus();
   const { mutate: close } = useCloseTask();
+  const { updateFields } = useUpdateTaskFields();
   const { mutate: expandTask } = useExpandTask();
   const pending = usePendingTaskChanges();
   const pendingIds = useMemo(() => new Set(pending.map((p) => p.id)), [pending]);
@@ -152,12 +165,21 @@ export function useTaskActions(): TaskActions {
       expandTask({ id: task.id, title: task.title, subtasks: titles.map((title) => ({ title })) }),
     [expandTask],
   );
+  const update = useCallback(
+    (task: Task, fields: TaskFieldChanges) => {
+      const changed = Object.fromEntries(
+        Object.entries(fields).filter(([k, v]) => JSON.stringify(task[k as keyof Task]) !== JSON.stringify(v)),
+      ) as TaskFieldChanges;
+      if (Object.keys(changed).length > 0) updateFields(task, changed);
+    },
+    [updateFields],
+  );
   const isPending = useCallback((task: Task) => pendingIds.has(task.id), [pendingIds]);
   const create = useCallback(
     (input: NewTaskInput, outcome?: Outcome) => report(createTask(withKey({ input, tempId: newTempId() })), outcome),
     [createTask],
   );
-  return useMemo(() => ({ create, setStatus, expand, isPending }), [create, setStatus, expand, isPending]);
+  return useMemo(() => ({ create, setStatus, update, expand, isPending }), [create, setStatus, update, expand, isPending]);
 }
 
 export interface StartAgentFields {
