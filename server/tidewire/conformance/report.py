@@ -19,6 +19,11 @@ class CaseFailed(AssertionError):
     """Raised by a case's check: the message says what the peer did and what the rule requires."""
 
 
+class CaseNotApplicable(Exception):
+    """Raised by a case whose rule does not apply to this peer (it never does what the rule is
+    about, and the protocol allows that): the case passes, with the reason shown."""
+
+
 def expect(condition: bool, message: str) -> None:
     """Fail the running case with ``message`` unless ``condition`` holds."""
     if not condition:
@@ -57,6 +62,8 @@ class Report:
         try:
             await asyncio.wait_for(case.run(), limit)
             result = Result(case, True, time.monotonic() - started)
+        except CaseNotApplicable as exc:
+            result = Result(case, True, time.monotonic() - started, f"not applicable: {exc}")
         except CaseFailed as exc:
             result = Result(case, False, time.monotonic() - started, str(exc))
         except TimeoutError:
