@@ -3,12 +3,14 @@ the reconnect-delay judge, and the frames the fake daemon sends."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
 from tidewire.conformance import client_frames as frames
 from tidewire.conformance.client_report import Delivered, Malformed, Refetched, parse_line, problems
 from tidewire.conformance.client_timing import backoff_problems
+from tidewire.conformance.report import Case, CaseNotApplicable, Report
 from tidewire.protocol import ServerFrame
 from tidewire.ws.subscriptions import parse_pattern
 
@@ -109,3 +111,15 @@ def test_every_kind_of_event_matches_the_given_patterns() -> None:
             not any(p.matches_type(k) and p.matches_data(frames.event(k, 1)["data"]) for p in rest)
             for k in frames.KINDS
         )
+
+
+async def test_a_case_that_does_not_apply_passes_with_its_reason() -> None:
+    async def skip() -> None:
+        raise CaseNotApplicable("the client sent no ping frame")
+
+    out = io.StringIO()
+    report = Report("suite", out=out)
+    result = await report.run(Case("slow_pong", "§Heartbeats: x", skip), 5)
+    assert result.passed and report.exit_code() == 0
+    assert out.getvalue().startswith("PASS slow_pong (§Heartbeats: x)")
+    assert "not applicable: the client sent no ping frame" in out.getvalue()
