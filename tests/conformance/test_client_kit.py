@@ -162,7 +162,7 @@ def test_unknown_case_and_missing_command_are_refused() -> None:
     unknown = subprocess.run(
         [TIDEWIRE, "conformance", "client", "-k", "nope", "--", "true"], capture_output=True, text=True
     )
-    assert unknown.returncode != 0 and "no case named nope" in unknown.stderr
+    assert unknown.returncode == 2 and "no case named nope" in unknown.stderr
     empty = subprocess.run([TIDEWIRE, "conformance", "client"], capture_output=True, text=True)
     assert empty.returncode == 2 and "after --" in empty.stderr
 

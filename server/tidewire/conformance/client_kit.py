@@ -15,12 +15,12 @@ SUITE = "tidewire.conformance.client"
 
 
 def select(names: Sequence[str] | None) -> list[ClientCase]:
+    """The cases to run, in their usual order; raises ValueError naming unknown ones."""
     if not names:
         return list(CASES)
-    known = {c.name: c for c in CASES}
-    unknown = [n for n in names if n not in known]
+    unknown = [n for n in names if n not in {c.name for c in CASES}]
     if unknown:
-        raise SystemExit(f"tidewire conformance client: no case named {', '.join(unknown)} (see --list)")
+        raise ValueError(f"no case named {', '.join(unknown)} (see --list)")
     return [c for c in CASES if c.name in names]
 
 
@@ -41,7 +41,11 @@ async def _run(cases: Sequence[ClientCase], cmd: Sequence[str], report: Report) 
 
 
 def main(args: argparse.Namespace) -> int:
-    cases = select(args.cases)
+    try:
+        cases = select(args.cases)
+    except ValueError as exc:
+        print(f"tidewire conformance client: {exc}", file=sys.stderr)
+        return 2
     if args.list:
         for c in cases:
             print(f"{c.name}\t{c.rule}")
