@@ -178,3 +178,15 @@ def test_the_docs_list_every_case_with_its_rule() -> None:
     doc = (ROOT / "docs" / "conformance.md").read_text()
     rows = re.findall(r"^\| `([a-z_0-9]+)` \| (§.+?) \| .+ \|$", doc, re.M)
     assert rows == [(c.name, c.rule) for c in CASES]
+
+
+def test_a_client_that_dies_fails_at_once_with_its_exit_status(tmp_path: Path) -> None:
+    crash = [sys.executable, "-c", "import sys; print('no such server', file=sys.stderr); sys.exit(3)"]
+    proc = subprocess.run(
+        [TIDEWIRE, "conformance", "client", "-k", "first_connection", "--", *crash],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "exited with status 3; its stderr ends: no such server" in proc.stdout

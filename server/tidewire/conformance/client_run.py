@@ -86,6 +86,10 @@ class ClientProcess:
             async with self._changed:
                 while (line := found()) is None:
                     if self._eof:
+                        if self._proc is not None:
+                            # Stdout closes as the process ends: let its exit status arrive.
+                            with contextlib.suppress(TimeoutError):
+                                await asyncio.wait_for(self._proc.wait(), 1)
                         why = self.exited() or "it closed its stdout"
                         raise CaseFailed(f"the client did not report {what}: {why}")
                     await self._changed.wait()
@@ -95,6 +99,10 @@ class ClientProcess:
             return await asyncio.wait_for(wait(), within)
         except TimeoutError:
             raise CaseFailed(f"the client did not report {what} within {within:g} s") from None
+
+    async def wait_exit(self) -> None:
+        if self._proc is not None:
+            await self._proc.wait()
 
     async def stop(self) -> None:
         proc = self._proc

@@ -51,7 +51,16 @@ class Scenario:
 
     async def connected(self, within: float = WAIT_S, what: str = "reconnect") -> Peer:
         """The client's next connection, once it has subscribed to its whole set."""
-        peer = await self.daemon.next_peer(within, what)
+        connecting = asyncio.ensure_future(self.daemon.next_peer(within, what))
+        exiting = asyncio.ensure_future(self.client.wait_exit())
+        try:
+            await asyncio.wait({connecting, exiting}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            exiting.cancel()
+        if not connecting.done():
+            connecting.cancel()
+            raise CaseFailed(f"the client did not {what}: {self.client.exited()}")
+        peer = connecting.result()
         await peer.wait_subscribed()
         if peer.index == 1:
             # A client may load its state over REST when it starts; let that land first, so the
