@@ -347,6 +347,20 @@ describe("TidewireSocket", () => {
     expect(t.latest().closedWith).not.toBeNull();
   });
 
+  it("retries after a handshake error even when no close event follows", () => {
+    const t = setup();
+    t.client.start();
+    const refused = t.latest();
+    refused.onerror?.({});
+    expect(t.client.state).toBe("reconnecting");
+    expect(refused.attached).toBe(false);
+    t.clock.runNext();
+    expect(t.sockets).toHaveLength(2);
+    // A close that does follow (as browsers send it) is not a second failure.
+    refused.serverClose(1006);
+    expect(t.client.getSnapshot().attempt).toBe(1);
+  });
+
   it("stops retrying after a policy close (bad token)", () => {
     const t = setup();
     t.client.start();

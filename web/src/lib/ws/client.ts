@@ -35,6 +35,8 @@ const OPEN = 1;
 /** Close code the client uses when it gives up on a silent socket (private-use range). */
 export const CLOSE_PING_TIMEOUT = 4000;
 export const CLOSE_HANDSHAKE_TIMEOUT = 4001;
+/** What the log records when the handshake failed before the socket opened (1006: no close frame). */
+const CLOSE_HANDSHAKE_FAILED = 1006;
 /** The daemon closes with 1008 for a bad token: retrying cannot help. */
 const CLOSE_POLICY = 1008;
 
@@ -367,6 +369,12 @@ export class TidewireSocket {
     socket.onerror = () => {
       if (this.#socket !== socket) return;
       this.#record("socket-error", "socket error");
+      if (socket.readyState === OPEN) return;
+      // An error before the socket opened is a failed attempt (e.g. HTTP 503 while the daemon
+      // starts). Browsers follow it with `close`, but some engines (Node 20's WebSocket) never
+      // do: end the attempt here instead of waiting for the handshake timeout.
+      this.#teardownSocket(CLOSE_HANDSHAKE_FAILED, "handshake failed");
+      this.#onClosed(CLOSE_HANDSHAKE_FAILED, "handshake failed", true);
     };
     socket.onclose = (ev) => {
       if (this.#socket !== socket) return;
