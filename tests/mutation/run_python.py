@@ -9,7 +9,8 @@ Only in-process tests can kill a mutant (mutmut switches mutants inside the test
 suites that start a daemon subprocess run the original code, so they are left out here and the
 score measures what the fast in-process tests (unit, sans-I/O model and property tests) catch.
 
-Usage: python tests/mutation/run_python.py [--max-children N] [--only ws/connection.py ...] [--stage NAME] [--summary-only]
+Usage: python tests/mutation/run_python.py [--max-children N] [--only ws/connection.py ...]
+       [--stage NAME] [--summary-only]
 """
 
 from __future__ import annotations
