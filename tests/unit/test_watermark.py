@@ -173,3 +173,26 @@ def test_two_slots_of_one_generation_read_as_the_first(tmp_path: Path) -> None:
     path = tmp_path / "m"
     path.write_bytes(_slot(5, Mark("ep", 1)) + _slot(5, Mark("ep", 2)))
     assert FileMark(path).load() == Mark("ep", 1)
+
+
+@pytest.mark.parametrize("writes", [1, 2, 3, 4])
+def test_a_mark_advanced_without_a_load_still_wins_the_next_load(tmp_path: Path, writes: int) -> None:
+    path = tmp_path / "tidewire.mark"
+    first = FileMark(path)
+    for seq in range(1, writes + 1):
+        first.advance(Mark("ep_a", seq))
+    first.close()
+    # A second instance that writes before it ever reads must not overwrite the newest slot.
+    second = FileMark(path)
+    second.advance(Mark("ep_a", 100))
+    second.close()
+    assert FileMark(path).load() == Mark("ep_a", 100)
+
+
+def test_advancing_over_a_damaged_mark_writes_a_readable_one(tmp_path: Path) -> None:
+    path = tmp_path / "tidewire.mark"
+    path.write_bytes(b"\xff" * 1024)
+    mark = FileMark(path)
+    mark.advance(Mark("ep_b", 7))
+    mark.close()
+    assert FileMark(path).load() == Mark("ep_b", 7)

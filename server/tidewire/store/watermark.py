@@ -86,6 +86,7 @@ class FileMark:
         self._fd: int | None = None
         self._generation = 0
         self._last: Mark | None = None
+        self._known = False  # whether _generation is the file's (set by load or a write)
 
     def load(self) -> Mark | None:
         try:
@@ -100,6 +101,7 @@ class FileMark:
         if best is None:
             raise MarkError(f"{self.path} is damaged (neither copy of the mark is readable)")
         self._generation, self._last = best
+        self._known = True
         return best[1]
 
     def _open(self) -> int:
@@ -115,6 +117,14 @@ class FileMark:
         return self._fd
 
     def advance(self, mark: Mark) -> None:
+        if not self._known:
+            # Without the file's generation, generation 1 could land on the slot holding the newest
+            # copy and leave an older one to win the next load.
+            try:
+                self.load()
+            except MarkError:
+                pass  # neither copy readable: any generation wins
+            self._known = True
         if mark == self._last:
             return
         fd = self._open()
