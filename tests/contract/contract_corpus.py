@@ -223,8 +223,16 @@ def _top_level(instance: Json, frame: str) -> list[tuple[str, Json]]:
         ("missing_type", _delete(instance, ("type",))),
     ]
     own = bundle()["$defs"][frame]["properties"]["type"]["const"]
-    others = [t for t, _ in frames() if t != frame]
-    other = bundle()["$defs"][others[len(own) % len(others)]]["properties"]["type"]["const"]
+    # Another frame's type, from a frame of another shape: frames that share a shape (the
+    # project events share one payload) are valid as each other's type under the union.
+    defs = bundle()["$defs"]
+
+    def shape(title: str) -> Json:
+        props = {k: v for k, v in defs[title]["properties"].items() if k != "type"}
+        return [props, sorted(defs[title].get("required", []))]
+
+    others = [t for t, _ in frames() if t != frame and shape(t) != shape(frame)]
+    other = defs[others[len(own) % len(others)]]["properties"]["type"]["const"]
     out.append(("other_frame_type", {**instance, "type": other}))
     if frame == "WelcomeFrame":
         out.append(("wrong_const", {**instance, "protocol": "tidewire.v0"}))
