@@ -91,6 +91,10 @@ class ServerSpec:
         return cls(name, "streamable_http", None, (), (), url, origin)
 
 
+# How long stop() waits for the supervisors it cancelled.
+STOP_TIMEOUT_S = 5.0
+
+
 @dataclass
 class _Downstream:
     spec: ServerSpec
@@ -180,6 +184,7 @@ class McpProxy:
         self.call_timeout = options.call_timeout
         self.health_interval = options.health_interval
         self.servers: dict[str, _Downstream] = {}
+        self._stopping = False
 
     async def start(self) -> None:
         # A bad or duplicate entry is reported and skipped: one misconfigured server must not
@@ -211,14 +216,18 @@ class McpProxy:
             self._launch(spec)
 
     async def stop(self) -> None:
-        servers = list(self.servers.values())
-        for server in servers:
-            if server.task is not None:
-                server.task.cancel()
-        for server in servers:
-            if server.task is not None:
-                with contextlib.suppress(asyncio.CancelledError, Exception):
-                    await server.task
+        self._stopping = True
+        tasks = [s.task for s in self.servers.values() if s.task is not None]
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            # Bounded: a downstream that never lets go must not keep the daemon from stopping.
+            done, pending = await asyncio.wait(tasks, timeout=STOP_TIMEOUT_S)
+            for task in done:
+                if not task.cancelled():
+                    task.exception()  # retrieved: a failure while stopping is not news
+            for task in pending:
+                log.error("%s did not stop within %g s; leaving it", task.get_name(), STOP_TIMEOUT_S)
         self.servers.clear()
 
     def _launch(self, spec: ServerSpec) -> _Downstream:
@@ -295,9 +304,16 @@ class McpProxy:
                 server.client = None
                 raise
             except Exception as exc:
+                if self._stopping:
+                    # The SDK can turn the stop's cancellation into an error of its own
+                    # (a closed stream, a failed handshake): that is no failure to retry.
+                    server.client = None
+                    if errlog is not None:
+                        errlog.close()
+                    raise asyncio.CancelledError from exc
                 reason = _describe(exc)
             finally:
-                if errlog is not None:
+                if errlog is not None and not errlog.closed:
                     errlog.close()
             if errlog is not None and not connected:
                 last = await asyncio.to_thread(_last_line, Path(errlog.name), log_start)
@@ -315,6 +331,8 @@ class McpProxy:
                 )
             if not will_retry:
                 log.warning("MCP server %s failed %d times; giving up: %s", spec.name, failures, reason)
+                return
+            if self._stopping:
                 return
             await asyncio.sleep(self.backoff.delay(failures - 1))
 
