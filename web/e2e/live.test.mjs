@@ -200,7 +200,7 @@ describe("dashboard against a real daemon", { timeout: 180_000 }, () => {
     assert.ok(total >= 10_000);
 
     await page.waitForFunction(
-      (n) => document.querySelector('[data-testid="task-counts"]')?.textContent?.startsWith(`${n} tasks`),
+      (n) => document.querySelector('[data-testid="task-counts"]')?.textContent?.startsWith(`${n.toLocaleString("en-US")} tasks`),
       total,
       { timeout: 60_000 },
     );

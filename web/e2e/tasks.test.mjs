@@ -90,6 +90,10 @@ describe("task management", { timeout: 300_000 }, () => {
     await drag("in_progress");
     await page.locator(`[data-testid="board-column"][data-status="in_progress"] [data-task-id="${open.id}"]`).waitFor(WAIT);
     await until(async () => (await getTask(open.id)).status === "in_progress", "the moved status");
+    // The next drag starts from the card as it settled in its new column.
+    await page.locator(`[data-testid="board-column"][data-status="in_progress"] [data-task-id="${open.id}"][data-pending="false"]`).waitFor(WAIT);
+    // A new drag cannot start while the last one's drop animation is still running.
+    await page.locator(".drag-preview").waitFor({ state: "detached", ...WAIT });
 
     // Closed elsewhere meanwhile is fine; a move the daemon refuses (here: the route answers 409)
     // shows the card back in its column and a toast.
@@ -112,9 +116,15 @@ describe("task management", { timeout: 300_000 }, () => {
     const handle = page.locator(`[data-testid="board-card"][data-task-id="${made.id}"] [data-testid="drag-handle"]`);
     await handle.waitFor(WAIT);
     await handle.focus();
+    // Each key waits for the board to show the column the card is over, as a user would see it:
+    // the keyboard sensor measures the columns between moves.
+    const over = (status) => page.locator(`[data-testid="board-column"][data-status="${status}"][data-over="true"]`).waitFor(WAIT);
     await page.keyboard.press("Space");
+    await over("open");
     await page.keyboard.press("ArrowRight");
+    await over("in_progress");
     await page.keyboard.press("ArrowRight");
+    await over("blocked");
     await page.keyboard.press("Space");
     await page.locator(`[data-testid="board-column"][data-status="blocked"] [data-task-id="${made.id}"]`).waitFor(WAIT);
     await until(async () => (await getTask(made.id)).status === "blocked", "the status set by keyboard");
