@@ -8,7 +8,7 @@ import base from "./stryker.config.mjs";
 export default {
   ...base,
   vitest: { configFile: "vitest.quick.config.ts" },
-  mutate: ["src/lib/ws/patterns.ts", "src/lib/ws/ringBuffer.ts", "src/lib/ws/subscriptions.ts", "src/lib/mutations.ts"],
+  mutate: ["src/lib/ws/patterns.ts", "src/lib/ws/ringBuffer.ts", "src/lib/ws/subscriptions.ts", "src/lib/mutations.ts", "src/lib/optimistic.ts"],
   jsonReporter: { fileName: "../build/mutation/web-report-quick.json" },
   tempDirName: "../build/mutation/stryker-tmp-quick",
 };

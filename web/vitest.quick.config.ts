@@ -13,6 +13,10 @@ config.test = {
     "src/lib/ws/subscriptionRegistry.test.ts",
     "src/lib/mutationRetry.test.ts",
     "src/lib/mutationFailures.test.ts",
+    "src/lib/optimistic.test.ts",
+    "src/lib/optimisticRows.test.ts",
+    "src/lib/createdFrom.test.ts",
+    "src/lib/resolvePending.test.ts",
   ],
 };
 export default config;
