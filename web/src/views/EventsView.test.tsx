@@ -70,6 +70,25 @@ describe("events view", () => {
     expect(screen.queryByTestId("frame-inspector")).toBeNull();
   });
 
+  test("Up, Down, Home and End move between rows, and the focused one opens", async () => {
+    renderAppAt(env, "/events?p=task.*");
+    await live();
+    act(() => {
+      for (let i = 0; i < 3; i += 1) env.daemon.emit("task.created");
+    });
+    await waitFor(() => expect(rows()).toHaveLength(3));
+    const button = (i: number) => within(rows()[i] as HTMLElement).getByRole("button");
+    button(0).focus();
+    fireEvent.keyDown(button(0), { key: "ArrowDown" });
+    await waitFor(() => expect(button(1)).toHaveFocus());
+    fireEvent.keyDown(button(1), { key: "End" });
+    await waitFor(() => expect(button(2)).toHaveFocus());
+    fireEvent.keyDown(button(2), { key: "ArrowUp" });
+    await waitFor(() => expect(button(1)).toHaveFocus());
+    fireEvent.click(button(1));
+    expect(screen.getByTestId("frame-inspector")).toHaveAttribute("data-seq", rows()[1]?.dataset.seq);
+  });
+
   test("a bad pattern is refused inline and the stream stays on the last good set", async () => {
     renderAppAt(env, "/events?p=task.*");
     await live();

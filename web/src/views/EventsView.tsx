@@ -58,7 +58,7 @@ export function EventsView(): React.JSX.Element {
   return (
     <section aria-labelledby="events-title">
       <h1 id="events-title">Events</h1>
-      <form className="form" onSubmit={onSubmit} role="search" aria-label="Event patterns">
+      <form className="form" onSubmit={onSubmit} role="search" aria-label="Subscription">
         <input
           aria-label="Patterns"
           className="mono"
