@@ -45,7 +45,7 @@ describe("readPatterns", () => {
 
   it("says which high-volume events a wildcard leaves out, unless they are named", () => {
     expect(hintsOf("session.*")).toEqual([
-      "session.message is a high-volume event: wildcards leave them out; add them by exact name to see them",
+      "session.message is a high-volume event: wildcards leave it out; add it by exact name to see it",
     ]);
     expect(hintsOf("*")[0]).toContain("mcp.tool_called and session.message are high-volume events");
     expect(hintsOf("* session.message mcp.tool_called")).toEqual([]);

@@ -87,8 +87,9 @@ function hintsFor(parsed: readonly ParsedPattern[]): string[] {
   );
   if (left.length > 0) {
     hints.push(
-      `${left.join(" and ")} ${left.length === 1 ? "is a high-volume event" : "are high-volume events"}: ` +
-        "wildcards leave them out; add them by exact name to see them",
+      left.length === 1
+        ? `${left[0]} is a high-volume event: wildcards leave it out; add it by exact name to see it`
+        : `${left.join(" and ")} are high-volume events: wildcards leave them out; add them by exact name to see them`,
     );
   }
   return hints;
