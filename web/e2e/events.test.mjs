@@ -1,7 +1,8 @@
 // The Events page against a real daemon in headless Chromium: a pattern typed in the box is
 // subscribed (and kept in the URL), a task created through REST shows up as its frame, only
 // what the pattern names is listed, pause counts new frames without moving the list and
-// resume shows them, a row opens the frame's JSON (copyable), a bad pattern is refused inline,
+// resume shows them, a row opens the frame's JSON (copyable), the list follows the newest frame
+// unless scrolled up, a bad pattern is refused inline,
 // and axe finds no serious violation on the page.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -104,6 +105,35 @@ describe("events page", { timeout: 300_000 }, () => {
 
     await page.keyboard.press("Escape");
     await inspector.waitFor({ state: "detached", ...WAIT });
+  });
+
+  test("the list follows the newest frame at the bottom; scrolled up it stays put until asked to jump", async () => {
+    const list = page.getByTestId("event-list");
+    const fromBottom = () => list.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight);
+    const received = async () => Number((await page.getByTestId("events-status").innerText()).match(/([\d,]+) received/)[1].replace(/,/g, ""));
+    const receivedReaches = async (n) => {
+      for (let i = 0; i < 200 && (await received()) < n; i++) await new Promise((r) => setTimeout(r, 100));
+      assert.ok((await received()) >= n, `${n} frames received`);
+    };
+    const start = await received();
+    await Promise.all(Array.from({ length: 40 }, (_, i) => createTask(`Bulk ${i}`)));
+    await receivedReaches(start + 40);
+    await list.locator('[data-testid="event-row"]', { hasText: "Bulk" }).last().waitFor(WAIT);
+    assert.equal(await list.getAttribute("data-follow"), "true");
+    assert.ok((await fromBottom()) < 16, "following: scrolled to the newest row");
+
+    await list.evaluate((el) => {
+      el.scrollTop = 0;
+    });
+    await page.locator('[data-testid="event-list"][data-follow="false"]').waitFor(WAIT);
+    await createTask("While scrolled up");
+    await receivedReaches(start + 41);
+    assert.equal(await list.evaluate((el) => el.scrollTop), 0, "a reader scrolled up is not pulled down");
+
+    await page.getByRole("button", { name: "Jump to newest" }).click();
+    await rows().filter({ hasText: "While scrolled up" }).waitFor(WAIT);
+    await page.locator('[data-testid="event-list"][data-follow="true"]').waitFor(WAIT);
+    assert.ok((await fromBottom()) < 16);
   });
 
   test("a bad pattern is refused inline; the link keeps the last good set across a reload", async () => {
