@@ -9,8 +9,8 @@ const HEAD_HEIGHT = 32;
 
 export interface EventListProps {
   readonly snapshot: FrameLogSnapshot<EventFrame>;
-  /** The frame being inspected (by seq), marked in the list. */
-  readonly selectedSeq: number | null;
+  /** The frame being inspected, marked in the list (by identity: a new epoch reuses seqs). */
+  readonly selected: EventFrame | null;
   readonly onInspect: (frame: EventFrame) => void;
   /** Told when following the newest frame starts or stops (scrolling up stops it, like a log viewer). */
   readonly onFollowChange?: (follow: boolean) => void;
@@ -27,7 +27,7 @@ const rowKey = (snapshot: FrameLogSnapshot<EventFrame>, index: number) => snapsh
  * bottom it follows new frames; scrolled up, it stays where it is, also when the oldest rows
  * are dropped from the top.
  */
-export function EventList({ snapshot, selectedSeq, onInspect, onFollowChange, followKey = 0 }: EventListProps): React.JSX.Element {
+export function EventList({ snapshot, selected: inspected, onInspect, onFollowChange, followKey = 0 }: EventListProps): React.JSX.Element {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [follow, setFollow] = useState(true);
   // The virtualizer hands out functions the React Compiler cannot memoise safely; this
@@ -116,7 +116,7 @@ export function EventList({ snapshot, selectedSeq, onInspect, onFollowChange, fo
         {virtualizer.getVirtualItems().map((item) => {
           const frame = snapshot.at(item.index);
           if (frame === undefined) return null;
-          const selected = frame.seq === selectedSeq;
+          const selected = frame === inspected;
           return (
             <div
               key={item.key}

@@ -108,6 +108,23 @@ describe("events view", () => {
     expect(screen.getByTestId("pattern-hints")).toHaveTextContent("session.message is a high-volume event");
   });
 
+  test("after a daemon restart with a new log it says events were skipped, keeps its rows and follows again", async () => {
+    renderAppAt(env, "/events?p=task.*");
+    await live();
+    act(() => void env.daemon.emit("task.created", { id: "t_before" }));
+    await waitFor(() => expect(rows()).toHaveLength(1));
+    act(() => env.stopDaemon());
+    await waitFor(() => expect(status()).toHaveAttribute("data-live", "false"));
+    expect(screen.queryByTestId("events-skipped")).toBeNull();
+    env.daemon.resetEpoch("ep_2");
+    act(() => env.startDaemon());
+    await live();
+    expect(screen.getByTestId("events-skipped")).toHaveTextContent("(epoch changed)");
+    act(() => void env.daemon.emit("task.created", { id: "t_after" }));
+    await waitFor(() => expect(rows()).toHaveLength(2));
+    expect(rows()[1]).toHaveTextContent("t_after");
+  });
+
   test("a link with a bad pattern says so and subscribes to nothing", async () => {
     renderAppAt(env, "/events?p=nope");
     expect(screen.getByRole("alert")).toHaveTextContent('"nope" is not an event name');

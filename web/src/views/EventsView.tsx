@@ -147,7 +147,7 @@ export function EventsView(): React.JSX.Element {
           {snapshot.length > 0 ? (
             <EventList
               snapshot={snapshot}
-              selectedSeq={inspected?.seq ?? null}
+              selected={inspected}
               onInspect={setInspected}
               onFollowChange={setFollowing}
               followKey={followKey}
