@@ -19,7 +19,7 @@ export function FrameInspector({ frame, onClose }: FrameInspectorProps): React.J
   // Focus moves here when a frame is opened, so a keyboard user lands on what they asked for.
   useEffect(() => {
     headingRef.current?.focus();
-  }, [frame.seq]);
+  }, [frame]);
 
   const onCopy = async () => {
     try {

@@ -68,6 +68,7 @@ describe("events view", () => {
     expect(rows()[0]).toHaveAttribute("data-selected", "true");
     fireEvent.keyDown(within(inspector).getByRole("heading"), { key: "Escape" });
     expect(screen.queryByTestId("frame-inspector")).toBeNull();
+    expect(within(rows()[0] as HTMLElement).getByRole("button")).toHaveFocus();
   });
 
   test("Up, Down, Home and End move between rows, and the focused one opens", async () => {

@@ -38,6 +38,13 @@ export function EventsView(): React.JSX.Element {
   const [following, setFollowing] = useState(true);
   const [followKey, setFollowKey] = useState(0);
 
+  // Focus goes back to the row the frame was opened from, so the keyboard is where it was.
+  const closeInspector = () => {
+    const row = document.querySelector<HTMLElement>('[data-testid="event-row"][data-selected="true"] button');
+    setInspected(null);
+    row?.focus({ preventScroll: true });
+  };
+
   const errors = typedErrors ?? (applied.ok ? null : applied.errors);
   const onSubmit = (e: React.FormEvent) => {
     e.preventDefault();
@@ -166,7 +173,7 @@ export function EventsView(): React.JSX.Element {
             </div>
           )}
         </div>
-        {inspected !== null ? <FrameInspector frame={inspected} onClose={() => setInspected(null)} /> : null}
+        {inspected !== null ? <FrameInspector frame={inspected} onClose={closeInspector} /> : null}
       </div>
     </section>
   );
