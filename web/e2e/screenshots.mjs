@@ -66,6 +66,20 @@ async function main() {
     await page.locator('[data-testid="worktree-row"]').first().waitFor(WAIT);
     await shot("worktrees");
 
+    await nav("Events");
+    const patterns = page.getByLabel("Patterns");
+    await patterns.fill("* mcp.tool_called");
+    await patterns.press("Enter");
+    await page.locator('[data-testid="events-status"][data-live="true"]').waitFor(WAIT);
+    await mcpCall(daemon.base, "create_task", { title: "Profile the search endpoint", priority: 2 });
+    await callTools(4);
+    await page.locator('[data-testid="event-row"]').nth(2).waitFor(WAIT);
+    await page.locator('[data-testid="event-row"] button').first().click();
+    await page.locator('[data-testid="frame-inspector"]').waitFor(WAIT);
+    // The new task's toast would cover the inspector.
+    await page.locator("[data-sonner-toast]").first().waitFor({ state: "detached", timeout: 15_000 }).catch(() => undefined);
+    await shot("events");
+
     await nav("Connection");
     await shot("connection");
 

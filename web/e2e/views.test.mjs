@@ -5,6 +5,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { blockingViolations, describeViolations } from "./axe.mjs";
 import { openDemo } from "./demo.mjs";
+import { rest } from "./harness.mjs";
 
 const WAIT = { timeout: 20_000 };
 
@@ -40,6 +41,18 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
     { path: "/agents", ready: '[data-testid="agent-row"]' },
     { path: "/mcp", ready: '[data-testid="mcp-row"]' },
     { path: "/worktrees", ready: '[data-testid="worktree-row"]' },
+    {
+      // Frames arrive only once the page is subscribed: one is made, then opened. An update
+      // rather than a create, so that no toast covers what is checked.
+      path: "/events?p=task.*",
+      ready: '[data-testid="events-status"][data-live="true"]',
+      then: async (p) => {
+        const description = `Seen on the events page at ${Date.now()}`;
+        await rest(daemon.base, "PATCH", `/api/tasks/${demo.tasks.docs.id}`, { description });
+        await p.locator('[data-testid="event-row"] button').first().click();
+      },
+      shown: '[data-testid="frame-inspector"]',
+    },
     { path: "/connection", ready: "h1" },
     { path: "/no-such-page", ready: "h1" },
   ];

@@ -7,6 +7,7 @@ import { Layout } from "./components/Layout";
 import { AgentsView } from "./views/AgentsView";
 import { ConnectionView } from "./views/ConnectionView";
 import { DashboardView } from "./views/DashboardView";
+import { EventsView } from "./views/EventsView";
 import { McpView } from "./views/McpView";
 import { NotFoundView } from "./views/NotFoundView";
 import { ProjectsView } from "./views/ProjectsView";
@@ -28,6 +29,7 @@ export function AppRoutes(): React.JSX.Element {
         <Route path="agents" element={<AgentsView />} />
         <Route path="mcp" element={<McpView />} />
         <Route path="worktrees" element={<WorktreesView />} />
+        <Route path="events" element={<EventsView />} />
         <Route path="connection" element={<ConnectionView />} />
         <Route path="*" element={<NotFoundView />} />
       </Route>

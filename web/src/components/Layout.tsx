@@ -10,6 +10,7 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: "/agents", label: "Agents" },
   { to: "/mcp", label: "MCP" },
   { to: "/worktrees", label: "Worktrees" },
+  { to: "/events", label: "Events" },
   { to: "/connection", label: "Connection" },
 ];
 

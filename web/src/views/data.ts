@@ -259,3 +259,6 @@ export function useConnection(): ConnectionView {
     pingNow,
   };
 }
+
+/** The Events page's own subscription and its bounded, pausable list of frames. */
+export { useEventStream, type EventStream } from "../hooks/useEventStream";
