@@ -53,6 +53,13 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
       },
       shown: '[data-testid="frame-inspector"]',
     },
+    {
+      // A toast over the page, in the tone a new task gets (each tone's colours are set together).
+      path: "/tasks",
+      ready: '[data-testid="task-row"]',
+      then: () => rest(daemon.base, "POST", "/api/tasks", { title: `Toast check ${Date.now()}`, project_id: demo.project.id }),
+      shown: '[data-sonner-toast][data-type="success"]',
+    },
     { path: "/connection", ready: "h1" },
     { path: "/no-such-page", ready: "h1" },
   ];
