@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from mcp import Client
@@ -71,7 +72,7 @@ async def test_claim_release_merge_delete_through_rest(daemon: Daemon, tmp_path:
 
         deleted = await http.delete(f"/api/worktrees/{wid}")
         assert deleted.status_code == 200 and deleted.json()["status"] == "deleted"
-        assert not Path(wt["path"]).exists()
+        assert not await anyio.Path(wt["path"]).exists()
         assert (await http.delete(f"/api/worktrees/{wid}")).status_code == 409
 
         # One event per change, none for the refusals.
@@ -111,7 +112,8 @@ async def test_a_merge_conflict_is_a_clear_409_and_leaves_the_repository_alone(
         assert unknown.status_code == 422 and "nope" in error_of(unknown)["message"]
 
         # Claimed: deleting needs force; with it, the checkout and its unmerged branch go.
-        assert (await http.post(f"/api/worktrees/{wt['id']}/claim", json={"owner": "dana"})).status_code == 200
+        claim = await http.post(f"/api/worktrees/{wt['id']}/claim", json={"owner": "dana"})
+        assert claim.status_code == 200
         refused = await http.delete(f"/api/worktrees/{wt['id']}")
         assert refused.status_code == 409 and "release it first" in error_of(refused)["message"]
         forced = await http.delete(f"/api/worktrees/{wt['id']}", params={"force": "true"})

@@ -95,6 +95,8 @@ async def delete_worktree(
     worktree_id: PathId,
     response: Response,
     ctx: Ctx,
-    force: bool = Query(False, description="Also when claimed or with uncommitted changes, and delete the branch"),
+    force: bool = Query(
+        False, description="Also when claimed or with uncommitted changes; the branch is deleted too"
+    ),
 ) -> Worktree:
     return with_seq(response, await worktrees.delete_worktree(ctx.store, worktree_id, force))
