@@ -473,14 +473,7 @@ class McpProxy:
             # Whatever its state: a list that shows the server learns from this that it is gone.
             tx.emit(
                 "mcp.server_disconnected",
-                McpServerDisconnectedData(
-                    server_name=server.spec.name,
-                    reason="removed",
-                    will_retry=False,
-                    next_attempt_at=None,
-                    attempts=server.failures,
-                    failed=False,
-                ),
+                McpServerDisconnectedData(server_name=server.spec.name, reason="removed", will_retry=False),
             )
 
         await self.ctx.store.write(forget)
