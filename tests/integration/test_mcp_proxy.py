@@ -102,6 +102,8 @@ async def test_connect_call_kill_and_reconnect(daemon_factory: Callable[..., Dae
             },
         )
         assert r.status_code == 201 and r.json()["state"] == "connecting"
+        first = await next_event(ws, "mcp.server_disconnected", server_name="broken")
+        assert first["data"]["attempts"] == 1 and first["data"]["failed"] is False
         failed = await next_event(ws, "mcp.server_disconnected", server_name="broken")
         assert failed["data"]["will_retry"] is True and failed["data"]["failed"] is True
         assert failed["data"]["attempts"] == 2

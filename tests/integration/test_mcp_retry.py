@@ -38,12 +38,23 @@ async def test_a_failed_server_keeps_retrying_and_reconnects_once_it_can_start(
     needed = tmp_path / "repaired"
     config = write_config(
         tmp_path / "tidewire.toml",
-        {"mcp": {"backoff_base_seconds": 0.05, "backoff_max_seconds": 0.3, "max_failures": 2}},
+        {
+            "mcp": {
+                "backoff_base_seconds": 0.05,
+                "backoff_max_seconds": 0.1,
+                "failed_backoff_max_seconds": 0.3,
+                "max_failures": 2,
+            }
+        },
         {"mcp_servers": [_flaky("flaky", needed, tmp_path / "pids")]},
     )
     daemon = daemon_factory("--config", str(config))
     async with ws_connect(daemon) as ws, httpx.AsyncClient(base_url=daemon.base_url, timeout=60) as http:
         await replay_and_subscribe(ws, ["mcp.*"])
+        # Every failed attempt is announced, the ones before it counts as failed too.
+        first = await next_event(ws, "mcp.server_disconnected", server_name="flaky")
+        assert first["data"]["attempts"] == 1 and first["data"]["failed"] is False
+        assert (_at(first["data"]["next_attempt_at"]) - _at(first["ts"])).total_seconds() <= 0.1 + 0.01
         failed = await next_event(ws, "mcp.server_disconnected", server_name="flaky")
         data = failed["data"]
         assert data["failed"] is True and data["will_retry"] is True and data["attempts"] == 2

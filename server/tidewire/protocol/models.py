@@ -369,7 +369,7 @@ class McpServerDisconnectedData(BaseModel):
     failed: Annotated[
         StrictBool | MISSING,
         Field(
-            description="Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, at the capped delay."
+            description="Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, further apart."
         ),
     ] = MISSING
 

@@ -4,12 +4,12 @@ Each server has a supervisor task that owns its client (the SDK's context manage
 be entered and left in one task): it connects, lists the tools, emits
 `mcp.server_connected`, waits for the connection to end (the process exits, the stream
 closes, a health probe or a call finds it dead), emits `mcp.server_disconnected` and
-reconnects with jittered exponential backoff, capped. After `max_failures` consecutive failed
-attempts the server is marked failed, but it is still retried at the capped delay: a server
-that comes back (a package installed, a service started) is picked up without a restart.
-Every failed attempt of a failed server is announced with when the next one is due, so a
-dashboard can say so; before that, attempts fail quietly, as a flapping server would.
-A reconnect request skips the wait (or drops a live connection) and starts counting anew.
+reconnects with jittered exponential backoff, capped at `backoff_max`. After `max_failures`
+consecutive failed attempts the server is marked failed, but it is still retried, the delay
+growing on to `failed_backoff_max`: a server that comes back (a package installed, a service
+started) is picked up without a restart. Every failed attempt is announced with when the
+next one is due, so a dashboard can say so. A reconnect request skips the wait (or drops a
+live connection) and starts counting anew.
 """
 
 from __future__ import annotations
@@ -194,6 +194,9 @@ class McpProxy:
         options = mcp_options(ctx.settings.raw_config)
         warn_unknown_keys(ctx.settings.raw_config, "mcp")
         self.backoff = Backoff(initial=options.backoff_base, maximum=options.backoff_max)
+        self.failed_backoff = Backoff(
+            initial=options.backoff_base, maximum=max(options.backoff_max, options.failed_backoff_max)
+        )
         self.max_failures = options.max_failures
         self.connect_timeout = options.connect_timeout
         self.call_timeout = options.call_timeout
@@ -349,26 +352,25 @@ class McpProxy:
             server.last_error = reason
             failed = server.failures >= self.max_failures
             # After a connection that worked, the first retry comes quickly again.
-            delay = self.backoff.delay(max(server.failures - 1, 0))
+            delay = (self.failed_backoff if failed else self.backoff).delay(max(server.failures - 1, 0))
             server.next_attempt_at = format_utc(parse_utc(now_utc()) + timedelta(seconds=delay))
             server.state = "failed" if failed else "disconnected"
-            if connected or failed:
-                if failed and server.failures == self.max_failures:
-                    log.warning(
-                        "MCP server %s failed %d times; retrying every %g s at most: %s",
-                        spec.name, server.failures, self.backoff.maximum, reason,
-                    )
-                await self._emit(
-                    "mcp.server_disconnected",
-                    McpServerDisconnectedData(
-                        server_name=spec.name,
-                        reason=reason,
-                        will_retry=True,
-                        next_attempt_at=server.next_attempt_at,
-                        attempts=server.failures,
-                        failed=failed,
-                    ),
+            if failed and server.failures == self.max_failures:
+                log.warning(
+                    "MCP server %s failed %d times; retrying, at most %g s apart: %s",
+                    spec.name, server.failures, self.failed_backoff.maximum, reason,
                 )
+            await self._emit(
+                "mcp.server_disconnected",
+                McpServerDisconnectedData(
+                    server_name=spec.name,
+                    reason=reason,
+                    will_retry=True,
+                    next_attempt_at=server.next_attempt_at,
+                    attempts=server.failures,
+                    failed=failed,
+                ),
+            )
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(server.reconnect.wait(), delay)
             if server.reconnect.is_set():

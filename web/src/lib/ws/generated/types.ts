@@ -607,7 +607,7 @@ export interface McpServerDisconnectedData {
    */
   attempts?: number;
   /**
-   * Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, at the capped delay.
+   * Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, further apart.
    */
   failed?: boolean;
   [k: string]: unknown;
