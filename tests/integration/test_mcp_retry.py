@@ -14,7 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 from fixtures.sources_support import FIXTURES, next_event, replay_and_subscribe, write_config
+from mcp import Client
 from support import Daemon, ws_connect
+from support.mcp import call
 
 pytestmark = pytest.mark.daemon
 
@@ -125,6 +127,14 @@ async def test_reconnect_skips_the_wait_and_restarts_a_live_connection(
         assert asked["data"]["reason"] == "reconnect requested"
         await next_event(ws, "mcp.server_connected", server_name="late")
         assert pids.read_text().split()[-1] != first_pid
+
+        # The same through the daemon's MCP tool, as an agent would ask.
+        async with Client(daemon.base_url + "/mcp", cache=None) as client:
+            record = await call(client, "reconnect_mcp_server", name="late")
+        assert record["name"] == "late"
+        asked = await next_event(ws, "mcp.server_disconnected", server_name="late")
+        assert asked["data"]["reason"] == "reconnect requested"
+        await next_event(ws, "mcp.server_connected", server_name="late")
 
         assert (await http.post("/api/mcp-servers/ghost/reconnect")).status_code == 404
         removed = await http.delete("/api/mcp-servers/late")
