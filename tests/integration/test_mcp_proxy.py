@@ -91,7 +91,7 @@ async def test_connect_call_kill_and_reconnect(daemon_factory: Callable[..., Dae
         )
         assert r.status_code == 200 and r.json()["content"][0]["text"] == "hi"
 
-        # A server added at run time that never starts is retried, then marked failed.
+        # A server added at run time that never starts is retried, marked failed, and retried still.
         r = await http.post(
             "/api/mcp-servers",
             json={
@@ -102,10 +102,17 @@ async def test_connect_call_kill_and_reconnect(daemon_factory: Callable[..., Dae
             },
         )
         assert r.status_code == 201 and r.json()["state"] == "connecting"
+        first = await next_event(ws, "mcp.server_disconnected", server_name="broken")
+        assert first["data"]["attempts"] == 1 and first["data"]["failed"] is False
         failed = await next_event(ws, "mcp.server_disconnected", server_name="broken")
-        assert failed["data"]["will_retry"] is False
+        assert failed["data"]["will_retry"] is True and failed["data"]["failed"] is True
+        assert failed["data"]["attempts"] == 2
+        again_failed = await next_event(ws, "mcp.server_disconnected", server_name="broken")
+        assert again_failed["data"]["attempts"] == 3 and again_failed["data"]["failed"] is True
         broken = (await http.get("/api/mcp-servers/broken")).json()
-        assert broken["state"] == "failed" and "refusing to start" in broken["last_error"]
+        # Between attempts it is failed; during one, connecting: the error stays until one works.
+        assert broken["state"] in ("failed", "connecting") and "refusing to start" in broken["last_error"]
+        assert broken["attempts"] >= 2 and broken["origin"] == "api"
         assert (
             await http.post("/api/mcp-servers", json={"name": "broken", "url": "http://127.0.0.1:1/mcp"})
         ).status_code == 409

@@ -1,4 +1,4 @@
-"""`GET/POST /api/mcp-servers`, `GET/DELETE /api/mcp-servers/{name}`, `POST /api/mcp-servers/{name}/call`."""
+"""`GET/POST /api/mcp-servers`, `GET/DELETE /api/mcp-servers/{name}`, and `POST .../reconnect`, `.../call`."""
 
 from __future__ import annotations
 
@@ -74,6 +74,19 @@ async def get_server(name: str, ctx: Ctx) -> JSONResponse:
 )
 async def remove_server(name: str, ctx: Ctx) -> JSONResponse:
     server = await ctx.component("mcp_proxy", McpProxy).remove_server(name)
+    return record(server, ctx.bus.head)
+
+
+@router.post(
+    "/api/mcp-servers/{name}/reconnect",
+    responses={
+        200: {"description": "McpServer (connecting)"},
+        404: {"description": "Unknown server"},
+        409: {"description": "The daemon is shutting down"},
+    },
+)
+async def reconnect_server(name: str, ctx: Ctx) -> JSONResponse:
+    server = await ctx.component("mcp_proxy", McpProxy).reconnect_server(name)
     return record(server, ctx.bus.head)
 
 

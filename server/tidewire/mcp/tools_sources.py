@@ -95,6 +95,15 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
         with tool_errors():
             return await proxy().remove_server(name)
 
+    @server.tool(
+        description="Reconnect a downstream MCP server now, without waiting for its next retry "
+        "(a connected one is disconnected first).",
+        annotations=WRITE,
+    )
+    async def reconnect_mcp_server(name: str) -> McpServer:
+        with tool_errors():
+            return await proxy().reconnect_server(name)
+
     @server.tool(description="Downstream MCP servers with state and tools.", annotations=READ)
     async def list_mcp_servers() -> McpServerList:
         return McpServerList(items=proxy().list_servers())

@@ -267,6 +267,14 @@ class HookUserPromptSubmitEvent(BaseModel):
     data: HookEvent
 
 
+class McpToolDetail(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    name: Annotated[StrictStr, Field(min_length=1)]
+    description: StrictStr | None | MISSING = MISSING
+
+
 class McpServer(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -282,6 +290,25 @@ class McpServer(BaseModel):
         StrictStr | None | MISSING,
         Field(
             description="RFC 3339 timestamp in UTC (`Z`).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = MISSING
+    tool_details: Annotated[
+        list[McpToolDetail] | MISSING,
+        Field(description="The tools with their descriptions, in the order the server lists them."),
+    ] = MISSING
+    origin: Annotated[
+        Literal["config", "api"] | MISSING,
+        Field(description="Where the server is defined: the config file (remove it there) or the REST API."),
+    ] = MISSING
+    attempts: Annotated[
+        JsonInt | MISSING,
+        Field(description="Consecutive failed attempts to connect.", ge=0, le=9007199254740991),
+    ] = MISSING
+    next_attempt_at: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="RFC 3339 timestamp in UTC (`Z`): when the next attempt to connect is due, while the server is disconnected or failed.",
             pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
         ),
     ] = MISSING
@@ -319,7 +346,31 @@ class McpServerDisconnectedData(BaseModel):
     server_name: Annotated[StrictStr, Field(min_length=1)]
     reason: StrictStr
     will_retry: Annotated[
-        StrictBool | MISSING, Field(description="Whether the daemon will try to reconnect.")
+        StrictBool | MISSING,
+        Field(
+            description="Whether the daemon will try to reconnect (false only when the server was removed)."
+        ),
+    ] = MISSING
+    next_attempt_at: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="RFC 3339 timestamp in UTC (`Z`): when the daemon tries to connect again; null when it will not.",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ] = MISSING
+    attempts: Annotated[
+        JsonInt | MISSING,
+        Field(
+            description="Consecutive failed attempts to connect so far (0 after a connection that worked ended).",
+            ge=0,
+            le=9007199254740991,
+        ),
+    ] = MISSING
+    failed: Annotated[
+        StrictBool | MISSING,
+        Field(
+            description="Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, further apart."
+        ),
     ] = MISSING
 
 

@@ -4,8 +4,12 @@ Each server has a supervisor task that owns its client (the SDK's context manage
 be entered and left in one task): it connects, lists the tools, emits
 `mcp.server_connected`, waits for the connection to end (the process exits, the stream
 closes, a health probe or a call finds it dead), emits `mcp.server_disconnected` and
-reconnects with jittered exponential backoff. After `max_failures` consecutive failed
-attempts the server is marked failed with its last error and left alone.
+reconnects with jittered exponential backoff, capped at `backoff_max`. After `max_failures`
+consecutive failed attempts the server is marked failed, but it is still retried, the delay
+growing on to `failed_backoff_max`: a server that comes back (a package installed, a service
+started) is picked up without a restart. Every failed attempt is announced with when the
+next one is due, so a dashboard can say so. A reconnect request skips the wait (or drops a
+live connection) and starts counting anew.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import logging
 import re
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TextIO
 
@@ -34,11 +39,12 @@ from tidewire.protocol.models import (
     McpServerConnectedData,
     McpServerDisconnectedData,
     McpToolCalledData,
+    McpToolDetail,
 )
 from tidewire.services.rows import fetch_all
 from tidewire.sources.mcp_watch import WatchedTransport
 from tidewire.sources.options import mcp_options, warn_unknown_keys
-from tidewire.sources.timefmt import now_utc
+from tidewire.sources.timefmt import format_utc, now_utc, parse_utc
 from tidewire.sources.txn import Tx
 
 if TYPE_CHECKING:
@@ -100,6 +106,11 @@ class _Downstream:
     spec: ServerSpec
     state: Literal["connecting", "connected", "disconnected", "failed"] = "connecting"
     tools: list[str] = field(default_factory=list)
+    descriptions: dict[str, str | None] = field(default_factory=dict)
+    failures: int = 0
+    next_attempt_at: str | None = None
+    # Set by a reconnect request: ends the wait between attempts, or the live connection.
+    reconnect: asyncio.Event = field(default_factory=asyncio.Event)
     calls: int = 0
     last_error: str | None = None
     connected_at: str | None = None
@@ -118,6 +129,10 @@ class _Downstream:
             calls=self.calls,
             last_error=self.last_error,
             connected_at=self.connected_at if self.state == "connected" else None,
+            tool_details=[McpToolDetail(name=n, description=self.descriptions.get(n)) for n in self.tools],
+            origin=self.spec.origin,
+            attempts=self.failures,
+            next_attempt_at=self.next_attempt_at if self.state in ("disconnected", "failed") else None,
         )
 
     def mark_dead(self, reason: str) -> None:
@@ -179,6 +194,9 @@ class McpProxy:
         options = mcp_options(ctx.settings.raw_config)
         warn_unknown_keys(ctx.settings.raw_config, "mcp")
         self.backoff = Backoff(initial=options.backoff_base, maximum=options.backoff_max)
+        self.failed_backoff = Backoff(
+            initial=options.backoff_base, maximum=max(options.backoff_max, options.failed_backoff_max)
+        )
         self.max_failures = options.max_failures
         self.connect_timeout = options.connect_timeout
         self.call_timeout = options.call_timeout
@@ -254,27 +272,30 @@ class McpProxy:
         folder.mkdir(parents=True, exist_ok=True)
         return (folder / f"{spec.name}.log").open("a", encoding="utf-8")
 
-    async def _list_tools(self, client: Client) -> list[str]:
-        names: list[str] = []
+    async def _list_tools(self, client: Client) -> dict[str, str | None]:
+        """Tool name -> description, in the server's order."""
+        tools: dict[str, str | None] = {}
         cursor: str | None = None
         for _ in range(_MAX_TOOL_PAGES):
             page = await client.list_tools(cursor=cursor)
-            names.extend(tool.name for tool in page.tools)
+            tools.update((tool.name, tool.description) for tool in page.tools)
             cursor = page.next_cursor
             if cursor is None:
                 break
-        return names
+        return tools
 
     async def _emit(self, name: str, data: Any) -> None:
         await self.ctx.store.write(lambda tx: tx.emit(name, data))
 
     async def _supervise(self, server: _Downstream) -> None:
         spec = server.spec
-        failures = 0
         while True:
             server.state = "connecting"
+            server.next_attempt_at = None
             server.dead = asyncio.Event()
             server.dead_reason = None
+            # A request made before this attempt is answered by it.
+            server.reconnect.clear()
             connected = False
             reason = "connection closed"
             errlog = None
@@ -290,9 +311,9 @@ class McpProxy:
                         Client(transport, read_timeout_seconds=self.connect_timeout, cache=None)
                     )
                     tools = await self._list_tools(client)
-                    server.client, server.tools = client, tools
+                    server.client, server.tools, server.descriptions = client, list(tools), tools
                     server.state, server.connected_at, server.last_error = "connected", now_utc(), None
-                    connected, failures = True, 0
+                    connected, server.failures = True, 0
                     await self._emit(
                         "mcp.server_connected",
                         McpServerConnectedData(
@@ -320,21 +341,40 @@ class McpProxy:
                 if last:
                     reason = f"{reason} (stderr: {last})"
             server.client = None
-            failures += 1
-            server.last_error = reason
-            will_retry = failures < self.max_failures
-            server.state = "disconnected" if will_retry else "failed"
-            if connected or not will_retry:
-                await self._emit(
-                    "mcp.server_disconnected",
-                    McpServerDisconnectedData(server_name=spec.name, reason=reason, will_retry=will_retry),
-                )
-            if not will_retry:
-                log.warning("MCP server %s failed %d times; giving up: %s", spec.name, failures, reason)
-                return
             if self._stopping:
                 return
-            await asyncio.sleep(self.backoff.delay(failures - 1))
+            if server.reconnect.is_set():
+                # Asked for: the request's own event announced it, and the next attempt is now.
+                server.failures = 0
+                continue
+            if not connected:
+                server.failures += 1
+            server.last_error = reason
+            failed = server.failures >= self.max_failures
+            # After a connection that worked, the first retry comes quickly again.
+            delay = (self.failed_backoff if failed else self.backoff).delay(max(server.failures - 1, 0))
+            server.next_attempt_at = format_utc(parse_utc(now_utc()) + timedelta(seconds=delay))
+            server.state = "failed" if failed else "disconnected"
+            if failed and server.failures == self.max_failures:
+                log.warning(
+                    "MCP server %s failed %d times; retrying, at most %g s apart: %s",
+                    spec.name, server.failures, self.failed_backoff.maximum, reason,
+                )
+            await self._emit(
+                "mcp.server_disconnected",
+                McpServerDisconnectedData(
+                    server_name=spec.name,
+                    reason=reason,
+                    will_retry=True,
+                    next_attempt_at=server.next_attempt_at,
+                    attempts=server.failures,
+                    failed=failed,
+                ),
+            )
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(server.reconnect.wait(), delay)
+            if server.reconnect.is_set():
+                server.failures = 0
 
     async def _wait_until_dead(self, server: _Downstream, transport: WatchedTransport) -> str:
         async def closed() -> str:
@@ -344,6 +384,10 @@ class McpProxy:
         async def flagged() -> str:
             await server.dead.wait()
             return server.dead_reason or "a call found the connection dead"
+
+        async def asked() -> str:
+            await server.reconnect.wait()
+            return "reconnect requested"
 
         async def probe() -> str:
             # Listing the tools now and then finds what `closed` cannot: a streamable HTTP server
@@ -358,7 +402,7 @@ class McpProxy:
                 except Exception as exc:
                     return f"health check failed: {_describe(exc)}"
 
-        tasks = [asyncio.create_task(c) for c in (closed(), flagged(), probe())]
+        tasks = [asyncio.create_task(c) for c in (closed(), flagged(), asked(), probe())]
         try:
             done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
             return next(iter(done)).result()
@@ -386,11 +430,39 @@ class McpProxy:
         await self.ctx.store.write(lambda tx: _store_spec(tx, spec))
         return self._launch(spec).record()
 
+    def tools_of(self, name: Any) -> list[McpToolDetail]:
+        server = self._server(name)
+        return [McpToolDetail(name=n, description=server.descriptions.get(n)) for n in server.tools]
+
+    async def reconnect_server(self, name: Any) -> McpServer:
+        """Connect again now: ends the wait between attempts, or drops the live connection."""
+        server = self._server(name)
+        if self._stopping:
+            raise Conflict("the daemon is shutting down")
+        await self._emit(
+            "mcp.server_disconnected",
+            McpServerDisconnectedData(
+                server_name=server.spec.name,
+                reason="reconnect requested",
+                will_retry=True,
+                next_attempt_at=now_utc(),
+                attempts=0,
+                failed=False,
+            ),
+        )
+        # After the event, so the `mcp.server_connected` that follows is never older than it.
+        server.failures = 0
+        if server.state != "connecting":
+            # An attempt under way already answers the request; a second would follow it at once.
+            server.state = "connecting"
+            server.next_attempt_at = None
+            server.reconnect.set()
+        return server.record()
+
     async def remove_server(self, name: Any) -> McpServer:
         server = self._server(name)
         if server.spec.origin == "config":
             raise Conflict(f"MCP server {name} is defined in the config file; remove it there")
-        was_connected = server.state == "connected"
         self.servers.pop(server.spec.name, None)
         if server.task is not None:
             server.task.cancel()
@@ -400,13 +472,11 @@ class McpProxy:
 
         def forget(tx: Tx) -> None:
             tx.conn.execute("DELETE FROM mcp_servers WHERE name = ?", (server.spec.name,))
-            if was_connected:
-                tx.emit(
-                    "mcp.server_disconnected",
-                    McpServerDisconnectedData(
-                        server_name=server.spec.name, reason="removed", will_retry=False
-                    ),
-                )
+            # Whatever its state: a list that shows the server learns from this that it is gone.
+            tx.emit(
+                "mcp.server_disconnected",
+                McpServerDisconnectedData(server_name=server.spec.name, reason="removed", will_retry=False),
+            )
 
         await self.ctx.store.write(forget)
         return server.record()

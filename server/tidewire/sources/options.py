@@ -28,6 +28,7 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
         {
             "backoff_base_seconds",
             "backoff_max_seconds",
+            "failed_backoff_max_seconds",
             "max_failures",
             "connect_timeout_seconds",
             "call_timeout_seconds",
@@ -42,6 +43,9 @@ SECTION_KEYS: dict[str, frozenset[str]] = {
 class McpOptions:
     backoff_base: float = 0.5
     backoff_max: float = 30.0
+    # A failed server is retried further apart: its every attempt is an event, and a server
+    # that stays down for days must not fill the event log.
+    failed_backoff_max: float = 300.0
     max_failures: int = 8
     connect_timeout: float = 30.0
     call_timeout: float = 300.0
@@ -142,6 +146,7 @@ def mcp_options(raw: Mapping[str, Any]) -> McpOptions:
     return McpOptions(
         backoff_base=_number(section, "mcp", "backoff_base_seconds", default.backoff_base),
         backoff_max=_number(section, "mcp", "backoff_max_seconds", default.backoff_max),
+        failed_backoff_max=_number(section, "mcp", "failed_backoff_max_seconds", default.failed_backoff_max),
         max_failures=_count(section, "mcp", "max_failures", default.max_failures),
         connect_timeout=_number(section, "mcp", "connect_timeout_seconds", default.connect_timeout),
         call_timeout=_number(section, "mcp", "call_timeout_seconds", default.call_timeout),

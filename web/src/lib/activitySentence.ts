@@ -131,7 +131,11 @@ function mcpLine(type: string, d: Data): Pick<ActivityLine, "sentence" | "href">
     }
     case "mcp.server_disconnected": {
       const reason = str(d.reason);
-      return { sentence: `${name} disconnected${reason ? `: ${clip(reason, 80)}` : ""}`, href };
+      if (d.will_retry === false && reason === "removed") return { sentence: `${name} removed`, href };
+      if (reason === "reconnect requested") return { sentence: `${name} reconnecting`, href };
+      const attempts = typeof d.attempts === "number" && d.attempts > 0 ? ` (${d.attempts} failed attempts)` : "";
+      const what = d.failed === true ? `failed${attempts}` : "disconnected";
+      return { sentence: `${name} ${what}${reason ? `: ${clip(reason, 80)}` : ""}`, href };
     }
     case "mcp.tool_called":
       return {

@@ -267,7 +267,23 @@ export const api = {
     apiFetch<EventPage>("/api/events", { query: { after_seq: afterSeq, limit }, signal }),
 
   listMcpServers: (signal?: AbortSignal) => list<McpServer>("/api/mcp-servers", undefined, signal),
+  reconnectMcpServer: (name: string, key?: string) =>
+    apiFetch<McpServer>(`/api/mcp-servers/${enc(name)}/reconnect`, { method: "POST", idempotencyKey: key }),
+  removeMcpServer: (name: string, key?: string) =>
+    apiFetch<McpServer>(`/api/mcp-servers/${enc(name)}`, { method: "DELETE", idempotencyKey: key }),
 
   listWorktrees: (projectId?: string, signal?: AbortSignal) =>
     list<Worktree>("/api/worktrees", { project_id: projectId }, signal),
+  claimWorktree: (id: string, owner: string, key?: string) =>
+    apiFetch<Worktree>(`/api/worktrees/${enc(id)}/claim`, { method: "POST", body: { owner }, idempotencyKey: key }),
+  releaseWorktree: (id: string, key?: string) =>
+    apiFetch<Worktree>(`/api/worktrees/${enc(id)}/release`, { method: "POST", idempotencyKey: key }),
+  mergeWorktree: (id: string, key?: string) =>
+    apiFetch<Worktree>(`/api/worktrees/${enc(id)}/merge`, { method: "POST", idempotencyKey: key }),
+  deleteWorktree: (id: string, force: boolean, key?: string) =>
+    apiFetch<Worktree>(`/api/worktrees/${enc(id)}`, {
+      method: "DELETE",
+      query: force ? { force: "true" } : undefined,
+      idempotencyKey: key,
+    }),
 };

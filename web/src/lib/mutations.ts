@@ -30,7 +30,9 @@ import {
   type RowSnapshot,
   type TaskFieldChanges,
 } from "./optimistic";
+import { registerMcpMutationDefaults } from "./mcpMutations";
 import { registerProjectMutationDefaults } from "./projectMutations";
+import { registerWorktreeMutationDefaults } from "./worktreeMutations";
 import { queryKeys } from "./queryKeys";
 
 export const MUTATION_SCOPE = "tidewire";
@@ -231,4 +233,6 @@ export function registerMutationDefaults(client: QueryClient): void {
   });
 
   registerProjectMutationDefaults(client);
+  registerMcpMutationDefaults(client);
+  registerWorktreeMutationDefaults(client);
 }

@@ -13,6 +13,7 @@ import { TidewireSocket } from "./ws/client";
 import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
 import type { Project, SessionMessage, Task } from "./ws/generated";
 import { SEQ_HEADER } from "./api";
+import { FakeActions } from "./testingActions";
 import { WebSocketProvider } from "../hooks/useWebSocket";
 import { PersistedCacheProvider } from "../hooks/PersistedCacheProvider";
 
@@ -38,6 +39,8 @@ export class FakeApi {
   readonly failNext = new Map<string, { status: number; code: string; message: string }>();
   /** Bodies for GETs this fake does not model (agent runs, MCP servers, one session, ...), by path. */
   readonly fixed = new Map<string, unknown>();
+  /** MCP servers and worktrees, and the actions on them (testingActions.ts). */
+  readonly actions = new FakeActions();
   #nextId = 1;
 
   constructor(readonly daemon: FakeDaemon) {}
@@ -139,7 +142,9 @@ export class FakeApi {
       const status = url.searchParams.get("status");
       return list([...this.tasks.values()].filter((t) => status === null || t.status === status));
     }
-    if (method === "GET" && ["/api/sessions", "/api/agents", "/api/mcp-servers", "/api/worktrees"].includes(path)) {
+    const actionResponse = this.actions.route(this.daemon, method, path, body, (status, payload) => this.#json(status, payload));
+    if (actionResponse !== undefined) return actionResponse;
+    if (method === "GET" && ["/api/sessions", "/api/agents"].includes(path)) {
       return list([]);
     }
     if (method === "GET" && path === "/api/events") {

@@ -540,6 +540,27 @@ export interface McpServer {
    * RFC 3339 timestamp in UTC (`Z`).
    */
   connected_at?: string | null;
+  /**
+   * The tools with their descriptions, in the order the server lists them.
+   */
+  tool_details?: McpToolDetail[];
+  /**
+   * Where the server is defined: the config file (remove it there) or the REST API.
+   */
+  origin?: "config" | "api";
+  /**
+   * Consecutive failed attempts to connect.
+   */
+  attempts?: number;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`): when the next attempt to connect is due, while the server is disconnected or failed.
+   */
+  next_attempt_at?: string | null;
+  [k: string]: unknown;
+}
+export interface McpToolDetail {
+  name: string;
+  description?: string | null;
   [k: string]: unknown;
 }
 /**
@@ -574,9 +595,21 @@ export interface McpServerDisconnectedData {
   server_name: string;
   reason: string;
   /**
-   * Whether the daemon will try to reconnect.
+   * Whether the daemon will try to reconnect (false only when the server was removed).
    */
   will_retry?: boolean;
+  /**
+   * RFC 3339 timestamp in UTC (`Z`): when the daemon tries to connect again; null when it will not.
+   */
+  next_attempt_at?: string | null;
+  /**
+   * Consecutive failed attempts to connect so far (0 after a connection that worked ended).
+   */
+  attempts?: number;
+  /**
+   * Whether the server now counts as failed (`max_failures` attempts in a row failed); it is still retried, further apart.
+   */
+  failed?: boolean;
   [k: string]: unknown;
 }
 /**
