@@ -156,18 +156,25 @@ async def test_the_domain_sql_and_row_helpers_run_unchanged_on_postgresql(pg_dsn
     try:
 
         def fn(tx: PgTx) -> int:
-            tx.conn.execute(
-                "CREATE TABLE sessions (id text PRIMARY KEY, transcript_path text, status text NOT NULL)"
-            )
+            # The migrated schema's own table (0003), with SQLite's `?` placeholders.
             tx.conn.executemany(
-                "INSERT INTO sessions (id, transcript_path, status) VALUES (?, ?, ?)",
-                [("s1", "/a/b.jsonl", "active"), ("s2", "/a/c.txt", "active"), ("s3", None, "ended")],
+                "INSERT INTO sessions (id, source, transcript_path, status, started_at, updated_at)"
+                " VALUES (?, 'claude', ?, ?, ?, ?)",
+                [
+                    (sid, path, status, tx.now, tx.now)
+                    for sid, path, status in (
+                        ("s1", "/a/b.jsonl", "active"),
+                        ("s2", "/a/c.txt", "active"),
+                        ("s3", None, "ended"),
+                    )
+                ],
             )
             # The upsert shape the sources use, with SQLite's `excluded`.
             tx.conn.execute(
-                "INSERT INTO sessions (id, status) VALUES (?, ?)"
+                "INSERT INTO sessions (id, source, status, started_at, updated_at)"
+                " VALUES (?, 'claude', ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET status = excluded.status",
-                ("s2", "idle"),
+                ("s2", "idle", tx.now, tx.now),
             )
             return int(
                 tx.conn.execute(
