@@ -222,3 +222,19 @@ async def test_read_then_write_from_two_daemons_loses_no_update(pg_dsn: str) -> 
     finally:
         await a.close()
         await b.close()
+
+
+async def test_a_read_returns_once_this_daemon_has_delivered_every_event_it_reflects(pg_dsn: str) -> None:
+    # The seq of a read (X-Tidewire-Seq) is where a client resumes its socket on this daemon, so
+    # the daemon must have delivered that far: a resume past its head is refused. Without
+    # notifications and with a slow poll, only the read itself can make the follower catch up.
+    a = await _with_probe(pg_dsn)
+    b = await PgStore.open(pg_dsn, listen=False, poll_interval=60.0)
+    try:
+        await a.write(write_probe("a", 0, 3))
+        rows, seq = await b.read(lambda conn: conn.execute("SELECT count(*) FROM probe").fetchall())
+        assert rows == [(1,)] and seq == 3
+        assert b.head == 3
+    finally:
+        await a.close()
+        await b.close()

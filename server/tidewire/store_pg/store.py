@@ -270,7 +270,11 @@ class PgStore:
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, self._read_sync, fn)
+        value, seq = await loop.run_in_executor(self._readers, self._read_sync, fn)
+        # The snapshot may reflect other daemons' commits this daemon has not delivered yet; its
+        # seq is where a client resumes its socket here, and a resume past the head is refused.
+        await self.follower.wait_for(seq)
+        return value, seq
 
     def _reader_conn(self) -> Conn:
         conn: Conn | None = getattr(self._local, "conn", None)
