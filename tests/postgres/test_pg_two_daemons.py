@@ -147,3 +147,20 @@ async def test_a_client_moved_off_a_killed_daemon_resumes_on_the_other_without_g
         assert by_seq[seq]["data"]["task_id"] == task_id
     r = b.get("/api/tasks")
     assert {t["id"] for t in r.json()["items"]} >= {task_id for task_id, _ in acknowledged}
+
+
+def test_a_keyed_write_retried_on_the_other_daemon_is_applied_once(pair: tuple[Daemon, Daemon]) -> None:
+    # What a client does when its daemon dies before replying: the same request, same key, to
+    # another daemon. The keys are in the shared database, so the second daemon replays the reply.
+    a, b = pair
+    headers = {"Idempotency-Key": "retry-elsewhere-1"}
+    first = a.post("/api/tasks", {"title": "once"}, headers=headers)
+    again = b.post("/api/tasks", {"title": "once"}, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.headers.get("Idempotent-Replayed") == "true"
+    assert again.content == first.content
+    assert again.headers["X-Tidewire-Seq"] == first.headers["X-Tidewire-Seq"]
+    listed = b.get("/api/tasks").json()["items"]
+    assert [t["id"] for t in listed] == [first.json()["id"]]
+    reused = b.post("/api/tasks", {"title": "another"}, headers=headers)
+    assert reused.status_code == 422 and reused.json()["error"]["code"] == "idempotency_key_reused"
