@@ -41,7 +41,10 @@ def test_the_ready_line_names_the_store_without_its_password(tmp_path: Path, pg_
         assert f"store postgresql {url}" in ready, ready
         assert not (tmp_path / "data" / "tidewire.db").exists()
     finally:
-        d.stop()
+        code = d.stop()
+    # SIGTERM stops it cleanly: the store closed with the app, nothing left to complain about.
+    assert code == 0, d.log()
+    assert "Traceback" not in d.log() and "ERROR" not in d.log(), d.log()
 
 
 def test_env_and_config_file_start_the_daemon_on_the_same_database(tmp_path: Path, pg_dsn: str) -> None:
