@@ -8,25 +8,13 @@ the same assertions hold on both backends.
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Callable
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 from support import Daemon
 from support.pg_url import pg_url
-
-
-def _shared(name: str) -> ModuleType:
-    """A module of tests/integration, loaded under its own name (pytest imports the original too)."""
-    path = Path(__file__).resolve().parents[1] / "integration" / f"{name}.py"
-    spec = importlib.util.spec_from_file_location(f"pg_shared_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from support.shared_tests import share
 
 
 @pytest.fixture
@@ -75,7 +63,4 @@ SHARED = {
     "test_idempotency": ("test_a_key_names_one_request",),
 }
 
-for _module_name, _names in SHARED.items():
-    _module = _shared(_module_name)
-    for _name in _names:
-        globals()[_name] = getattr(_module, _name)
+share(globals(), SHARED)
