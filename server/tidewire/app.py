@@ -22,6 +22,7 @@ from .api.events import test_router
 from .api.openapi import install_openapi
 from .body_limit import BodyLimitMiddleware
 from .bus import SqliteEventBus
+from .bus.base import EventBus
 from .components import COMPONENT_FACTORIES, component_name
 from .config import Settings
 from .context import AppContext
@@ -70,13 +71,14 @@ def _mcp_app(ctx: AppContext) -> tuple[Any, Callable[[], AbstractAsyncContextMan
     return result, None
 
 
-def create_app(settings: Settings, store: Store | None = None) -> FastAPI:
+def create_app(settings: Settings, store: Store | None = None, bus: EventBus | None = None) -> FastAPI:
     """Open the store (unless given one), wire every part, and return the app.
 
-    The store is closed by the app's lifespan on shutdown.
+    ``bus`` is the store's event bus when the store is not the SQLite one (``serve_pg``). The
+    store is closed by the app's lifespan on shutdown.
     """
     store = store if store is not None else open_daemon_store(settings)
-    bus = SqliteEventBus(store, settings.retain)
+    bus = bus if bus is not None else SqliteEventBus(store, settings.retain)
     ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
     hub = Hub(settings.max_connections)
     policy = SecurityPolicy(settings)

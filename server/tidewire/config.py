@@ -6,7 +6,7 @@ The TOML file has a ``[server]`` table with the same names as the flags (``host`
 ``ws_rate``, ``ws_burst``,
 ``synchronous``,
 ``allow_test_events``, ``allow_reinit``,
-``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``),
+``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``, ``store``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
 entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
@@ -112,6 +112,9 @@ class Settings:
     # A transcript line longer than this is skipped (with a log line), not held in memory.
     transcript_max_line_bytes: int = DEFAULT_TRANSCRIPT_MAX_LINE_BYTES
     raw_config: dict[str, Any] = field(default_factory=dict)
+    # Where state and the event log live: None (the default) is the SQLite file in the data dir;
+    # a ``postgresql://`` URL is a database several daemons may share (docs/operations.md).
+    store: str | None = None
 
     @property
     def loopback(self) -> bool:
@@ -128,6 +131,18 @@ class Settings:
     @property
     def lock_path(self) -> Path:
         return self.data_dir / "tidewire.lock"
+
+    @property
+    def pg_dsn(self) -> str | None:
+        """The PostgreSQL URL when the store is PostgreSQL; None for the SQLite file."""
+        return self.store if self.store and _is_pg_url(self.store) else None
+
+    @property
+    def store_label(self) -> str:
+        """The store as the ready line and messages name it, never with a password."""
+        if self.pg_dsn is not None:
+            return f"postgresql {redact_dsn(self.pg_dsn)}"
+        return f"sqlite {self.db_path}"
 
     def validate(self) -> None:
         """Raise InvalidArgument for settings the daemon must refuse to start with."""
@@ -171,6 +186,54 @@ class Settings:
         for root in self.transcript_roots:
             if not isinstance(root, str) or not os.path.isabs(os.path.expanduser(root)):
                 raise InvalidArgument(f"a transcript root must be an absolute path, not {root!r}")
+        if self.store is not None:
+            check_store(self.store)
+
+
+_PG_SCHEMES = ("postgresql://", "postgres://")
+
+
+def _is_pg_url(value: str) -> bool:
+    return value.lower().startswith(_PG_SCHEMES)
+
+
+def check_store(value: str) -> None:
+    """Refuse a store setting that is not a PostgreSQL URL psycopg can parse (without connecting)."""
+    if not _is_pg_url(value):
+        raise InvalidArgument(
+            f"store must be a postgresql:// URL (leave it unset for the SQLite file in the data dir), "
+            f"not {redact_dsn(value)!r}"
+        )
+    # Imported here: psycopg is only needed when the store is PostgreSQL.
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        conninfo_to_dict(value)
+    except Exception as exc:  # psycopg raises ProgrammingError; any failure means the URL is unusable
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InvalidArgument(f"store {redact_dsn(value)} is not a valid PostgreSQL URL: {first}") from None
+
+
+def redact_dsn(value: str) -> str:
+    """``value`` with the password of a ``scheme://user:password@host`` URL replaced by ``***``."""
+    scheme, sep, rest = value.partition("://")
+    if not sep:
+        return value
+    authority, slash, tail = rest.partition("/")
+    user, at, host = authority.rpartition("@")
+    if at and ":" in user:
+        user = user.split(":", 1)[0] + ":***"
+    shown = f"{user}@{host}" if at else host
+    tail = _redact_query_password(tail)
+    return f"{scheme}://{shown}{slash}{tail}"
+
+
+def _redact_query_password(tail: str) -> str:
+    path, q, query = tail.partition("?")
+    if not q:
+        return tail
+    parts = [("password=***" if p.lower().startswith("password=") else p) for p in query.split("&")]
+    return f"{path}?{'&'.join(parts)}"
 
 
 _SERVER_KEYS: dict[str, type] = {
@@ -196,6 +259,7 @@ _SERVER_KEYS: dict[str, type] = {
     "web_dist": str,
     "transcript_roots": list,
     "transcript_max_line_bytes": int,
+    "store": str,
 }
 
 _ENV_KEYS: dict[str, str] = {
@@ -220,6 +284,7 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_TRANSCRIPT_ROOTS": "transcript_roots",
     "TIDEWIRE_TRANSCRIPT_MAX_LINE_BYTES": "transcript_max_line_bytes",
     "TIDEWIRE_ALLOW_REINIT": "allow_reinit",
+    "TIDEWIRE_STORE": "store",
 }
 
 

@@ -53,6 +53,11 @@ def add_parser(subparsers: Any) -> None:
         help="another Host name this daemon answers to (repeatable)",
     )
     p.add_argument("--token", help="require this token (env TIDEWIRE_TOKEN); needed beyond loopback")
+    p.add_argument(
+        "--store",
+        metavar="URL",
+        help="a postgresql:// database several daemons share (default: the SQLite file in the data dir)",
+    )
     p.add_argument("--retain", type=int, help="events kept for resume (default 10000)")
     p.add_argument(
         "--max-lag",
@@ -146,7 +151,7 @@ def ready_url(host: str, port: int, token: str | None) -> str:
 def ready_line(settings: Settings, port: int) -> str:
     return (
         f"tidewire ready: {ready_url(settings.host, port, settings.token)} "
-        f"(data dir {settings.data_dir}, store sqlite {settings.db_path})"
+        f"(data dir {settings.data_dir}, store {settings.store_label})"
     )
 
 
@@ -190,9 +195,32 @@ class _Server(uvicorn.Server):
         await super().shutdown(sockets)
 
 
-def serve(settings: Settings, log_level: str = "warning") -> int:
-    from .app import create_app
+def _server(app: Any, settings: Settings, log_level: str) -> _Server:
+    heartbeat = settings.heartbeat_ms / 1000
+    config = uvicorn.Config(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_level=log_level,
+        ws_max_size=settings.max_frame_bytes,
+        ws_ping_interval=heartbeat,
+        ws_ping_timeout=heartbeat,
+        # Compression would cost CPU per frame per connection; frames are serialised once for all.
+        ws_per_message_deflate=False,
+        # Bounded reads per callback, so one socket's full buffer cannot hold the loop, and
+        # event frames written straight to the transport, encoded once for all sockets.
+        ws=DirectWriteWebSocketProtocol,
+        timeout_graceful_shutdown=5,
+        proxy_headers=False,
+        server_header=False,
+    )
+    server = _Server(config)
+    server.hub = app.state.hub
+    server.settings = settings
+    return server
 
+
+def serve(settings: Settings, log_level: str = "warning") -> int:
     lock = DataDirLock(settings.lock_path)
     try:
         lock.acquire()
@@ -200,47 +228,37 @@ def serve(settings: Settings, log_level: str = "warning") -> int:
         print(f"tidewire: {exc}", file=sys.stderr)
         return 3
     try:
-        try:
-            store = open_daemon_store(settings)
-        except StoreStartError as exc:
-            print(f"tidewire: {exc.message}", file=sys.stderr)
-            return exc.exit_code
-        except (OSError, sqlite3.Error) as exc:
-            print(f"tidewire: could not open the database {settings.db_path}: {exc}", file=sys.stderr)
-            return 1
-        app = create_app(settings, store)
-        heartbeat = settings.heartbeat_ms / 1000
-        config = uvicorn.Config(
-            app,
-            host=settings.host,
-            port=settings.port,
-            log_level=log_level,
-            ws_max_size=settings.max_frame_bytes,
-            ws_ping_interval=heartbeat,
-            ws_ping_timeout=heartbeat,
-            # Compression would cost CPU per frame per connection; frames are serialised once for all.
-            ws_per_message_deflate=False,
-            # Bounded reads per callback, so one socket's full buffer cannot hold the loop, and
-            # event frames written straight to the transport, encoded once for all sockets.
-            ws=DirectWriteWebSocketProtocol,
-            timeout_graceful_shutdown=5,
-            proxy_headers=False,
-            server_header=False,
-        )
-        server = _Server(config)
-        server.hub = app.state.hub
-        server.settings = settings
-        asyncio.run(server.serve())
-        if store.close_error:
-            print(
-                f"tidewire: shutdown was not clean: {store.close_error}; nothing is lost (the changes are "
-                f"in {settings.db_path.name}-wal and the next start reads them), but free disk space first",
-                file=sys.stderr,
-            )
-            return EXIT_CHECKPOINT_FAILED
-        return 0 if server.started else 1
+        if settings.pg_dsn is not None:
+            from .serve_pg import serve_pg
+
+            return asyncio.run(serve_pg(settings, settings.pg_dsn, log_level))
+        return _serve_sqlite(settings, log_level)
     finally:
         lock.release()
+
+
+def _serve_sqlite(settings: Settings, log_level: str) -> int:
+    from .app import create_app
+
+    try:
+        store = open_daemon_store(settings)
+    except StoreStartError as exc:
+        print(f"tidewire: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except (OSError, sqlite3.Error) as exc:
+        print(f"tidewire: could not open the database {settings.db_path}: {exc}", file=sys.stderr)
+        return 1
+    app = create_app(settings, store)
+    server = _server(app, settings, log_level)
+    asyncio.run(server.serve())
+    if store.close_error:
+        print(
+            f"tidewire: shutdown was not clean: {store.close_error}; nothing is lost (the changes are "
+            f"in {settings.db_path.name}-wal and the next start reads them), but free disk space first",
+            file=sys.stderr,
+        )
+        return EXIT_CHECKPOINT_FAILED
+    return 0 if server.started else 1
 
 
 def run(args: argparse.Namespace) -> int:
@@ -254,6 +272,7 @@ def run(args: argparse.Namespace) -> int:
             "allow_origins",
             "allow_hosts",
             "token",
+            "store",
             "retain",
             "max_lag",
             "heartbeat_ms",

@@ -156,18 +156,25 @@ async def test_the_domain_sql_and_row_helpers_run_unchanged_on_postgresql(pg_dsn
     try:
 
         def fn(tx: PgTx) -> int:
-            tx.conn.execute(
-                "CREATE TABLE sessions (id text PRIMARY KEY, transcript_path text, status text NOT NULL)"
-            )
+            # The migrated schema's own table (0003), with SQLite's `?` placeholders.
             tx.conn.executemany(
-                "INSERT INTO sessions (id, transcript_path, status) VALUES (?, ?, ?)",
-                [("s1", "/a/b.jsonl", "active"), ("s2", "/a/c.txt", "active"), ("s3", None, "ended")],
+                "INSERT INTO sessions (id, source, transcript_path, status, started_at, updated_at)"
+                " VALUES (?, 'claude', ?, ?, ?, ?)",
+                [
+                    (sid, path, status, tx.now, tx.now)
+                    for sid, path, status in (
+                        ("s1", "/a/b.jsonl", "active"),
+                        ("s2", "/a/c.txt", "active"),
+                        ("s3", None, "ended"),
+                    )
+                ],
             )
             # The upsert shape the sources use, with SQLite's `excluded`.
             tx.conn.execute(
-                "INSERT INTO sessions (id, status) VALUES (?, ?)"
+                "INSERT INTO sessions (id, source, status, started_at, updated_at)"
+                " VALUES (?, 'claude', ?, ?, ?)"
                 " ON CONFLICT (id) DO UPDATE SET status = excluded.status",
-                ("s2", "idle"),
+                ("s2", "idle", tx.now, tx.now),
             )
             return int(
                 tx.conn.execute(
@@ -212,6 +219,22 @@ async def test_read_then_write_from_two_daemons_loses_no_update(pg_dsn: str) -> 
         await asyncio.gather(*(one(a if i % 2 else b) for i in range(200)))
         value, _ = await a.read(lambda c: c.execute("SELECT value FROM meta WHERE key = 'n'").fetchone())
         assert value == ("200",)
+    finally:
+        await a.close()
+        await b.close()
+
+
+async def test_a_read_returns_once_this_daemon_has_delivered_every_event_it_reflects(pg_dsn: str) -> None:
+    # The seq of a read (X-Tidewire-Seq) is where a client resumes its socket on this daemon, so
+    # the daemon must have delivered that far: a resume past its head is refused. Without
+    # notifications and with a slow poll, only the read itself can make the follower catch up.
+    a = await _with_probe(pg_dsn)
+    b = await PgStore.open(pg_dsn, listen=False, poll_interval=60.0)
+    try:
+        await a.write(write_probe("a", 0, 3))
+        rows, seq = await b.read(lambda conn: conn.execute("SELECT count(*) FROM probe").fetchall())
+        assert rows == [(1,)] and seq == 3
+        assert b.head == 3
     finally:
         await a.close()
         await b.close()

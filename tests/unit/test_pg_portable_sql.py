@@ -19,6 +19,10 @@ from tidewire.store_pg.portable import to_psycopg
         ("SELECT ? -- why? 100%\n, ?", "SELECT %s -- why? 100%%\n, %s"),
         ("SELECT /* ? */ ?", "SELECT /* ? */ %s"),
         ("UPDATE t SET a = excluded.a", "UPDATE t SET a = excluded.a"),
+        # SQLite's named parameters, as the wide upserts use them; a cast and quoted text are not.
+        ("VALUES (:id, :started_at, 'running')", "VALUES (%(id)s, %(started_at)s, 'running')"),
+        ("SELECT x::text, ':no' FROM t WHERE a = :a", "SELECT x::text, ':no' FROM t WHERE a = %(a)s"),
+        ("SELECT a:b FROM t", "SELECT a:b FROM t"),
         ("", ""),
     ],
 )

@@ -34,7 +34,9 @@ async def write_with_seq(store: Store, fn: Callable[[Tx], T]) -> tuple[T, int]:
 
     def run(tx: Tx) -> tuple[T, int]:
         value = fn(tx)
-        return value, (tx.outbox[-1].seq if tx.outbox else store.head)
+        # The transaction's own head, not the store's: on PostgreSQL the store's head is what this
+        # daemon has delivered, which may lag what another daemon committed before this write.
+        return value, tx.seq
 
     return await store.write(run)
 

@@ -50,6 +50,14 @@ class PgEventBus:
     def since(self, after_seq: int, limit: int) -> list[LogEntry]:
         return self._ring.since(after_seq, limit)
 
+    async def catch_up(self) -> None:
+        """Deliver what the database has committed so far, from every daemon, before returning.
+
+        The follower would within its poll anyway; a read makes it do so now (``PgStore.read``
+        returns once the follower has delivered its snapshot's head).
+        """
+        await self._store.read(lambda _conn: None)
+
     async def fetch(self, after_seq: int, limit: int) -> list[LogEntry]:
         return await self._store.fetch(after_seq, limit)
 

@@ -27,7 +27,7 @@ from psycopg import IsolationLevel
 
 from ..store.clock import utc_now
 from ..store.entry import LogEntry
-from ..store.store import MAX_PINNED
+from ..store.store import MAX_PINNED, StorageNotice
 from .connect import Conn, connect
 from .counter import advance, read_head
 from .epoch import shared_epoch
@@ -81,6 +81,10 @@ class PgStore:
         self._listeners: list[CommitListener] = []
         self._closed = False
         self.prune_floor: Callable[[], int | None] | None = None
+        # As the SQLite store's: what /api/health lists, and how the shutdown went. Neither has a
+        # PostgreSQL source yet (no high-water mark, no checkpoint), so both stay empty.
+        self.notices: list[StorageNotice] = []
+        self.close_error: str | None = None
         self.epoch = ""
         # This daemon's id among the nodes sharing the database (not stored yet: see the docs).
         self.server_id = "srv_" + secrets.token_hex(6)
@@ -266,7 +270,11 @@ class PgStore:
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, self._read_sync, fn)
+        value, seq = await loop.run_in_executor(self._readers, self._read_sync, fn)
+        # The snapshot may reflect other daemons' commits this daemon has not delivered yet; its
+        # seq is where a client resumes its socket here, and a resume past the head is refused.
+        await self.follower.wait_for(seq)
+        return value, seq
 
     def _reader_conn(self) -> Conn:
         conn: Conn | None = getattr(self._local, "conn", None)

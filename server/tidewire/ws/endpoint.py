@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.types import Receive, Scope, Send
@@ -52,6 +53,24 @@ async def _refuse(scope: Scope, send: Send, status: int, code: str, message: str
     await send({"type": "websocket.close", "code": 1008, "reason": message})
 
 
+# How long a new socket waits for this daemon to deliver what the shared database has.
+CATCH_UP_TIMEOUT_S = 5.0
+
+
+async def _caught_up(catch_up: Callable[[], Awaitable[None]]) -> None:
+    """Before `welcome`: deliver what other daemons have committed on the shared database.
+
+    A client that moves here from another daemon holds a seq that daemon gave it; this daemon's
+    follower may not have delivered it yet. Its `welcome.seq` would then be below the client's
+    position, which clients read as a log that ended early (they refetch instead of resuming),
+    and a `resume` to it would be refused as beyond the head.
+    """
+    try:
+        await asyncio.wait_for(catch_up(), CATCH_UP_TIMEOUT_S)
+    except Exception:  # the database is away or slow: welcome with what this daemon has
+        log.debug("catching up before welcome failed", exc_info=True)
+
+
 class SocketEndpoint:
     def __init__(
         self, settings: Settings, bus: EventBus, server_id: str, policy: SecurityPolicy, hub: Hub
@@ -61,6 +80,8 @@ class SocketEndpoint:
         self.server_id = server_id
         self.policy = policy
         self.hub = hub
+        # Only a bus over a database other daemons write to has it (PgEventBus): see _serve.
+        self._catch_up: Callable[[], Awaitable[None]] | None = getattr(bus, "catch_up", None)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "websocket":
@@ -100,6 +121,8 @@ class SocketEndpoint:
 
     async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
         closed = False
+        if self._catch_up is not None:
+            await _caught_up(self._catch_up)
 
         async def send_text(text: str) -> None:
             await send({"type": "websocket.send", "text": text})
