@@ -188,6 +188,19 @@ class Settings:
                 raise InvalidArgument(f"a transcript root must be an absolute path, not {root!r}")
         if self.store is not None:
             check_store(self.store)
+        if self.pg_dsn is not None:
+            # Both only mean something for the SQLite file; taking them silently would let a user
+            # believe in a durability setting or a re-initialisation that never happens.
+            if self.synchronous != "full":
+                raise InvalidArgument(
+                    "synchronous applies to the SQLite store only; on PostgreSQL durability is the "
+                    "server's synchronous_commit setting"
+                )
+            if self.allow_reinit:
+                raise InvalidArgument(
+                    "allow_reinit applies to the SQLite store only; a PostgreSQL database keeps its "
+                    "epoch and log for every daemon that uses it"
+                )
 
 
 _PG_SCHEMES = ("postgresql://", "postgres://")

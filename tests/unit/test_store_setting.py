@@ -64,3 +64,19 @@ def test_the_file_must_give_the_store_as_a_string(tmp_path: Path) -> None:
     config.write_text("[server]\nstore = 5\n")
     with pytest.raises(InvalidArgument, match=r"server\.store must be a str"):
         load_settings({"config_file": str(config)}, env={})
+
+
+@pytest.mark.parametrize(
+    ("setting", "says"),
+    [
+        ({"synchronous": "normal"}, "synchronous applies to the SQLite store only"),
+        ({"allow_reinit": True}, "allow_reinit applies to the SQLite store only"),
+    ],
+)
+def test_sqlite_only_settings_are_refused_with_a_postgresql_store(
+    setting: dict[str, object], says: str
+) -> None:
+    with pytest.raises(InvalidArgument, match=says):
+        load_settings({"store": URL, **setting}, env={})
+    load_settings({"store": URL, "synchronous": "full"}, env={})
+    load_settings({**setting}, env={})
