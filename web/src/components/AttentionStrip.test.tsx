@@ -174,6 +174,22 @@ describe("desktop notifications", () => {
     await waitFor(() => expect(FakeNotification.shown).toEqual([{ title: "Session s-new is waiting", body: REASON }]));
   });
 
+  test("the Connection view turns them on before anything needs the user, and the strip agrees", async () => {
+    serve([]);
+    renderAppAt(env, "/connection");
+    const setting = await screen.findByTestId("notify-setting");
+    expect(setting).toHaveTextContent("(off)");
+    fireEvent.click(within(setting).getByRole("button", { name: "Notify me on the desktop" }));
+    await waitFor(() => expect(screen.getByTestId("notify-setting")).toHaveTextContent("(on)"));
+    expect(FakeNotification.requests).toBe(1);
+    fireEvent.click(within(screen.getByTestId("notify-setting")).getByRole("button", { name: "Turn off desktop notifications" }));
+    await waitFor(() => expect(screen.getByTestId("notify-setting")).toHaveTextContent("(off)"));
+    // Turning them on again needs no second question: the browser already said yes.
+    fireEvent.click(within(screen.getByTestId("notify-setting")).getByRole("button", { name: "Notify me on the desktop" }));
+    await waitFor(() => expect(screen.getByTestId("notify-setting")).toHaveTextContent("(on)"));
+    expect(FakeNotification.requests).toBe(1);
+  });
+
   test("a denied permission is said, not asked again", async () => {
     FakeNotification.permission = "denied";
     serve([session("s1", "waiting", "Why")]);
