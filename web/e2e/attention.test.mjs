@@ -1,6 +1,6 @@
 // "Needs you" against a real daemon in headless Chromium: a session's Notification hook puts it
 // in the attention strip with its reason and in the tab title's count, the item opens the
-// session, and the hook that ends the wait takes it away; a failed run shows live and, once
+// session (whose page says why it waits), and the hook that ends the wait takes it away; a failed run shows live and, once
 // dismissed, stays dismissed across a reload.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -63,10 +63,14 @@ describe("needs you", { timeout: 180_000 }, () => {
     await page.waitForURL((url) => url.pathname === `/sessions/${SESSION}`, WAIT);
     await page.getByRole("heading", { level: 1 }).waitFor(WAIT);
     await title("(1) Tidewire — Sessions");
+    const reason = page.locator('main [data-testid="waiting-reason"]');
+    await reason.waitFor(WAIT);
+    assert.equal(await reason.innerText(), REASON);
 
     // The user answered the prompt: the tool runs and the session is active again.
     await hook({ hook_event_name: "PreToolUse", tool_name: "Bash", tool_input: { command: "make test" } });
     await strip().waitFor({ state: "detached", ...WAIT });
+    await reason.waitFor({ state: "detached", ...WAIT });
     await title("Tidewire — Sessions");
     assert.deepEqual(pageErrors, []);
   });
