@@ -126,6 +126,17 @@ test("a dismissed failed run stays dismissed after a reload; a live failed itera
   await waitFor(() => expect(document.title).toBe("Tidewire — Agents"));
 });
 
+test("a dismissal made in another tab applies here too", async () => {
+  serve([], [failedRun("run-1", "Migrate tables")]);
+  renderAppAt(env, "/");
+  await waitFor(() => expect(items()).toHaveLength(1));
+  act(() => {
+    window.localStorage.setItem(DISMISSED_KEY, JSON.stringify(["run:run-1"]));
+    window.dispatchEvent(new StorageEvent("storage", { key: DISMISSED_KEY }));
+  });
+  await waitFor(() => expect(screen.queryByTestId("attention-strip")).not.toBeInTheDocument());
+});
+
 describe("desktop notifications", () => {
   class FakeNotification {
     static permission: NotificationPermission = "default";

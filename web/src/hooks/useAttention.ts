@@ -7,6 +7,7 @@ import {
   addDismissed,
   attentionItems,
   browserStorage,
+  DISMISSED_KEY,
   newItems,
   NOTIFY_KEY,
   pruneDismissed,
@@ -50,6 +51,14 @@ export function useAttention(): Attention {
     }
   }
   useEffect(() => writeDismissed(browserStorage(), dismissed), [dismissed]);
+  // Dismissed in another tab of the dashboard: gone here too.
+  useEffect(() => {
+    const onStorage = (e: StorageEvent): void => {
+      if (e.key === DISMISSED_KEY) setDismissed(readDismissed(browserStorage()));
+    };
+    window.addEventListener("storage", onStorage);
+    return () => window.removeEventListener("storage", onStorage);
+  }, []);
 
   const dismissedSet = useMemo(() => new Set(dismissed), [dismissed]);
   const items = useMemo(
