@@ -75,6 +75,53 @@ describe("needs you", { timeout: 180_000 }, () => {
     assert.deepEqual(pageErrors, []);
   });
 
+  test("desktop notifications, once turned on, raise one for a new item and none for those already there", async () => {
+    // The browser's own Notification, watched: each one the page raises is recorded.
+    await page.addInitScript(() => {
+      const Real = window.Notification;
+      window.__raised = [];
+      class Watched extends Real {
+        constructor(title, options) {
+          super(title, options);
+          window.__raised.push({ title, body: options?.body ?? null });
+        }
+      }
+      Object.defineProperty(Watched, "permission", { get: () => Real.permission });
+      Watched.requestPermission = (...args) => Real.requestPermission(...args);
+      window.Notification = Watched;
+    });
+    await browser.context.grantPermissions(["notifications"], { origin: daemon.base });
+    await hook({ hook_event_name: "Notification", message: "Already waiting at load" });
+    await page.goto(`${daemon.base}/connection`);
+    await page.locator('[data-testid="connection-status"][data-state="connected"]').first().waitFor(WAIT);
+    await item("Already waiting at load").waitFor(WAIT);
+    const setting = page.locator('[data-testid="notify-setting"]');
+    assert.match(await setting.innerText(), /\(off\)/);
+    await setting.getByRole("button", { name: "Notify me on the desktop" }).click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="notify-setting"]')?.textContent?.includes("(on)"), null, WAIT);
+
+    const other = "8c3e5f70-e2e0-4a1b-8c9d-0123456789ab";
+    await must(
+      rest(daemon.base, "POST", "/api/hooks/claude", {
+        session_id: other,
+        cwd: dataDir,
+        hook_event_name: "PermissionRequest",
+        tool_name: "Bash",
+        tool_input: { command: "rm -rf build" },
+      }),
+    );
+    await item("Permission to use Bash: rm -rf build").waitFor(WAIT);
+    await page.waitForFunction(() => window.__raised.length > 0, null, WAIT);
+    assert.deepEqual(await page.evaluate(() => window.__raised), [
+      { title: "Session 8c3e5f70 is waiting", body: "Permission to use Bash: rm -rf build" },
+    ]);
+    // Both waits end: nothing is left for the next test.
+    await hook({ hook_event_name: "Stop", stop_hook_active: false });
+    await must(rest(daemon.base, "POST", "/api/hooks/claude", { session_id: other, hook_event_name: "SessionEnd", reason: "exit" }));
+    await strip().waitFor({ state: "detached", ...WAIT });
+    assert.deepEqual(pageErrors, []);
+  });
+
   test("a failed run shows live, and dismissed it stays dismissed after a reload", async () => {
     await page.goto(`${daemon.base}/`);
     await page.locator('[data-testid="connection-status"][data-state="connected"]').waitFor(WAIT);
