@@ -55,6 +55,10 @@ SHARED = {
         "test_bad_payloads_are_refused_and_record_nothing",
         "test_transcript_lines_become_messages_once_across_a_restart",
     ),
+    "test_session_waiting_reason": (
+        "test_a_notification_sets_the_reason_and_leaving_waiting_clears_it",
+        "test_a_permission_request_waits_with_the_tool_it_asks_for",
+    ),
     "test_mcp_tools": (
         "transport",  # http and stdio
         "test_every_tool_emits_its_event",

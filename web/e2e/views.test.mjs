@@ -60,6 +60,19 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
       then: () => rest(daemon.base, "POST", "/api/tasks", { title: `Toast check ${Date.now()}`, project_id: demo.project.id }),
       shown: '[data-sonner-toast][data-type="success"]',
     },
+    {
+      // The attention strip with both kinds of item: the demo's failed run, and its session
+      // waiting for a permission (a Notification hook, as Claude Code sends it).
+      path: "/sessions",
+      ready: '[data-testid="session-row"]',
+      then: () =>
+        rest(daemon.base, "POST", "/api/hooks/claude", {
+          session_id: demo.sessionId,
+          hook_event_name: "Notification",
+          message: "Claude needs your permission to use Bash",
+        }),
+      shown: '[data-testid="attention-strip"] [data-testid="attention-item"][data-kind="session"]',
+    },
     { path: "/connection", ready: "h1" },
     { path: "/no-such-page", ready: "h1" },
   ];

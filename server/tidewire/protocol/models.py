@@ -559,6 +559,12 @@ class Session(BaseModel):
         Field(description="The agent CLI: `claude`, `gemini`, `codex`, or another name.", min_length=1),
     ]
     status: Literal["active", "waiting", "idle", "ended"]
+    waiting_reason: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description='While `status` is `waiting`: why, in one line, from the hook that made the session wait (a `Notification` hook\'s `message`, such as "Claude needs your permission to use Bash", or the tool a `PermissionRequest` hook asks for). Null or absent otherwise.'
+        ),
+    ] = MISSING
     cwd: StrictStr | None | MISSING = MISSING
     git_branch: StrictStr | None | MISSING = MISSING
     transcript_path: StrictStr | None | MISSING = MISSING

@@ -48,6 +48,10 @@ STATUS_AFTER: dict[str, str] = {
     "hook.session_end": "ended",
 }
 
+# Hooks with no event of their own that still change the session: Claude Code calls
+# PermissionRequest when it shows a permission dialog, so the session waits for its user.
+_STATUS_BY_HOOK: dict[str, str] = {"PermissionRequest": "waiting"}
+
 MAX_ID_LENGTH = 128
 _SUMMARY_LENGTH = 160
 _TOOL_INPUT_KEYS = ("command", "file_path", "path", "pattern", "url", "query", "description", "prompt")
@@ -105,6 +109,19 @@ def _summary(event: str, hook_type: str, payload: dict[str, Any], tool_name: str
         return _one_line(str(payload["last-assistant-message"]))
     qualifier = _str(payload, "source", "reason", "trigger")
     return _one_line(f"{hook_type} ({qualifier})" if qualifier else hook_type)
+
+
+def status_after(call: HookCall) -> str | None:
+    """The session's status after this call, or None when the call leaves it as it was."""
+    return STATUS_AFTER.get(call.event) or _STATUS_BY_HOOK.get(call.hook_type)
+
+
+def waiting_reason(call: HookCall) -> str | None:
+    """Why a call that makes its session wait does so, in one line; None when it says nothing."""
+    if call.hook_type == "PermissionRequest":
+        return _one_line(f"Permission to use {call.summary}" if call.tool_name else "Permission requested")
+    message = _str(call.payload, "message")
+    return _one_line(message) if message else None
 
 
 def _codex_notify(payload: dict[str, Any]) -> dict[str, Any]:

@@ -11,13 +11,13 @@ from tidewire.errors import InvalidArgument, NotFound
 from tidewire.protocol.models import HookEvent, Session, SessionEventData, SessionMessage
 from tidewire.services.rows import fetch_all, fetch_one
 from tidewire.sources import hook_envelopes
-from tidewire.sources.hook_payloads import STATUS_AFTER, HookCall, stored_payload
+from tidewire.sources.hook_payloads import HookCall, status_after, stored_payload, waiting_reason
 from tidewire.sources.records import message_from_row, session_from_row
 from tidewire.sources.transcript import ReadResult, TranscriptCursor
 from tidewire.sources.txn import StoreLike, Tx
 
 # Fields whose change is worth a `session.updated` (last_hook and updated_at change on every call).
-_WATCHED = ("status", "cwd", "git_branch", "transcript_path", "project_id", "tool_count")
+_WATCHED = ("status", "waiting_reason", "cwd", "git_branch", "transcript_path", "project_id", "tool_count")
 # The record's fields, for `changed` (the row also holds the daemon's transcript cursor).
 _RECORD_FIELDS = tuple(Session.model_fields)
 
@@ -58,12 +58,15 @@ def _emit_session(tx: Tx, name: str, row: dict[str, Any], changed: list[str] | N
 
 def _store_row(tx: Tx, row: dict[str, Any]) -> None:
     tx.conn.execute(
-        """INSERT INTO sessions (id, source, status, cwd, git_branch, transcript_path, project_id,
-               started_at, updated_at, ended_at, last_hook, tool_count, message_count, transcript_cursor)
-           VALUES (:id, :source, :status, :cwd, :git_branch, :transcript_path, :project_id, :started_at,
-                   :updated_at, :ended_at, :last_hook, :tool_count, :message_count, :transcript_cursor)
+        """INSERT INTO sessions (id, source, status, waiting_reason, cwd, git_branch, transcript_path,
+               project_id, started_at, updated_at, ended_at, last_hook, tool_count, message_count,
+               transcript_cursor)
+           VALUES (:id, :source, :status, :waiting_reason, :cwd, :git_branch, :transcript_path,
+                   :project_id, :started_at, :updated_at, :ended_at, :last_hook, :tool_count,
+                   :message_count, :transcript_cursor)
            ON CONFLICT (id) DO UPDATE SET
-               status = excluded.status, cwd = excluded.cwd, git_branch = excluded.git_branch,
+               status = excluded.status, waiting_reason = excluded.waiting_reason,
+               cwd = excluded.cwd, git_branch = excluded.git_branch,
                transcript_path = excluded.transcript_path, project_id = excluded.project_id,
                updated_at = excluded.updated_at, ended_at = excluded.ended_at, last_hook = excluded.last_hook,
                tool_count = excluded.tool_count, message_count = excluded.message_count,
@@ -74,7 +77,7 @@ def _store_row(tx: Tx, row: dict[str, Any]) -> None:
 
 def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
     existing = fetch_one(tx.conn, "SELECT * FROM sessions WHERE id = ?", (call.session_id,))
-    status = STATUS_AFTER.get(call.event)
+    status = status_after(call)
     tools = 1 if call.event == "hook.pre_tool_use" else 0
     events: list[str] = []
     if existing is None:
@@ -82,6 +85,7 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
             "id": call.session_id,
             "source": call.source,
             "status": status or "active",
+            "waiting_reason": None,
             "cwd": call.cwd,
             "git_branch": git_branch,
             "transcript_path": call.transcript_path,
@@ -118,6 +122,12 @@ def _record_hook(tx: Tx, call: HookCall, git_branch: str | None) -> HookOutcome:
             row["transcript_path"] = call.transcript_path
             # A new file is read from its start; its messages continue the session's numbering.
             row["transcript_cursor"] = TranscriptCursor(next_index=int(row["message_count"])).to_json()
+    # A waiting session keeps the reason it was given until a hook says why anew (a second
+    # notification) or it stops waiting; any other status has none.
+    if row["status"] != "waiting":
+        row["waiting_reason"] = None
+    elif status == "waiting":
+        row["waiting_reason"] = waiting_reason(call)
     _store_row(tx, row)
     if before is None:
         _emit_session(tx, "session.created", row)
@@ -276,6 +286,7 @@ def _end_idle(tx: Tx, cutoff: str) -> list[str]:
     for row in fetch_all(tx.conn, sql, (cutoff,)):
         before = dict(row)
         row["status"] = "ended"
+        row["waiting_reason"] = None
         row["ended_at"] = tx.now
         row["updated_at"] = tx.now
         _store_row(tx, row)

@@ -1,5 +1,8 @@
-import { NavLink, Outlet } from "react-router-dom";
-import { useConnection } from "../views/data";
+import { useEffect } from "react";
+import { matchPath, NavLink, Outlet, useLocation, useNavigate } from "react-router-dom";
+import { titleText } from "../lib/attention";
+import { useAttention, useConnection, useDesktopNotifications, useNotifySetting } from "../views/data";
+import { AttentionStrip } from "./AttentionStrip";
 import { ConnectionStatus, ReconnectingBanner, StaleIndicator } from "./ConnectionStatus";
 
 const NAV: { to: string; label: string; end?: boolean }[] = [
@@ -14,8 +17,24 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: "/connection", label: "Connection" },
 ];
 
+/** The page's name for the tab title: the section of the app the path is in. */
+function pageName(pathname: string): string | null {
+  const n = NAV.find((n) => matchPath({ path: n.to, end: n.end ?? false }, pathname));
+  return n?.label ?? null;
+}
+
 export function Layout(): React.JSX.Element {
   const c = useConnection();
+  const attention = useAttention();
+  const notify = useNotifySetting();
+  const navigate = useNavigate();
+  const { pathname } = useLocation();
+  useDesktopNotifications(attention, notify.state, navigate);
+  const count = attention.items.length;
+  const page = pageName(pathname);
+  useEffect(() => {
+    document.title = titleText(count, page);
+  }, [count, page]);
   return (
     <div className="app">
       <header className="header">
@@ -40,7 +59,11 @@ export function Layout(): React.JSX.Element {
           </NavLink>
         </div>
       </header>
-      <ReconnectingBanner state={c.state} nextRetryAt={c.nextRetryAt} />
+      {/* One grid row for every notice, whichever of them show. */}
+      <div className="notices">
+        <ReconnectingBanner state={c.state} nextRetryAt={c.nextRetryAt} />
+        <AttentionStrip items={attention.items} dismiss={attention.dismiss} notify={notify} />
+      </div>
       <main className="main">
         <Outlet />
       </main>

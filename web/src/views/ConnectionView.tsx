@@ -1,8 +1,9 @@
 import { useEffect } from "react";
 import type { Tone } from "../components/Badge";
 import { ListCard, Stat } from "../components/Cards";
+import { NotifyControl } from "../components/AttentionStrip";
 import { ConnectionStatus, StaleIndicator } from "../components/ConnectionStatus";
-import { useConnection, type ConnectionQuality } from "./data";
+import { useConnection, useNotifySetting, type ConnectionQuality } from "./data";
 
 const QUALITY_TONE: Record<ConnectionQuality, Tone> = {
   good: "ok",
@@ -14,6 +15,7 @@ const QUALITY_TONE: Record<ConnectionQuality, Tone> = {
 
 export function ConnectionView(): React.JSX.Element {
   const c = useConnection();
+  const notify = useNotifySetting();
   const { pingNow, state } = c;
   // Opening the panel measures latency at once rather than at the next periodic ping.
   useEffect(() => {
@@ -54,6 +56,13 @@ export function ConnectionView(): React.JSX.Element {
           Reconnect now
         </button>
       </div>
+      {notify.state !== "unsupported" && (
+        // Here too, not only in the strip: it can be turned on before anything needs the user.
+        <p className="muted" data-testid="notify-setting">
+          Desktop notifications for what needs you ({notify.state === "on" ? "on" : "off"}):{" "}
+          <NotifyControl notify={notify} />
+        </p>
+      )}
       <div className="cols" style={{ marginTop: 6 }}>
         <div>
           <h2>Subscriptions</h2>

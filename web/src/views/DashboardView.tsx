@@ -27,6 +27,9 @@ export function DashboardView(): React.JSX.Element {
 
   const counts = tasks.data ? countByStatus(tasks.data) : null;
   const running = agents.data?.filter((a) => a.status === "running") ?? [];
+  // Agents at work: runs the daemon started and agent CLI sessions still live (not ended).
+  const liveSessions = sessions.data?.filter((s) => s.status !== "ended").length ?? 0;
+  const activeAgents = agents.isPending || sessions.isPending ? null : running.length + liveSessions;
   const feed = collapseActivity(activity.recent).slice(0, FEED_LINES);
   const dash = "–"; // a load that failed: no number is known
 
@@ -65,7 +68,7 @@ export function DashboardView(): React.JSX.Element {
         <div>
           <h2>Activity</h2>
           <ActivityPulse
-            activeAgents={agents.isPending ? null : running.length}
+            activeAgents={activeAgents}
             toolCalls={activity.toolCalls}
             eventTick={activity.eventTick}
           />

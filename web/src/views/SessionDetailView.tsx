@@ -29,6 +29,9 @@ export function SessionDetailView(): React.JSX.Element {
       {session.data ? (
         <div className="toolbar">
           <StatusBadge status={session.data.status} />
+          {session.data.status === "waiting" && session.data.waiting_reason ? (
+            <span data-testid="waiting-reason">{session.data.waiting_reason}</span>
+          ) : null}
           <span className="muted">{session.data.source}</span>
           {session.data.cwd ? <span className="mono muted">{session.data.cwd}</span> : null}
           {session.data.git_branch ? <span className="mono">{session.data.git_branch}</span> : null}

@@ -41,6 +41,11 @@ export function SessionsView(): React.JSX.Element {
                   <td>{s.source}</td>
                   <td>
                     <StatusBadge status={s.status} />
+                    {s.status === "waiting" && s.waiting_reason ? (
+                      <div className="muted" data-testid="waiting-reason">
+                        {s.waiting_reason}
+                      </div>
+                    ) : null}
                   </td>
                   <td className="mono">{s.git_branch ?? "–"}</td>
                   <td>{s.message_count}</td>

@@ -230,7 +230,7 @@ describe("other views", () => {
     renderApp("/agents");
     await waitFor(() => expect(screen.getAllByTestId("agent-row")).toHaveLength(2));
     expect(screen.getByTestId("activity-pulse")).toBeInTheDocument();
-    expect(screen.getByText("it broke")).toBeInTheDocument();
+    expect(within(screen.getByRole("main")).getByText("it broke")).toBeInTheDocument();
     fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
     await waitFor(() =>
       expect(env.api.calls.some((c) => c.method === "POST" && c.path === "/api/agents/ag1/cancel")).toBe(true),

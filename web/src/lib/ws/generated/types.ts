@@ -1118,6 +1118,10 @@ export interface Session {
    */
   source: string;
   status: "active" | "waiting" | "idle" | "ended";
+  /**
+   * While `status` is `waiting`: why, in one line, from the hook that made the session wait (a `Notification` hook's `message`, such as "Claude needs your permission to use Bash", or the tool a `PermissionRequest` hook asks for). Null or absent otherwise.
+   */
+  waiting_reason?: string | null;
   cwd?: string | null;
   git_branch?: string | null;
   transcript_path?: string | null;
