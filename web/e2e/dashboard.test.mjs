@@ -113,15 +113,17 @@ describe("dashboard glitches", { timeout: 300_000 }, () => {
     await page.locator('a.stat:has([data-testid="stat-in-progress"])').click();
     const filtered = (status) => (url) => url.pathname === "/tasks" && url.searchParams.get("status") === status;
     await page.waitForURL(filtered("in_progress"), WAIT);
-    const shown = async () => {
-      await page.locator('[data-testid="task-row"]').first().waitFor(WAIT);
-      return await page.locator('[data-testid="task-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.status));
-    };
+    // Navigations are transitions: the address changes a moment before the view follows it, so
+    // the check waits for the filter and the rows to show the status rather than reading once.
     const check = async (status) => {
-      assert.equal(await page.getByLabel("Status filter").inputValue(), status);
-      const statuses = await shown();
-      assert.ok(statuses.length >= 1);
-      assert.ok(statuses.every((s) => s === status), `only ${status} rows: ${statuses}`);
+      const deadline = Date.now() + WAIT.timeout;
+      for (;;) {
+        const value = await page.getByLabel("Status filter").inputValue();
+        const statuses = await page.locator('[data-testid="task-row"]').evaluateAll((rows) => rows.map((r) => r.dataset.status));
+        if (value === status && statuses.length >= 1 && statuses.every((s) => s === status)) return;
+        if (Date.now() > deadline) assert.fail(`filter ${value}, rows ${statuses}; expected only ${status}`);
+        await page.waitForTimeout(50);
+      }
     };
     await check("in_progress");
     await page.reload();

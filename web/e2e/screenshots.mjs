@@ -18,7 +18,7 @@ async function main() {
   const daemon = await startDaemon({ port, dataDir, extraArgs: ["--transcript-root", scratch] });
   const browser = await launchBrowser();
   try {
-    const { sessionId } = await seed(daemon.base, scratch);
+    const { sessionId, tasks } = await seed(daemon.base, scratch);
     const page = await browser.context.newPage();
     const shot = async (name) => {
       await page.waitForTimeout(600); // let the pulse and toasts settle for a clean picture
@@ -45,6 +45,19 @@ async function main() {
     await page.locator('[data-testid="task-row"]').first().waitFor(WAIT);
     await page.getByRole("button", { name: /Expand Checkout flow rewrite/ }).click();
     await shot("tasks");
+
+    await page.goto(`${daemon.base}/tasks?view=board`);
+    await page.locator('[data-testid="board-card"]').first().waitFor(WAIT);
+    await shot("board");
+
+    await page.goto(`${daemon.base}/tasks/${tasks.checkout.id}`);
+    await page.locator('[data-testid="detail-subtasks"]').waitFor(WAIT);
+    await page.locator('[data-testid="detail-history"]').waitFor(WAIT);
+    await shot("task");
+
+    await nav("Projects");
+    await page.locator('[data-testid="project-row"]').first().waitFor(WAIT);
+    await shot("projects");
 
     await nav("Sessions");
     await page.locator('[data-testid="session-row"]').first().waitFor(WAIT);
