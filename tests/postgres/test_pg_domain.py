@@ -59,6 +59,9 @@ SHARED = {
         "test_a_notification_sets_the_reason_and_leaving_waiting_clears_it",
         "test_a_permission_request_waits_with_the_tool_it_asks_for",
     ),
+    "test_session_late_project": (
+        "test_sessions_inside_a_newly_registered_repository_take_it_as_their_project",
+    ),
     "test_mcp_tools": (
         "transport",  # http and stdio
         "test_every_tool_emits_its_event",

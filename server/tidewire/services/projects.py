@@ -121,6 +121,10 @@ async def register_project(store: Store, path: object, name: object = None) -> t
             (project.id, project.name, project.path, project.created_at),
         )
         _emit(tx, "project.created", project)
+        # Imported here: the sessions source imports this package's row helpers.
+        from tidewire.sources.sessions import adopt_sessions
+
+        adopt_sessions(tx, project.path)
         return project
 
     return await write_with_seq(store, write)

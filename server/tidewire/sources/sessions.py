@@ -56,6 +56,31 @@ def _emit_session(tx: Tx, name: str, row: dict[str, Any], changed: list[str] | N
     tx.emit(name, data)
 
 
+def adopt_sessions(tx: Tx, root: str) -> int:
+    """Sessions working inside a repository registered after they started take it as their project.
+
+    Called in the transaction that registers the project, so the project and every session it
+    adopts commit together. The deepest registered repository wins, as for a session that starts
+    later; each session that changes gets a `session.updated` naming `project_id`. Returns how
+    many changed.
+    """
+    root = root.rstrip(os.sep)
+    adopted = 0
+    for existing in fetch_all(tx.conn, "SELECT * FROM sessions WHERE cwd IS NOT NULL"):
+        cwd = str(existing["cwd"])
+        if cwd != root and not cwd.startswith(root + os.sep):
+            continue
+        project_id = _project_for(tx.conn, cwd)
+        if project_id == existing["project_id"]:
+            continue
+        before = dict(existing)
+        row = {**before, "project_id": project_id, "updated_at": tx.now}
+        _store_row(tx, row)
+        _emit_session(tx, "session.updated", row, _changed(before, row))
+        adopted += 1
+    return adopted
+
+
 def _store_row(tx: Tx, row: dict[str, Any]) -> None:
     tx.conn.execute(
         """INSERT INTO sessions (id, source, status, waiting_reason, cwd, git_branch, transcript_path,
