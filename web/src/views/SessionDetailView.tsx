@@ -1,4 +1,5 @@
 import { Link, useParams } from "react-router-dom";
+import { CopyButton } from "../components/CopyButton";
 import { StatusBadge } from "../components/Badge";
 import { QueryError } from "../components/QueryError";
 import { QueryContent } from "../components/QueryContent";
@@ -26,6 +27,9 @@ export function SessionDetailView(): React.JSX.Element {
       <h1 id="session-title">
         Session <span className="mono">{id}</span>
       </h1>
+      <p>
+        <CopyButton text={id} what="session id" />
+      </p>
       {session.data ? (
         <div className="toolbar">
           <StatusBadge status={session.data.status} />

@@ -1,3 +1,4 @@
+import { CopyButton } from "../components/CopyButton";
 import { Link } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
@@ -30,9 +31,10 @@ export function SessionsView(): React.JSX.Element {
               {newestFirst(filterByProject(list, project), (s) => s.updated_at).map((s) => (
                 <tr key={s.id} data-testid="session-row" data-session-id={s.id}>
                   <td>
-                    <Link to={`/sessions/${encodeURIComponent(s.id)}`} className="mono">
+                    <Link to={`/sessions/${encodeURIComponent(s.id)}`} className="mono" title={s.id}>
                       {s.id.slice(0, 12)}
-                    </Link>
+                    </Link>{" "}
+                    <CopyButton text={s.id} what="session id" />
                     {s.cwd ? <div className="muted mono">{s.cwd}</div> : null}
                   </td>
                   <td>
