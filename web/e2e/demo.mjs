@@ -79,7 +79,18 @@ export async function seed(base, scratch) {
       },
     },
     { type: "user", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "tu1", content: "export function search(q) {...}" }] } },
-    { type: "assistant", message: { role: "assistant", content: [{ type: "text", text: "The controller returns every hit at once; I'll add a cursor." }] } },
+    { type: "assistant", message: { role: "assistant", content: [{ type: "text", text: "The controller returns every hit at once; I'll add a **cursor**." }] } },
+    {
+      type: "assistant",
+      message: { role: "assistant", content: [{ type: "tool_use", id: "tu2", name: "Bash", input: { command: "npm test -- search" } }] },
+    },
+    {
+      type: "user",
+      message: {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "tu2", is_error: true, content: "1 failing: search returns a next cursor" }],
+      },
+    },
   ];
   writeFileSync(transcript, lines.map((l, i) => JSON.stringify({ ...l, uuid: `u${i}`, timestamp: new Date().toISOString() })).join("\n") + "\n");
   const hook = (payload) =>

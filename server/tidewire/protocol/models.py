@@ -74,6 +74,12 @@ class ContentBlock(BaseModel):
     ]
     text: StrictStr | None | MISSING = MISSING
     tool_name: StrictStr | None | MISSING = MISSING
+    is_error: Annotated[
+        StrictBool | MISSING,
+        Field(
+            description="On a `tool_result`: true when the tool reported a failure (Claude Code's `is_error`). Absent otherwise."
+        ),
+    ] = MISSING
 
 
 class ErrorFrame(BaseModel):

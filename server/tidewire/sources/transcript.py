@@ -164,7 +164,10 @@ def _blocks(content: Any, tool_names: dict[str, str]) -> tuple[list[ContentBlock
             name = tool_names.get(use_id) if isinstance(use_id, str) else None
             tool_name = tool_name or name
             text = _text_of(item.get("content"))
-            blocks.append(ContentBlock(type="tool_result", tool_name=name, text=text))
+            block = ContentBlock(type="tool_result", tool_name=name, text=text)
+            if item.get("is_error") is True:
+                block.is_error = True
+            blocks.append(block)
         else:
             blocks.append(ContentBlock(type=kind, text=_text_of(item.get("text"))))
     return blocks, tool_name, only_results

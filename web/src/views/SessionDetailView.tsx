@@ -3,17 +3,8 @@ import { CopyButton } from "../components/CopyButton";
 import { StatusBadge } from "../components/Badge";
 import { QueryError } from "../components/QueryError";
 import { QueryContent } from "../components/QueryContent";
-import { useSessionData, useSessionMessages, type SessionMessage } from "./data";
-
-function messageText(m: SessionMessage): string {
-  const parts: string[] = [];
-  for (const block of m.content) {
-    if (block.text) parts.push(block.text);
-    else if (block.tool_name) parts.push(`[${block.type}: ${block.tool_name}]`);
-    else parts.push(`[${block.type}]`);
-  }
-  return parts.join("\n");
-}
+import { TranscriptMessage } from "../components/TranscriptMessage";
+import { useSessionData, useSessionMessages } from "./data";
 
 export function SessionDetailView(): React.JSX.Element {
   const { id = "" } = useParams();
@@ -50,13 +41,7 @@ export function SessionDetailView(): React.JSX.Element {
         {(list) => (
           <div className="messages" data-testid="session-messages">
             {list.map((m) => (
-              <article key={m.index} className="message" data-role={m.role} data-index={m.index}>
-                <div className="meta">
-                  #{m.index} · {m.role}
-                  {m.tool_name ? ` · ${m.tool_name}` : ""}
-                </div>
-                {messageText(m)}
-              </article>
+              <TranscriptMessage key={m.index} message={m} />
             ))}
           </div>
         )}

@@ -326,6 +326,10 @@ export interface ContentBlock {
   type: string;
   text?: string | null;
   tool_name?: string | null;
+  /**
+   * On a `tool_result`: true when the tool reported a failure (Claude Code's `is_error`). Absent otherwise.
+   */
+  is_error?: boolean;
   [k: string]: unknown;
 }
 /**
