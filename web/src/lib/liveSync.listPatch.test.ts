@@ -50,7 +50,14 @@ function setup(options: { logLimit?: number; patchWindowMs?: number } = {}) {
     clock.advance(ms);
     await settle();
   };
-  return { client, clock, sync, server, observe, commit, later };
+  /** The held responses land; later fetches answer at once. */
+  const release = async () => {
+    server.hold = false;
+    server.held.splice(0).forEach((answer) => answer());
+    await settle();
+    await later();
+  };
+  return { client, clock, sync, server, observe, commit, later, release };
 }
 
 describe("LiveSync list patches", () => {
@@ -103,8 +110,7 @@ describe("LiveSync list patches", () => {
     t.commit(2);
     t.commit(3);
     await t.later();
-    t.server.held.splice(0).forEach((release) => release());
-    await t.later();
+    await t.release();
     // The held body was taken at seq 0: the log supplies 1..3, and nothing is fetched again.
     expect(data()).toMatchObject({ items: [1, 2, 3], seq: 3 });
     expect(t.server.calls).toBe(1);
@@ -119,10 +125,7 @@ describe("LiveSync list patches", () => {
     t.commit(2);
     t.commit(3);
     await t.later();
-    t.server.hold = false;
-    t.server.held.splice(0).forEach((release) => release());
-    await settle();
-    await t.later();
+    await t.release();
     expect(t.server.calls).toBe(2);
     expect(data()).toMatchObject({ items: [1, 2, 3], seq: 3 });
   });
@@ -148,10 +151,7 @@ describe("LiveSync list patches", () => {
     t.commit(2, "task.closed");
     t.commit(3);
     await t.later();
-    t.server.hold = false;
-    t.server.held.splice(0).forEach((release) => release());
-    await settle();
-    await t.later();
+    await t.release();
     expect(t.server.calls).toBe(2);
     expect(data()).toMatchObject({ items: [1, 2, 3], seq: 3 });
   });
