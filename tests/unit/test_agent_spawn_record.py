@@ -36,10 +36,20 @@ async def test_a_run_whose_record_cannot_be_written_is_killed_and_reaped(
     repo = tmp_path / "repo"
     repo.mkdir()
 
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+
     def add_project(tx: Tx) -> None:
         tx.conn.execute(
             "INSERT INTO projects (id, name, path, created_at) VALUES ('p1', 'repo', ?, ?)",
             (str(repo), tx.now),
+        )
+        # The run is given a worktree, so the only write it attempts is its own record.
+        tx.conn.execute(
+            """INSERT INTO worktrees
+                   (id, project_id, branch, base_branch, path, status, created_at, updated_at)
+               VALUES ('wt1', 'p1', 'agent/x', 'main', ?, 'active', ?, ?)""",
+            (str(checkout), tx.now, tx.now),
         )
 
     await store.write(add_project)
@@ -58,7 +68,7 @@ async def test_a_run_whose_record_cannot_be_written_is_killed_and_reaped(
     monkeypatch.setattr(processes, "spawn", spawn)
     try:
         with pytest.raises(sqlite3.OperationalError):
-            await runner.start_agent("go", project_id="p1")
+            await runner.start_agent("go", worktree_id="wt1")
         (running,) = started
         assert running.proc.returncode is not None, "the process was left running"
         assert runner.live == {}

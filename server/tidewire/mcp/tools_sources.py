@@ -121,12 +121,20 @@ def register(server: MCPServer[Any], ctx: AppContext) -> None:
 
     # ---- agent runs ----
 
-    @server.tool(description="Run an agent CLI on a prompt in a worktree or project.", annotations=WRITE)
+    @server.tool(
+        description=(
+            "Run an agent CLI on a prompt in a worktree; without worktree_id the daemon makes one for "
+            "the run in the project (or the task's project), never using the repository's own checkout."
+        ),
+        annotations=WRITE,
+    )
     async def start_agent(
         prompt: str,
         project_id: str | None = None,
         task_id: str | None = None,
-        worktree_id: Annotated[str | None, Field(description="Run in this worktree's checkout.")] = None,
+        worktree_id: Annotated[
+            str | None, Field(description="Run in this worktree's checkout; default: a new one for the run.")
+        ] = None,
         command: Annotated[
             list[str] | None, Field(description="argv template with {prompt}; default: the configured one.")
         ] = None,

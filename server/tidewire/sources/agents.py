@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from tidewire.errors import Conflict, InvalidArgument, NotFound
 from tidewire.protocol.models import AgentEvent, AgentRun
 from tidewire.services import new_id
+from tidewire.services import worktrees as worktree_service
 from tidewire.services.rows import fetch_all, fetch_one
 from tidewire.sources import processes
 from tidewire.sources.daemon_url import local_url
@@ -25,6 +27,7 @@ from tidewire.sources.records import agent_from_row
 from tidewire.sources.text_check import first_lone_surrogate
 from tidewire.sources.timefmt import parse_utc
 from tidewire.sources.txn import Tx
+from tidewire.store import write_hook
 
 if TYPE_CHECKING:
     from tidewire.context import AppContext
@@ -97,6 +100,15 @@ def check_argv(argv: list[str]) -> None:
     for i, part in enumerate(argv):
         if "\0" in part:
             raise InvalidArgument(f"command[{i}] holds a NUL character, which no argv can carry")
+
+
+def _check_runnable(program: str) -> None:
+    """Refuses a program that cannot be found or run (a `{...}` placeholder is left to the spawn)."""
+    if "{" in program:
+        return
+    found = program if os.sep in program else shutil.which(program)
+    if found is None or not os.path.isfile(found) or not os.access(found, os.X_OK):
+        raise InvalidArgument(f"cannot run {program!r}: no such executable")
 
 
 def resolve_placement(
@@ -279,9 +291,52 @@ class AgentRunner:
         placement, _ = await self.ctx.store.read(
             lambda conn: resolve_placement(conn, project_id, task_id, worktree_id)
         )
+        agent_id = new_id("agt")
+        own_worktree: str | None = None
+        if placement.worktree_id is None:
+            # Found before the worktree is made, so a command that cannot run writes nothing.
+            check_argv(build_argv(list(template), prompt, placement))
+            await asyncio.to_thread(_check_runnable, template[0])
+            # An agent never works in the repository's own checkout, where its commits would land
+            # on the branch the user has checked out: it gets a worktree of its own, claimed by it.
+            with write_hook.passed_over():
+                placement = await self._own_worktree(agent_id, placement)
+            own_worktree = placement.worktree_id
+        try:
+            return await self._spawn(agent_id, prompt, template, placement)
+        except BaseException:
+            if own_worktree is not None:
+                await self._drop_worktree(own_worktree)
+            raise
+
+    async def _own_worktree(self, agent_id: str, placement: Placement) -> Placement:
+        store = self.ctx.store
+        worktrees_dir = Path(self.ctx.settings.data_dir) / "worktrees"
+        wt, _ = await worktree_service.create_worktree(
+            store,
+            worktrees_dir,
+            branch=f"agent/{agent_id}",
+            project_id=placement.project_id,
+            task_id=placement.task_id,
+        )
+        try:
+            await worktree_service.claim_worktree(store, wt.id, agent_id)
+        except BaseException:
+            await self._drop_worktree(wt.id)
+            raise
+        return Placement(wt.path, placement.project_id, placement.task_id, wt.id)
+
+    async def _drop_worktree(self, worktree_id: str) -> None:
+        """Removes a worktree made for a run that did not start, so no half of it is left."""
+        try:
+            with write_hook.passed_over():  # the failed request's key must not commit with this
+                await worktree_service.delete_worktree(self.ctx.store, worktree_id, force=True)
+        except Exception:
+            log.exception("could not remove worktree %s, made for an agent that never started", worktree_id)
+
+    async def _spawn(self, agent_id: str, prompt: str, template: list[str], placement: Placement) -> AgentRun:
         if not await asyncio.to_thread(os.path.isdir, placement.cwd):
             raise Conflict(f"the agent's directory {placement.cwd} does not exist")
-        agent_id = new_id("agt")
         argv = build_argv(list(template), prompt, placement)
         check_argv(argv)  # placement values come from the store, but the whole argv is what runs
         log_path = self.log_dir / f"{agent_id}.log"
