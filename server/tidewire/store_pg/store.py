@@ -28,6 +28,7 @@ from psycopg import IsolationLevel
 from ..store.clock import utc_now
 from ..store.entry import LogEntry
 from ..store.store import MAX_PINNED, StorageNotice
+from ..store.write_hook import bind as bind_write_hook
 from .connect import Conn, connect
 from .counter import advance, read_head
 from .epoch import shared_epoch
@@ -167,7 +168,9 @@ class PgStore:
         if self._closed:
             raise RuntimeError("the store is closed")
         loop = asyncio.get_running_loop()
-        job = _Job(fn, loop, loop.create_future())
+        # As on SQLite: an idempotency or MCP call key waiting in this request's context commits
+        # in this write's transaction, not in one of its own after it.
+        job = _Job(bind_write_hook(fn), loop, loop.create_future())
         with self._pending_lock:
             self._pending.append(job)
             schedule = not self._drain_scheduled
