@@ -1,5 +1,6 @@
 import { useState } from "react";
 import { ActivityPulse } from "../components/ActivityPulse";
+import { ConfirmDialog } from "../components/ConfirmDialog";
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
@@ -107,6 +108,8 @@ export function AgentsView(): React.JSX.Element {
   const projects = useProjectsList();
   const [project, setProject] = useProjectFilter();
   const running = agents.data?.filter((r) => r.status === "running").length ?? 0;
+  // A cancel stops an agent part-way through its work, so it is asked for first.
+  const [cancelling, setCancelling] = useState<AgentRun | null>(null);
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
@@ -147,7 +150,7 @@ export function AgentsView(): React.JSX.Element {
                   <td>{r.exit_code ?? "–"}</td>
                   <td>
                     {r.status === "running" ? (
-                      <button className="danger" onClick={() => actions.cancel(r)}>
+                      <button className="danger" aria-label={`Cancel run ${r.prompt.slice(0, 60)}`} onClick={() => setCancelling(r)}>
                         Cancel
                       </button>
                     ) : null}
@@ -158,6 +161,23 @@ export function AgentsView(): React.JSX.Element {
           )}
         </QueryContent>
       </div>
+      {cancelling !== null ? (
+        <ConfirmDialog
+          title="Cancel this run?"
+          confirmLabel="Cancel run"
+          danger
+          onCancel={() => setCancelling(null)}
+          onConfirm={() => {
+            actions.cancel(cancelling);
+            setCancelling(null);
+          }}
+        >
+          <p>
+            The agent working on “{cancelling.prompt.length > 90 ? `${cancelling.prompt.slice(0, 90)}…` : cancelling.prompt}” is
+            stopped (SIGTERM, then SIGKILL after the grace period). What it already wrote stays in its worktree.
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </section>
   );
 }

@@ -231,10 +231,17 @@ describe("other views", () => {
     await waitFor(() => expect(screen.getAllByTestId("agent-row")).toHaveLength(2));
     expect(screen.getByTestId("activity-pulse")).toBeInTheDocument();
     expect(within(screen.getByRole("main")).getByText("it broke")).toBeInTheDocument();
-    fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
-    await waitFor(() =>
-      expect(env.api.calls.some((c) => c.method === "POST" && c.path === "/api/agents/ag1/cancel")).toBe(true),
-    );
+    const cancels = () => env.api.calls.filter((c) => c.method === "POST" && c.path === "/api/agents/ag1/cancel");
+    // Cancel asks first: backing out of the dialog cancels nothing.
+    fireEvent.click(screen.getByRole("button", { name: "Cancel run Long job" }));
+    const dialog = await screen.findByRole("alertdialog", { name: "Cancel this run?" });
+    expect(dialog).toHaveTextContent("Long job");
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("alertdialog")).toBeNull());
+    expect(cancels()).toHaveLength(0);
+    fireEvent.click(screen.getByRole("button", { name: "Cancel run Long job" }));
+    fireEvent.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Cancel run" }));
+    await waitFor(() => expect(cancels()).toHaveLength(1));
   });
 
   test("MCP view shows state, tool counts and live call counts per server", async () => {
