@@ -172,7 +172,10 @@ describe("actions on MCP servers and worktrees", { timeout: 300_000 }, () => {
     );
     assert.ok(!existsSync(login.path));
 
-    await page.getByRole("checkbox", { name: "Show deleted" }).check();
+    // The box follows the address, which a navigation (a transition) updates a moment after the
+    // click: wait for the address rather than reading the box at once.
+    await page.getByRole("checkbox", { name: "Show deleted" }).click();
+    await page.waitForURL((url) => url.searchParams.get("deleted") === "1", WAIT);
     await page.locator(`[data-testid="worktree-row"][data-worktree-id="${login.id}"][data-status="deleted"]`).waitFor(WAIT);
     assert.doesNotMatch(await wtRow(login.id).innerText(), /into/);
     assert.equal(await wtRow(login.id).getByRole("button").count(), 0);
