@@ -172,9 +172,14 @@ describe("actions on MCP servers and worktrees", { timeout: 300_000 }, () => {
     );
     assert.ok(!existsSync(login.path));
 
-    // The box follows the address, which a navigation (a transition) updates a moment after the
-    // click: wait for the address rather than reading the box at once.
-    await page.getByRole("checkbox", { name: "Show deleted" }).click();
+    // The box shows the click at once (read right after the click's own event is handled),
+    // though the address it follows changes in a transition a moment later.
+    const ticked = await page.getByRole("checkbox", { name: "Show deleted" }).evaluate(async (box) => {
+      box.click();
+      await Promise.resolve();
+      return box.checked;
+    });
+    assert.equal(ticked, true, "the box is ticked as soon as it is clicked");
     await page.waitForURL((url) => url.searchParams.get("deleted") === "1", WAIT);
     await page.locator(`[data-testid="worktree-row"][data-worktree-id="${login.id}"][data-status="deleted"]`).waitFor(WAIT);
     assert.doesNotMatch(await wtRow(login.id).innerText(), /into/);

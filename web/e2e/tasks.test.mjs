@@ -130,6 +130,24 @@ describe("task management", { timeout: 300_000 }, () => {
     await until(async () => (await getTask(made.id)).status === "blocked", "the status set by keyboard");
   });
 
+  test("a sort picked shows at once, and the address follows", async () => {
+    await page.goto(`${daemon.base}/tasks`);
+    await connected().waitFor(WAIT);
+    const sort = page.getByRole("combobox", { name: "Sort" });
+    const other = await sort.evaluate((select) => [...select.options].map((o) => o.value).find((v) => v !== select.value));
+    // Read right after the change event: the address changes in a transition a moment later,
+    // and a select fed from the address alone would still show the old sort here.
+    const shown = await sort.evaluate(async (select, value) => {
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      await Promise.resolve();
+      return select.value;
+    }, other);
+    assert.equal(shown, other, "the sort shows the pick as soon as it is picked");
+    await until(() => new URL(page.url()).searchParams.get("sort") === other, `sort=${other} in the address (at ${page.url()})`);
+    assert.deepEqual(pageErrors, []);
+  });
+
   test("keyboard: / searches, j and k select, Enter opens, ? lists the shortcuts", async () => {
     await page.goto(`${daemon.base}/tasks`);
     await connected().waitFor(WAIT);

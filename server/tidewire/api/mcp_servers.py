@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..idempotency import IdempotentRoute
+from ..protocol.models import McpServer
 from ..sources.mcp_proxy import McpProxy
 from .deps import Ctx
 from .fields import JsonObject
@@ -16,6 +17,8 @@ from .replies import listing, record
 
 router = APIRouter(tags=["mcp-servers"], route_class=IdempotentRoute)
 
+
+UNKNOWN: dict[int | str, dict[str, str]] = {404: {"description": "Unknown server"}}
 
 ServerName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 
@@ -44,7 +47,14 @@ class CallTool(BaseModel):
     arguments: JsonObject = Field(default_factory=dict)
 
 
-@router.get("/api/mcp-servers", responses={200: {"description": "`{items: [McpServer], seq}`"}})
+class McpServerList(BaseModel):
+    items: list[McpServer]
+    seq: int
+
+
+# The handlers return the proxy's records as they are; `response_model` documents them in the
+# OpenAPI schema (and the fuzz test checks every reply against it).
+@router.get("/api/mcp-servers", response_model=McpServerList)
 async def servers_index(ctx: Ctx) -> JSONResponse:
     return listing(ctx.component("mcp_proxy", McpProxy).list_servers(), ctx.bus.head)
 
@@ -52,7 +62,8 @@ async def servers_index(ctx: Ctx) -> JSONResponse:
 @router.post(
     "/api/mcp-servers",
     status_code=201,
-    responses={201: {"description": "McpServer"}, 409: {"description": "A server with that name exists"}},
+    response_model=McpServer,
+    responses={409: {"description": "A server with that name exists"}},
 )
 async def add_server(body: StdioServer | HttpServer, ctx: Ctx) -> JSONResponse:
     raw = body.model_dump()
@@ -60,15 +71,17 @@ async def add_server(body: StdioServer | HttpServer, ctx: Ctx) -> JSONResponse:
     return record(server, ctx.bus.head, status_code=201)
 
 
-@router.get("/api/mcp-servers/{name}", responses={200: {"description": "McpServer"}})
+@router.get("/api/mcp-servers/{name}", response_model=McpServer, responses=UNKNOWN)
 async def get_server(name: str, ctx: Ctx) -> JSONResponse:
     return record(ctx.component("mcp_proxy", McpProxy).get_server(name), ctx.bus.head)
 
 
 @router.delete(
     "/api/mcp-servers/{name}",
+    response_model=McpServer,
     responses={
-        200: {"description": "McpServer (as it was)"},
+        200: {"description": "The server as it was"},
+        404: {"description": "Unknown server"},
         409: {"description": "The server is defined in the config file"},
     },
 )
@@ -79,8 +92,9 @@ async def remove_server(name: str, ctx: Ctx) -> JSONResponse:
 
 @router.post(
     "/api/mcp-servers/{name}/reconnect",
+    response_model=McpServer,
     responses={
-        200: {"description": "McpServer (connecting)"},
+        200: {"description": "The server, connecting"},
         404: {"description": "Unknown server"},
         409: {"description": "The daemon is shutting down"},
     },

@@ -40,8 +40,12 @@ def _project_for(conn: Any, cwd: str | None) -> str | None:
     """The registered project whose path contains `cwd` (the deepest one)."""
     if not cwd:
         return None
+    return _deepest(fetch_all(conn, "SELECT id, path FROM projects"), cwd)
+
+
+def _deepest(projects: list[dict[str, Any]], cwd: str) -> str | None:
     best: tuple[int, str] | None = None
-    for row in fetch_all(conn, "SELECT id, path FROM projects"):
+    for row in projects:
         path = str(row["path"]).rstrip(os.sep)
         if cwd == path or cwd.startswith(path + os.sep):
             if best is None or len(path) > best[0]:
@@ -65,12 +69,13 @@ def adopt_sessions(tx: Tx, root: str) -> int:
     many changed.
     """
     root = root.rstrip(os.sep)
+    projects = fetch_all(tx.conn, "SELECT id, path FROM projects")
     adopted = 0
     for existing in fetch_all(tx.conn, "SELECT * FROM sessions WHERE cwd IS NOT NULL"):
         cwd = str(existing["cwd"])
         if cwd != root and not cwd.startswith(root + os.sep):
             continue
-        project_id = _project_for(tx.conn, cwd)
+        project_id = _deepest(projects, cwd)
         if project_id == existing["project_id"]:
             continue
         before = dict(existing)

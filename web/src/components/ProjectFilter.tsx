@@ -1,4 +1,4 @@
-import { useCallback, useMemo } from "react";
+import { startTransition, useCallback, useMemo, useOptimistic } from "react";
 import { useSearchParams } from "react-router-dom";
 import {
   NO_PROJECT,
@@ -12,10 +12,16 @@ import type { Project } from "../views/data";
 /** The list's project filter, kept in the address (`?project=`). */
 export function useProjectFilter(): [ProjectFilterValue, (value: ProjectFilterValue) => void] {
   const [params, setParams] = useSearchParams();
-  const value = useMemo(() => parseProjectFilter(params), [params]);
+  // The address changes in a transition (a navigation); the optimistic value shows the pick at
+  // once instead of the select snapping back to the old project for a moment.
+  const [value, setShown] = useOptimistic(useMemo(() => parseProjectFilter(params), [params]));
   const set = useCallback(
-    (next: ProjectFilterValue) => setParams((prev) => withProjectFilter(prev, next)),
-    [setParams],
+    (next: ProjectFilterValue) =>
+      startTransition(() => {
+        setShown(next);
+        setParams((prev) => withProjectFilter(prev, next));
+      }),
+    [setParams, setShown],
   );
   return [value, set];
 }

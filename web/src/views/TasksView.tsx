@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useEffect, useMemo, useOptimistic, useRef, useState } from "react";
 import { useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
 import { TaskList } from "../components/TaskList";
 import { TaskBoard } from "../components/TaskBoard";
@@ -49,9 +49,21 @@ export function TasksView(): React.JSX.Element {
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   // Filter, sort and view live in the address: links open the list filtered, reload and back/forward keep it.
   const [params, setParams] = useSearchParams();
-  const { filter, sort, view = "list" } = useMemo(() => parseTaskParams(params), [params]);
-  const update = (next: TaskListParams, replace: boolean): void =>
-    setParams((prev) => serializeTaskParams(next, prev), { replace });
+  // A pick (status, sort, view) shows at once: the address changes in a transition, and a
+  // control fed from it alone would show the old choice until then. Typing (`replace`) stays a
+  // plain transition, so filtering a long list never holds up a keystroke.
+  const [shownParams, setShownParams] = useOptimistic(useMemo(() => parseTaskParams(params), [params]));
+  const { filter, sort, view = "list" } = shownParams;
+  const update = (next: TaskListParams, replace: boolean): void => {
+    if (replace) {
+      setParams((prev) => serializeTaskParams(next, prev), { replace });
+      return;
+    }
+    startTransition(() => {
+      setShownParams(next);
+      setParams((prev) => serializeTaskParams(next, prev), { replace });
+    });
+  };
   // Typing replaces the entry (no history step per keystroke); picking a status or sort adds one.
   const setFilter = (next: TaskFilter, replace = false): void => update({ filter: next, sort, view }, replace);
   const setSort = (next: TaskSort): void => update({ filter, sort: next, view }, false);

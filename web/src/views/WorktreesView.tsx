@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { startTransition, useOptimistic, useState } from "react";
 import { useSearchParams } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
 import { ConfirmDialog } from "../components/ConfirmDialog";
@@ -32,7 +32,9 @@ export function WorktreesView(): React.JSX.Element {
   const projects = useProjectsList();
   const [project, setProject] = useProjectFilter();
   const [params, setParams] = useSearchParams();
-  const showDeleted = params.get(DELETED_PARAM) === "1";
+  // The router updates the address in a transition, so a box bound to the address alone would
+  // snap back on the click and tick a moment later; the optimistic value shows the click at once.
+  const [showDeleted, setShownDeleted] = useOptimistic(params.get(DELETED_PARAM) === "1");
   const [owner, setOwner] = useState(savedOwner);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [force, setForce] = useState(false);
@@ -44,11 +46,14 @@ export function WorktreesView(): React.JSX.Element {
   const who = owner.trim();
 
   const setShowDeleted = (on: boolean) =>
-    setParams((prev) => {
-      const next = new URLSearchParams(prev);
-      if (on) next.set(DELETED_PARAM, "1");
-      else next.delete(DELETED_PARAM);
-      return next;
+    startTransition(() => {
+      setShownDeleted(on);
+      setParams((prev) => {
+        const next = new URLSearchParams(prev);
+        if (on) next.set(DELETED_PARAM, "1");
+        else next.delete(DELETED_PARAM);
+        return next;
+      });
     });
 
   const startMerge = (w: Worktree) => {
