@@ -247,3 +247,18 @@ async def test_the_database_going_away_under_writes_loses_nothing_and_the_socket
         assert not list(spool.glob(f"*{hook_spool.ENTRY_SUFFIX}"))
         assert not (spool / "rejected").exists()
     assert "Traceback" not in d.log(), d.log()
+
+
+def test_health_names_the_store_and_says_it_answers(
+    daemon: Daemon, on_own_cluster: tuple[Daemon, Cluster, str]
+) -> None:
+    on_pg = on_own_cluster[0]
+    assert daemon.health()["status"] == "ok"
+    assert daemon.health()["store"] == {"backend": "sqlite", "status": "ok", "message": None, "since": None}
+    assert on_pg.health()["status"] == "ok"
+    assert on_pg.health()["store"] == {
+        "backend": "postgresql",
+        "status": "ok",
+        "message": None,
+        "since": None,
+    }
