@@ -6,6 +6,9 @@ from __future__ import annotations
 class DomainError(Exception):
     """A refused operation with a stable machine-readable ``code`` and an HTTP-like ``status``."""
 
+    # Seconds a client should wait before trying again (REST `Retry-After`), for conditions that pass.
+    retry_after: int | None = None
+
     def __init__(self, code: str, message: str, status: int = 422) -> None:
         super().__init__(message)
         self.code = code

@@ -99,11 +99,15 @@ CONDITION_INTERVAL_S = 10.0
 
 
 def is_resource_condition(exc: BaseException) -> bool:
-    """Out of descriptors, disk or memory: a state of the machine that passes, not a bug."""
+    """Out of descriptors, disk or memory, or a shared database that is away: a state that passes,
+    not a bug."""
     # Imported here: the store imports this module's redaction helpers at start-up.
+    from tidewire.errors import DomainError
     from tidewire.store.errors import OutOfDescriptors, StorageFull
 
     if isinstance(exc, OutOfDescriptors | StorageFull):
+        return True
+    if isinstance(exc, DomainError) and exc.code == "store_unavailable":
         return True
     return isinstance(exc, OSError) and exc.errno in _RESOURCE_ERRNOS
 

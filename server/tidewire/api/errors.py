@@ -40,7 +40,8 @@ def _describe(errors: list[Any]) -> str:
 
 async def _domain(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
-    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status)
+    headers = {"Retry-After": str(exc.retry_after)} if exc.retry_after is not None else None
+    return JSONResponse(error_body(exc.code, exc.message), status_code=exc.status, headers=headers)
 
 
 async def _validation(_: Request, exc: Exception) -> JSONResponse:

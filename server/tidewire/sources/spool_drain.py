@@ -102,6 +102,10 @@ class SpoolDrain:
         try:
             await tracker.handle_hook(entry.source, _json(entry.body), entry.envelope_id)
         except DomainError as exc:
+            if exc.status >= 500:
+                # A condition that passes (the store is unavailable, the disk full): the entry stays
+                # where it is, first in line, and the next pass delivers it.
+                raise
             # The daemon would refuse this call however often it came: keep it, but out of the way.
             await asyncio.to_thread(self._set_aside, name, f"{exc.code}: {exc.message}")
             return 1

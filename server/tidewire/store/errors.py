@@ -44,6 +44,8 @@ class StorageDamaged(DomainError):
 class OutOfDescriptors(DomainError):
     """The process (or the system) has no file descriptor left: a condition that passes, not a bug."""
 
+    retry_after = 1
+
     def __init__(self, message: str) -> None:
         super().__init__("out_of_descriptors", message, 503)
 

@@ -55,6 +55,18 @@ class StorageNotice:
     at: str
 
 
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """Whether the store answers, as ``GET /api/health`` shows it. The SQLite file is always
+    there while the daemon runs; a PostgreSQL store reports ``available`` false from the first
+    failure it sees until its next success, with the reason and since when."""
+
+    backend: str
+    available: bool
+    message: str | None = None
+    since: str | None = None
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30.0)
     conn.row_factory = sqlite3.Row
@@ -549,6 +561,9 @@ class Store:
                 raise
             raise failure from exc
         return value, seq
+
+    def status(self) -> StoreStatus:
+        return StoreStatus("sqlite", True)
 
     def load_recent(self, limit: int) -> list[LogEntry]:
         """The newest ``limit`` events, oldest first (used once at start-up to fill the ring)."""

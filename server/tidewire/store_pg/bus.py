@@ -3,9 +3,13 @@ mirrored into the same in-memory ring of serialised frames the SQLite bus keeps.
 
 from __future__ import annotations
 
+import asyncio
+
+from ..backoff import Backoff
 from ..bus.base import BusReader
 from ..bus.ring import Ring
 from ..store.entry import LogEntry
+from .errors import StoreUnavailable
 from .store import PgStore
 
 
@@ -59,7 +63,16 @@ class PgEventBus:
         await self._store.read(lambda _conn: None)
 
     async def fetch(self, after_seq: int, limit: int) -> list[LogEntry]:
-        return await self._store.fetch(after_seq, limit)
+        """Events past the ring, from the table; while the database is away, tried again until it
+        is back: the socket that needs them waits, open, rather than being closed."""
+        backoff = Backoff(initial=0.1, maximum=2.0)
+        attempt = 0
+        while True:
+            try:
+                return await self._store.fetch(after_seq, limit)
+            except StoreUnavailable:
+                await asyncio.sleep(backoff.delay(attempt))
+                attempt += 1
 
     def add_reader(self, reader: BusReader) -> None:
         self._readers.add(reader)

@@ -21,6 +21,7 @@ from ..backoff import Backoff
 from ..store.entry import LogEntry
 from .connect import AsyncConn, connect_async
 from .counter import CHANNEL
+from .outage import Outage
 
 log = logging.getLogger("tidewire.store_pg.follower")
 
@@ -43,6 +44,7 @@ class LogFollower:
         poll_interval: float = 1.0,
         listen: bool = True,
         backoff: Backoff | None = None,
+        outage: Outage | None = None,
     ) -> None:
         self._dsn = dsn
         self.head = head
@@ -50,6 +52,7 @@ class LogFollower:
         self.poll_interval = poll_interval
         self.listen = listen
         self._backoff = backoff or Backoff(initial=0.1, maximum=5.0)
+        self._outage = outage or Outage()
         self._wake = asyncio.Event()
         self._waiters: list[tuple[int, asyncio.Future[None]]] = []
         # Why the follower stopped for good (the log lost events it had not delivered), if it did.
@@ -124,7 +127,11 @@ class LogFollower:
     # -- the loop --------------------------------------------------------------------------
 
     async def _connect(self) -> AsyncConn:
-        conn = await connect_async(self._dsn, "follower")
+        try:
+            conn = await connect_async(self._dsn, "follower")
+        except psycopg.Error as exc:
+            self._outage.failed(exc, connecting=True)
+            raise
         try:
             if self.listen:
                 await conn.execute(f"LISTEN {CHANNEL}")
@@ -134,6 +141,7 @@ class LogFollower:
         except BaseException:
             await conn.close()
             raise
+        self._outage.ok()
         return conn
 
     async def _run(self, conn: AsyncConn | None) -> None:
@@ -148,10 +156,15 @@ class LogFollower:
                 except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
                     await _discard(conn)
                     conn = None
+                    self._outage.failed(exc)
                     delay = self._backoff.delay(attempt)
                     attempt += 1
                     log.warning("log follower: lost the database (%s); reconnecting in %.2f s", exc, delay)
-                    await asyncio.sleep(delay)
+                    # A write or read that the database has just answered wakes it early: the
+                    # database is back, and that request waits for this follower's delivery.
+                    self._wake.clear()
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._wake.wait(), delay)
                 except LogGap as exc:
                     # Nothing later can be delivered in order: stop loudly rather than skip events.
                     log.error("log follower stopped: %s", exc)

@@ -101,6 +101,7 @@ class Cluster:
         self.log = self.root / "server.log"
         self.port = 0
         self._as_user: list[str] = []
+        self._options = ""
 
     def _run(self, *argv: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
@@ -163,17 +164,8 @@ class Cluster:
                     "-c shared_buffers=32MB",
                 )
             )
-            done = self._run(
-                str(self.bindir / "pg_ctl"),
-                "-D",
-                str(self.data),
-                "-l",
-                str(self.log),
-                "-o",
-                options,
-                "-w",
-                "start",
-            )
+            self._options = options
+            done = self._pg_ctl_start()
             if done.returncode == 0:
                 return Server(f"host=127.0.0.1 port={self.port} user={_SERVER_USER} dbname=postgres")
             try:
@@ -182,6 +174,30 @@ class Cluster:
                 last = exc
         assert last is not None
         raise last
+
+    def _pg_ctl_start(self) -> subprocess.CompletedProcess[str]:
+        return self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-o",
+            self._options,
+            "-w",
+            "start",
+        )
+
+    def halt(self, mode: str = "fast") -> None:
+        """``pg_ctl stop``, keeping the data (a test of a daemon whose database is away)."""
+        self._check(
+            "pg_ctl stop",
+            self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", mode, "-w", "stop"),
+        )
+
+    def resume(self) -> None:
+        """``pg_ctl start`` again after ``halt``, on the same port with the same options."""
+        self._check("pg_ctl start", self._pg_ctl_start())
 
     def restart(self, mode: str = "fast") -> None:
         """``pg_ctl restart`` with the same options (a test of a server restart under load)."""

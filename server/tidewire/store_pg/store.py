@@ -27,14 +27,15 @@ from psycopg import IsolationLevel
 
 from ..store.clock import utc_now
 from ..store.entry import LogEntry
-from ..store.store import MAX_PINNED, StorageNotice
+from ..store.store import MAX_PINNED, StorageNotice, StoreStatus
 from ..store.write_hook import bind as bind_write_hook
 from .connect import Conn, connect
 from .counter import advance, read_head
 from .epoch import shared_epoch
-from .errors import translate
+from .errors import StoreUnavailable, translate
 from .follower import LogFollower
 from .migrations import migrate
+from .outage import Outage
 from .portable import PortableConn
 from .tx import GroupLog, PgTx
 
@@ -45,6 +46,10 @@ CommitListener = Callable[[list[LogEntry]], None]
 
 _MAX_BATCH = 256
 _READERS = 2
+# How long a write or read that the database answered waits for this daemon's follower to deliver
+# what it reflects. The follower is usually there already; it is not when the database went away
+# between the answer and the delivery, and then the request must not wait for the database.
+DELIVERY_WAIT_S = 5.0
 
 
 @dataclass(slots=True)
@@ -89,7 +94,11 @@ class PgStore:
         self.epoch = ""
         # This daemon's id among the nodes sharing the database (not stored yet: see the docs).
         self.server_id = "srv_" + secrets.token_hex(6)
-        self.follower = LogFollower(dsn, 0, self._publish, poll_interval=poll_interval, listen=listen)
+        # Whether the database answers, as the writer, the readers and the follower last found it.
+        self.outage = Outage()
+        self.follower = LogFollower(
+            dsn, 0, self._publish, poll_interval=poll_interval, listen=listen, outage=self.outage
+        )
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -112,7 +121,10 @@ class PgStore:
         conn = connect(self.dsn, "writer")
         try:
             conn.autocommit = True
+            # Migrating may wait for another daemon's migration (an advisory lock): no timeout.
+            conn.execute("SET statement_timeout = 0")
             migrate(conn, utc_now())
+            conn.execute("RESET statement_timeout")
             self.epoch = shared_epoch(conn)
             with conn.transaction():
                 head = read_head(conn)
@@ -147,6 +159,19 @@ class PgStore:
         """The last seq delivered to the listeners (from any daemon)."""
         return self.follower.head
 
+    def status(self) -> StoreStatus:
+        return self.outage.status()
+
+    async def _delivered(self, seq: int, done: str) -> None:
+        """Until the follower has delivered ``seq``, for at most ``DELIVERY_WAIT_S``."""
+        try:
+            await asyncio.wait_for(self.follower.wait_for(seq), DELIVERY_WAIT_S)
+        except TimeoutError:
+            raise StoreUnavailable(
+                f"{done} (seq {seq}), but this daemon has lost the database before delivering it; "
+                "it is delivered once the database is back"
+            ) from None
+
     # -- listeners -------------------------------------------------------------------------
 
     def add_commit_listener(self, listener: CommitListener) -> None:
@@ -179,7 +204,8 @@ class PgStore:
             self._writer.submit(self._drain)
         result: T = await job.future
         if job.last_seq:
-            await self.follower.wait_for(job.last_seq)
+            # An Idempotency-Key sent again gets this write's reply, once the database is back.
+            await self._delivered(job.last_seq, "the write was committed")
         return result
 
     def _drain(self) -> None:
@@ -200,8 +226,16 @@ class PgStore:
         if conn is None:
             if self._closed:
                 raise RuntimeError("the store is closed")
-            conn = self._wconn = connect(self.dsn, "writer")
+            conn = self._wconn = self._connect("writer")
         return conn
+
+    def _connect(self, role: str) -> Conn:
+        self.outage.check_connect()
+        try:
+            return connect(self.dsn, role)
+        except psycopg.Error as exc:
+            self.outage.failed(exc, connecting=True)
+            raise
 
     def _run_batch(self, batch: list[_Job]) -> None:
         outcomes: list[tuple[bool, Any]] = []
@@ -243,6 +277,10 @@ class PgStore:
             outbox = []
             for job in batch:
                 job.last_seq = 0
+            if isinstance(failure, StoreUnavailable) and failure is not exc:
+                self.outage.failed(exc)  # (one raised by the hold-off is already counted)
+        else:
+            self.outage.ok()
         outcomes = [(ok, value if ok else translate(value)) for ok, value in outcomes]
         if outbox:
             for loop in {job.loop for job in batch}:
@@ -276,7 +314,7 @@ class PgStore:
         value, seq = await loop.run_in_executor(self._readers, self._read_sync, fn)
         # The snapshot may reflect other daemons' commits this daemon has not delivered yet; its
         # seq is where a client resumes its socket here, and a resume past the head is refused.
-        await self.follower.wait_for(seq)
+        await self._delivered(seq, "the database answered the read")
         return value, seq
 
     def _reader_conn(self) -> Conn:
@@ -285,7 +323,7 @@ class PgStore:
             conn.close()
             conn = None
         if conn is None:
-            conn = connect(self.dsn, "reader")
+            conn = self._connect("reader")
             # One snapshot for the whole read, so the head it reports matches what it read.
             conn.isolation_level = IsolationLevel.REPEATABLE_READ
             conn.read_only = True
@@ -304,7 +342,10 @@ class PgStore:
             failure = translate(exc)
             if failure is exc:
                 raise
+            if isinstance(failure, StoreUnavailable):
+                self.outage.failed(exc)
             raise failure from exc
+        self.outage.ok()
         return value, seq
 
     async def fetch(self, after_seq: int, limit: int) -> list[LogEntry]:
