@@ -170,12 +170,21 @@ async def test_a_copied_store_serves_the_same_state_and_log_and_its_clients_resu
 
 
 def test_a_second_copy_finds_its_copy_there_and_does_nothing(
-    sqlite_store: tuple[Path, dict[str, Any]], pg_dsn: str
+    sqlite_store: tuple[Path, dict[str, Any]],
+    pg_dsn: str,
+    daemon_factory: Callable[..., Daemon],
+    tmp_path: Path,
 ) -> None:
-    data_dir, _ = sqlite_store
+    data_dir, seen = sqlite_store
     url = pg_url(pg_dsn)
-    assert run_copy(source_url(data_dir), url).returncode == 0
+    # A daemon that only started on the target left an epoch and nothing else: still empty.
+    unused = daemon_factory("--store", url, data_dir=tmp_path / "unused")
+    assert unused.health() and unused.stop() == 0
+    first = run_copy(source_url(data_dir), url)
+    assert first.returncode == 0, first.stderr
     before = target_rows(pg_dsn)
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key = 'epoch'").fetchone() == (seen["epoch"],)
     # The data directory itself is accepted as the source too.
     done = run_copy(f"sqlite://{data_dir}", url)
     assert done.returncode == 0, done.stderr
@@ -200,7 +209,6 @@ def test_a_target_holding_other_data_is_refused_and_left_as_it_was(
     done = run_copy(source_url(data_dir), url)
     assert done.returncode == EXIT_TARGET_NOT_EMPTY, done.stderr
     assert "is not empty" in done.stderr and "refusing to overwrite" in done.stderr
-    assert "***" not in done.stderr or "password" not in done.stderr
     assert target_rows(pg_dsn) == before
 
 
@@ -243,9 +251,9 @@ def test_a_copy_killed_midway_leaves_the_target_empty_and_a_new_run_completes(
         migrate_pg(conn, NOW)
     holder = psycopg.connect(pg_dsn)
     try:
-        # The copy writes `meta` after every table: holding it stops the copy with the rest written
-        # (uncommitted) inside its transaction.
-        holder.execute("LOCK TABLE meta IN ACCESS EXCLUSIVE MODE")
+        # The copy writes the log after every other table: a lock that lets it count the events
+        # but not insert any stops it there, with the state written (uncommitted).
+        holder.execute("LOCK TABLE events IN SHARE MODE")
         proc = subprocess.Popen(
             [sys.executable, "-m", "tidewire", "store", "copy", source_url(data_dir), url],
             stdout=subprocess.PIPE,
@@ -258,10 +266,10 @@ def test_a_copy_killed_midway_leaves_the_target_empty_and_a_new_run_completes(
                     "SELECT wait_event_type, query FROM pg_stat_activity"
                     " WHERE application_name = 'tidewire store copy'"
                 ).fetchone()
-                if row is not None and row[0] == "Lock" and "meta" in str(row[1]):
+                if row is not None and row[0] == "Lock" and "COPY" in str(row[1]) and "events" in str(row[1]):
                     break
                 assert proc.poll() is None, proc.communicate()
-                assert time.monotonic() < deadline, "the copy never reached the meta table"
+                assert time.monotonic() < deadline, "the copy never reached the event log"
                 time.sleep(0.05)
             proc.send_signal(signal.SIGKILL)
             proc.wait()

@@ -540,6 +540,9 @@ def _copy_in_transaction(
     dst.execute("SELECT pg_advisory_xact_lock(%s)", (_COPY_LOCK_KEY,))
     # The counter row: every daemon's writes wait on it until this transaction ends.
     head = lock_head(dst)
+    # A daemon starting meanwhile inserts its epoch if there is none (store_pg/epoch.py); it must
+    # wait and then find the source's, not have its own replaced under it. Reads go on.
+    dst.execute("LOCK TABLE meta IN EXCLUSIVE MODE")
     users = dst.execute(
         """SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()
            AND pid <> pg_backend_pid() AND application_name LIKE 'tidewire %%'
