@@ -142,6 +142,12 @@ def sqlite_path(url: str) -> Path:
 
 
 def check_target(url: str) -> None:
+    """Refuse a target that is not a PostgreSQL URL psycopg can parse (without connecting)."""
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        raise CopyError(
+            f"the target must be a postgresql://user@host/database URL, not {redact_dsn(url)!r}",
+            EXIT_BAD_ARGUMENT,
+        )
     try:
         check_store(url)
     except DomainError as exc:
