@@ -442,21 +442,10 @@ def _plan(src: sqlite3.Connection, dst: Conn, path: Path, shown: str) -> _Plan:
 
 
 def _row_digest(row: Sequence[Any]) -> bytes:
-    h = hashlib.sha256()
-    for value in row:
-        if value is None:
-            h.update(b"n;")
-        elif isinstance(value, bool | int):
-            h.update(b"i%d;" % int(value))
-        elif isinstance(value, float):
-            h.update(b"f" + repr(value).encode() + b";")
-        elif isinstance(value, bytes | bytearray | memoryview):
-            data = bytes(value)
-            h.update(b"b%d:" % len(data) + data)
-        else:
-            text = str(value).encode("utf-8")
-            h.update(b"s%d:" % len(text) + text)
-    return h.digest()
+    # Both drivers hand a column's values back as the same Python types (int, float, str, bytes,
+    # None), and a tuple's repr tells them apart unambiguously, so one repr stands for the row.
+    # `backslashreplace`: a lone surrogate in text cannot be UTF-8 encoded, but must still count.
+    return hashlib.sha256(repr(tuple(row)).encode("utf-8", "backslashreplace")).digest()
 
 
 def _table_checksum(rows: Iterable[Sequence[Any]]) -> tuple[int, str]:
