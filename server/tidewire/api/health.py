@@ -23,6 +23,8 @@ class StorageNotice(BaseModel):
 class Health(BaseModel):
     status: str
     server_id: str
+    # The daemon's node id: the `node` its agent runs are recorded with.
+    node_id: str
     epoch: str
     seq: int
     version: str
@@ -37,6 +39,7 @@ async def health(response: Response, ctx: Ctx) -> Health:
     return Health(
         status="ok",
         server_id=ctx.server_id,
+        node_id=ctx.node_id,
         epoch=ctx.bus.epoch,
         seq=seq,
         version=__version__,
