@@ -196,3 +196,31 @@ async def test_a_node_restarted_on_its_data_dir_reports_its_own_leftover_once(
     assert "daemon stopped" in events[-1][1]["stderr_tail"][-1]
     # Its own leftover: the restarted daemon killed the process the dead one had left behind.
     assert not _alive(sleepers[-1])
+
+
+async def test_a_paused_node_whose_lease_was_taken_stops_the_runs_it_no_longer_owns(
+    node: Callable[..., Daemon], pg_dsn: str, tmp_path: Path, sleepers: list[int]
+) -> None:
+    a, b = node(), node()
+    run = await _start_sleeper(a, tmp_path, sleepers, "a")
+    assert a.proc is not None
+    for _attempt in range(3):
+        # Paused between two of its short write transactions, it holds nothing b's writes wait on;
+        # paused inside one (rare), b could not write: resume it and pause it again.
+        os.kill(a.proc.pid, signal.SIGSTOP)
+        try:
+            for _ in range(int(6 * LEASE_MS / 100)):
+                if b.get(f"/api/agents/{run['id']}").json()["status"] == "lost":
+                    break
+                await asyncio.sleep(0.1)
+        finally:
+            os.kill(a.proc.pid, signal.SIGCONT)
+        if b.get(f"/api/agents/{run['id']}").json()["status"] == "lost":
+            break
+    assert b.get(f"/api/agents/{run['id']}").json()["status"] == "lost"
+    # Resumed, `a` finds its lease gone at its next renewal and stops the process it no longer owns.
+    assert not _alive(sleepers[-1]), a.log()
+    assert "another node recorded it as lost" in a.log()
+    assert a.health()["node_id"] in _leases(pg_dsn)  # and it holds a lease again
+    await asyncio.sleep(1)
+    assert [t for t, _ in _run_events(pg_dsn, run["id"])] == ["agent.started", "agent.failed"]

@@ -259,6 +259,31 @@ class AgentRunner:
                     await entry.monitor
         self.live.clear()
 
+    async def stop_disowned(self) -> list[str]:
+        """Stops this daemon's processes whose runs another node has already recorded as `lost`.
+
+        After this node's lease expired under it (a pause, a database out of reach) and a survivor
+        reported its runs: their records are final, so nothing would record how they end.
+        """
+        if not self.live:
+            return []
+        ids = list(self.live)
+        marks = ", ".join("?" for _ in ids)
+        rows, _ = await self.ctx.store.read(
+            lambda conn: fetch_all(
+                conn, f"SELECT id FROM agent_runs WHERE status <> 'running' AND id IN ({marks})", ids
+            )
+        )
+        stopped = [str(row["id"]) for row in rows]
+        entries = [self.live[i] for i in stopped if i in self.live]
+        await asyncio.gather(*(processes.terminate(e.running, self.grace_seconds) for e in entries))
+        for agent_id in stopped:
+            log.error(
+                "agent %s was stopped: another node recorded it as lost when this node's lease expired",
+                agent_id,
+            )
+        return stopped
+
     async def _reconcile_leftovers(self) -> None:
         # On a database other live daemons share, only this node's runs are its leftovers (and runs
         # recorded before nodes existed); another node's are left to it, or to its lease's expiry.

@@ -18,7 +18,7 @@ import logging
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from tidewire.sources.agents import mark_node_lost
+from tidewire.sources.agents import AgentRunner, mark_node_lost
 from tidewire.sources.timefmt import parse_utc
 from tidewire.sources.txn import Tx
 from tidewire.store.clock import format_ts
@@ -114,10 +114,12 @@ class NodeLease:
         held, reported = await self.ctx.store.write(lambda tx: renew(tx, self.node, self.lease_ms))
         if not held and not first:
             log.error(
-                "node %s's lease had expired and another node reported its running agent runs as lost; "
-                "their ends will not be recorded",
+                "node %s's lease had expired and another node reported its running agent runs as lost",
                 self.node,
             )
+            runner = self.ctx.components.get("agents")
+            if isinstance(runner, AgentRunner):
+                await runner.stop_disowned()
         for dead in reported:
             log.warning("node %s's lease expired: its running agent runs are recorded as lost", dead)
         return reported
