@@ -406,7 +406,7 @@ class AgentRunner:
             "cwd": placement.cwd,
             "pid": None,
             "log_path": str(log_path),
-            "node": self.ctx.node_id,
+            "node": self.ctx.node_id or None,  # an embedding context may have no node id
         }
         # A spawn and its record are one outcome. Everything the record needs was checked above;
         # if the spawn fails nothing is recorded (422, nothing ran); if the record still cannot
