@@ -28,6 +28,7 @@ from .config import Settings
 from .context import AppContext
 from .fallback import ServerPathsFirst
 from .middleware import GuardMiddleware
+from .node import resolve_node_id
 from .security import SecurityPolicy
 from .store import Store
 from .store.startup import open_daemon_store
@@ -79,7 +80,9 @@ def create_app(settings: Settings, store: Store | None = None, bus: EventBus | N
     """
     store = store if store is not None else open_daemon_store(settings)
     bus = bus if bus is not None else SqliteEventBus(store, settings.retain)
-    ctx = AppContext(settings=settings, store=store, bus=bus, server_id=store.server_id)
+    ctx = AppContext(
+        settings=settings, store=store, bus=bus, server_id=store.server_id, node_id=resolve_node_id(settings)
+    )
     hub = Hub(settings.max_connections)
     policy = SecurityPolicy(settings)
     mcp = _mcp_app(ctx)

@@ -6,7 +6,8 @@ The TOML file has a ``[server]`` table with the same names as the flags (``host`
 ``ws_rate``, ``ws_burst``,
 ``synchronous``,
 ``allow_test_events``, ``allow_reinit``,
-``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``, ``store``),
+``web_dist``, ``transcript_roots``, ``transcript_max_line_bytes``, ``store``, ``node_id``,
+``lease_ms``),
 an ``[agent]`` table (``command``, a list of strings with ``{prompt}`` placeholders, and
 ``grace_seconds``), a ``[sessions]`` table (``idle_timeout_seconds``) and ``[[mcp_servers]]``
 entries. The whole parsed file is kept in ``Settings.raw_config`` so a feature can read its own
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -43,6 +45,10 @@ DEFAULT_WS_RATE = 500  # per second, sustained
 DEFAULT_WS_BURST = 1000  # at once, after a quiet spell
 DEFAULT_AGENT_COMMAND = ["claude", "-p", "{prompt}"]
 DEFAULT_TRANSCRIPT_MAX_LINE_BYTES = 8 * 1024 * 1024
+# A node's lease on a shared database: renewed every third of this, so two renewals may fail
+# (a slow database, a pause) before other nodes take the node for dead.
+DEFAULT_LEASE_MS = 15_000
+_NODE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 
 def default_data_dir() -> Path:
@@ -115,6 +121,11 @@ class Settings:
     # Where state and the event log live: None (the default) is the SQLite file in the data dir;
     # a ``postgresql://`` URL is a database several daemons may share (docs/operations.md).
     store: str | None = None
+    # This daemon's name among the nodes sharing a database; None: the one kept in the data dir
+    # (node.py), made on first start.
+    node_id: str | None = None
+    # How long a node's lease lasts without renewal before other nodes take it for dead.
+    lease_ms: int = DEFAULT_LEASE_MS
 
     @property
     def loopback(self) -> bool:
@@ -188,6 +199,13 @@ class Settings:
                 raise InvalidArgument(f"a transcript root must be an absolute path, not {root!r}")
         if self.store is not None:
             check_store(self.store)
+        if self.node_id is not None and not _NODE_ID.match(self.node_id):
+            raise InvalidArgument(
+                f"node_id must be 1 to 64 letters, digits, '.', '_' or '-' (starting with a letter or "
+                f"digit), not {self.node_id!r}"
+            )
+        if self.lease_ms < 300:
+            raise InvalidArgument("lease_ms must be at least 300")
         if self.pg_dsn is not None:
             # Both only mean something for the SQLite file; taking them silently would let a user
             # believe in a durability setting or a re-initialisation that never happens.
@@ -273,6 +291,8 @@ _SERVER_KEYS: dict[str, type] = {
     "transcript_roots": list,
     "transcript_max_line_bytes": int,
     "store": str,
+    "node_id": str,
+    "lease_ms": int,
 }
 
 _ENV_KEYS: dict[str, str] = {
@@ -298,6 +318,8 @@ _ENV_KEYS: dict[str, str] = {
     "TIDEWIRE_TRANSCRIPT_MAX_LINE_BYTES": "transcript_max_line_bytes",
     "TIDEWIRE_ALLOW_REINIT": "allow_reinit",
     "TIDEWIRE_STORE": "store",
+    "TIDEWIRE_NODE_ID": "node_id",
+    "TIDEWIRE_LEASE_MS": "lease_ms",
 }
 
 

@@ -30,6 +30,8 @@ class AppContext:
     bus: EventBus
     components: dict[str, Any] = field(default_factory=dict)
     server_id: str = ""
+    # This daemon's node id (node.py): what its agent runs are recorded with.
+    node_id: str = ""
 
     def component(self, name: str, kind: type[_C]) -> _C:
         """The started component called ``name``, checked to be a ``kind``."""

@@ -58,6 +58,18 @@ def add_parser(subparsers: Any) -> None:
         metavar="URL",
         help="a postgresql:// database several daemons share (default: the SQLite file in the data dir)",
     )
+    p.add_argument(
+        "--node-id",
+        dest="node_id",
+        metavar="ID",
+        help="this daemon's name among those sharing a database (default: kept in the data dir)",
+    )
+    p.add_argument(
+        "--lease-ms",
+        dest="lease_ms",
+        type=int,
+        help="how long a node's lease on a shared database lasts unrenewed (default 15000)",
+    )
     p.add_argument("--retain", type=int, help="events kept for resume (default 10000)")
     p.add_argument(
         "--max-lag",
@@ -148,10 +160,11 @@ def ready_url(host: str, port: int, token: str | None) -> str:
     return f"http://{shown}:{port}/{query}"
 
 
-def ready_line(settings: Settings, port: int) -> str:
+def ready_line(settings: Settings, port: int, node_id: str = "") -> str:
+    node = f", node {node_id}" if node_id else ""
     return (
         f"tidewire ready: {ready_url(settings.host, port, settings.token)} "
-        f"(data dir {settings.data_dir}, store {settings.store_label})"
+        f"(data dir {settings.data_dir}, store {settings.store_label}{node})"
     )
 
 
@@ -161,6 +174,7 @@ class _Server(uvicorn.Server):
 
     hub: Hub | None = None
     settings: Settings | None = None
+    node_id: str = ""
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)
@@ -173,7 +187,7 @@ class _Server(uvicorn.Server):
                 break
         # Written straight to stderr, not logged: the log redacts tokens, and this one line is
         # where the person who started the daemon learns the URL to open (with its token).
-        print(ready_line(self.settings, port), file=sys.stderr, flush=True)
+        print(ready_line(self.settings, port, self.node_id), file=sys.stderr, flush=True)
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -217,6 +231,7 @@ def _server(app: Any, settings: Settings, log_level: str) -> _Server:
     server = _Server(config)
     server.hub = app.state.hub
     server.settings = settings
+    server.node_id = app.state.ctx.node_id
     return server
 
 
@@ -273,6 +288,8 @@ def run(args: argparse.Namespace) -> int:
             "allow_hosts",
             "token",
             "store",
+            "node_id",
+            "lease_ms",
             "retain",
             "max_lag",
             "heartbeat_ms",

@@ -32,6 +32,8 @@ class StoreHealth(BaseModel):
 class Health(BaseModel):
     status: str  # "ok", or "degraded" while the store is unavailable
     server_id: str
+    # The daemon's node id: the `node` its agent runs are recorded with.
+    node_id: str
     epoch: str
     seq: int
     version: str
@@ -56,6 +58,7 @@ async def health(response: Response, ctx: Ctx) -> Health:
     return Health(
         status="ok" if found.available else "degraded",
         server_id=ctx.server_id,
+        node_id=ctx.node_id,
         epoch=ctx.bus.epoch,
         seq=seq,
         version=__version__,

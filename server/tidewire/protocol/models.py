@@ -60,6 +60,14 @@ class AgentRun(BaseModel):
     ] = MISSING
     duration_ms: Annotated[StrictFloat | None | MISSING, Field(ge=0.0, le=9007199254740991.0)] = MISSING
     stderr_tail: list[StrictStr] | MISSING = MISSING
+    node: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="The node (daemon) that runs it and alone can cancel it: its node id (`GET /api/health`). Null for a run recorded before nodes existed.",
+            max_length=64,
+            min_length=1,
+        ),
+    ] = MISSING
 
 
 class ContentBlock(BaseModel):

@@ -165,9 +165,9 @@ def _insert(tx: Tx, row: dict[str, Any]) -> AgentRun:
     row = {**row, "started_at": tx.now}
     tx.conn.execute(
         """INSERT INTO agent_runs (id, project_id, task_id, worktree_id, prompt, command, cwd, status, pid,
-                                   started_at, stderr_tail, log_path)
+                                   started_at, stderr_tail, log_path, node)
            VALUES (:id, :project_id, :task_id, :worktree_id, :prompt, :command, :cwd, 'running', :pid,
-                   :started_at, '[]', :log_path)""",
+                   :started_at, '[]', :log_path, :node)""",
         row,
     )
     run = agent_from_row(_get(tx.conn, row["id"]))
@@ -199,6 +199,31 @@ def _finisher(agent_id: str, tail: list[str]) -> Any:
         return _finish(tx, agent_id, "lost", None, None, tail)
 
     return finish
+
+
+def mark_node_lost(tx: Tx, node: str) -> list[AgentRun]:
+    """Records every run `node` was running as `lost`, with its event, in the caller's transaction.
+
+    For a node whose lease expired (sources/leases.py): its processes, logs and checkouts are on
+    its own machine, out of this daemon's reach, so nothing is killed or read here.
+    """
+    rows = fetch_all(
+        tx.conn,
+        "SELECT id, stderr_tail FROM agent_runs WHERE status = 'running' AND node = ? ORDER BY id",
+        (node,),
+    )
+    line = f"node {node} stopped renewing its lease while this agent was running"
+    return [
+        _finish(
+            tx,
+            str(row["id"]),
+            "lost",
+            None,
+            None,
+            [*json.loads(row["stderr_tail"]), line][-processes.STDERR_TAIL_LINES :],
+        )
+        for row in rows
+    ]
 
 
 class AgentRunner:
@@ -234,10 +259,41 @@ class AgentRunner:
                     await entry.monitor
         self.live.clear()
 
-    async def _reconcile_leftovers(self) -> None:
+    async def stop_disowned(self) -> list[str]:
+        """Stops this daemon's processes whose runs another node has already recorded as `lost`.
+
+        After this node's lease expired under it (a pause, a database out of reach) and a survivor
+        reported its runs: their records are final, so nothing would record how they end.
+        """
+        if not self.live:
+            return []
+        ids = list(self.live)
+        marks = ", ".join("?" for _ in ids)
         rows, _ = await self.ctx.store.read(
-            lambda conn: fetch_all(conn, "SELECT * FROM agent_runs WHERE status = 'running'")
+            lambda conn: fetch_all(
+                conn, f"SELECT id FROM agent_runs WHERE status <> 'running' AND id IN ({marks})", ids
+            )
         )
+        stopped = [str(row["id"]) for row in rows]
+        entries = [self.live[i] for i in stopped if i in self.live]
+        await asyncio.gather(*(processes.terminate(e.running, self.grace_seconds) for e in entries))
+        for agent_id in stopped:
+            log.error(
+                "agent %s was stopped: another node recorded it as lost when this node's lease expired",
+                agent_id,
+            )
+        return stopped
+
+    async def _reconcile_leftovers(self) -> None:
+        # On a database other live daemons share, only this node's runs are its leftovers (and runs
+        # recorded before nodes existed); another node's are left to it, or to its lease's expiry.
+        # Alone on its SQLite file, every running run is this daemon's, whatever node it names.
+        if self.ctx.store.shared:
+            sql = "SELECT * FROM agent_runs WHERE status = 'running' AND (node = ? OR node IS NULL)"
+            params: tuple[Any, ...] = (self.ctx.node_id,)
+        else:
+            sql, params = "SELECT * FROM agent_runs WHERE status = 'running'", ()
+        rows, _ = await self.ctx.store.read(lambda conn: fetch_all(conn, sql, params))
         for row in rows:
             if row["pid"] is not None:
                 await asyncio.to_thread(
@@ -350,6 +406,7 @@ class AgentRunner:
             "cwd": placement.cwd,
             "pid": None,
             "log_path": str(log_path),
+            "node": self.ctx.node_id or None,  # an embedding context may have no node id
         }
         # A spawn and its record are one outcome. Everything the record needs was checked above;
         # if the spawn fails nothing is recorded (422, nothing ran); if the record still cannot
@@ -396,6 +453,14 @@ class AgentRunner:
         _check_ids(agent_id=agent_id)
         row, _ = await self.ctx.store.read(lambda conn: _get(conn, agent_id))
         entry = self.live.get(agent_id)
+        node = row["node"]
+        if row["status"] == "running" and node is not None and node != self.ctx.node_id:
+            # Its process is on another machine; only the daemon there can stop it.
+            raise Conflict(
+                f"agent {agent_id} runs on node {node}, not on this daemon (node {self.ctx.node_id}): "
+                f"send the cancel to node {node}'s daemon",
+                code="other_node",
+            )
         if row["status"] != "running" or entry is None:
             raise Conflict(f"agent {agent_id} is not running (status {row['status']})")
         entry.cancel_requested = True

@@ -164,6 +164,9 @@ def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 class Store:
     """The daemon's database. Create with ``await Store.open(path, retain=...)``."""
 
+    # One daemon owns the file: no other node shares its state, so no node leases (sources/leases.py).
+    shared = False
+
     def __init__(
         self,
         path: Path,

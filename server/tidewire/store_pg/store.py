@@ -72,6 +72,9 @@ def _settle(future: asyncio.Future[Any], ok: bool, value: Any) -> None:
 class PgStore:
     """Create with ``await PgStore.open(dsn, retain=...)``."""
 
+    # Several daemons (nodes) may share the database: each holds a lease (sources/leases.py).
+    shared = True
+
     def __init__(self, dsn: str, retain: int, *, poll_interval: float, listen: bool) -> None:
         self.dsn = dsn
         self.retain = retain

@@ -117,6 +117,10 @@ export interface AgentRun {
   ended_at?: string | null;
   duration_ms?: number | null;
   stderr_tail?: string[];
+  /**
+   * The node (daemon) that runs it and alone can cancel it: its node id (`GET /api/health`). Null for a run recorded before nodes existed.
+   */
+  node?: string | null;
   [k: string]: unknown;
 }
 /**
