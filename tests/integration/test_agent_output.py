@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -142,6 +143,6 @@ async def test_output_requests_get_clear_errors(agent_daemon: Daemon, tmp_path: 
         for bad in ({"offset": -1}, {"limit": 0}, {"limit": 1_048_577}, {"offset": "x"}):
             r = await http.get(f"/api/agents/{agent_id}/output", params=bad)
             assert r.status_code == 422, (bad, r.text)
-        Path(agent_daemon.data_dir, "agents", f"{agent_id}.log").unlink()
+        await asyncio.to_thread(Path(agent_daemon.data_dir, "agents", f"{agent_id}.log").unlink)
         r = await http.get(f"/api/agents/{agent_id}/output")
         assert r.status_code == 404 and "is gone" in r.json()["error"]["message"]
