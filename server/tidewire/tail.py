@@ -37,7 +37,7 @@ def add_parser(subparsers: Any) -> None:
         description=(
             "Print live events from a running daemon. PATTERNs are event names, 'prefix.*', '*' "
             "(default) or 'name:field=value'; '*' and 'prefix.*' leave out the high-volume events "
-            "(mcp.tool_called, session.message), which must be named."
+            "(mcp.tool_called, session.message, agent.output), which must be named."
         ),
     )
     p.add_argument("patterns", nargs="*", metavar="PATTERN", help="what to subscribe to (default: *)")
@@ -282,6 +282,10 @@ def _session(event_type: str, d: dict[str, Any]) -> str:
 
 
 def _agent(event_type: str, d: dict[str, Any]) -> str:
+    if event_type == "agent.output":
+        # One line per chunk: its own line breaks shown escaped, so chunks stay apart.
+        chunk = str(d.get("text", "")).rstrip("\n").replace("\n", "\\n")
+        return f"{d.get('agent_id')} {d.get('stream')} @{d.get('offset')}: {chunk}"
     text = f"{d.get('agent_id')} [{d.get('status')}] task={d.get('task_id')}"
     if d.get("exit_code") is not None:
         text += f" exit={d['exit_code']}"

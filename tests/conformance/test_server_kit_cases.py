@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from support.tap import _validators
 from tidewire.conformance.server_cases import Server, all_cases
-from tidewire.conformance.server_cases.payloads import mcp_tool_called, session_message
+from tidewire.conformance.server_cases.payloads import agent_output, mcp_tool_called, session_message
 from tidewire.conformance.server_kit import select
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "conformance.md"
@@ -46,7 +46,11 @@ def test_an_unknown_case_name_is_a_usage_error() -> None:
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("session.message", session_message("s1")), ("mcp.tool_called", mcp_tool_called("srv", 1))],
+    [
+        ("session.message", session_message("s1")),
+        ("mcp.tool_called", mcp_tool_called("srv", 1)),
+        ("agent.output", agent_output("agt_1")),
+    ],
 )
 def test_known_event_data_the_kit_commits_is_valid(name: str, data: dict[str, object]) -> None:
     frame = {"type": name, "seq": 1, "ts": "2026-11-26T06:05:00Z", "data": data}

@@ -160,12 +160,12 @@ def test_event_names_from_the_protocol_brief() -> None:
         "project.created", "project.updated", "project.removed",
         "mcp.server_connected", "mcp.server_disconnected", "mcp.tool_called",
         "session.created", "session.updated", "session.ended", "session.message",
-        "agent.started", "agent.completed", "agent.failed", "agent.cancelled",
+        "agent.started", "agent.completed", "agent.failed", "agent.cancelled", "agent.output",
         "autonomous.started", "autonomous.iteration", "autonomous.stopped",
     }  # fmt: skip
     assert fixed <= set(EVENT_NAMES)
     assert {n for n in EVENT_NAMES if n not in fixed} == {n for n in EVENT_NAMES if n.startswith("hook.")}
-    assert HIGH_VOLUME == {"mcp.tool_called", "session.message"}
+    assert HIGH_VOLUME == {"mcp.tool_called", "session.message", "agent.output"}
 
 
 def test_unions_list_every_frame_once() -> None:

@@ -4,6 +4,7 @@ import { TidewireProvider } from "./hooks/TidewireProvider";
 import { ActivityProvider } from "./components/ActivityProvider";
 import { EventToasts } from "./components/EventToasts";
 import { Layout } from "./components/Layout";
+import { AgentRunView } from "./views/AgentRunView";
 import { AgentsView } from "./views/AgentsView";
 import { ConnectionView } from "./views/ConnectionView";
 import { DashboardView } from "./views/DashboardView";
@@ -27,6 +28,7 @@ export function AppRoutes(): React.JSX.Element {
         <Route path="sessions" element={<SessionsView />} />
         <Route path="sessions/:id" element={<SessionDetailView />} />
         <Route path="agents" element={<AgentsView />} />
+        <Route path="agents/:id" element={<AgentRunView />} />
         <Route path="mcp" element={<McpView />} />
         <Route path="worktrees" element={<WorktreesView />} />
         <Route path="events" element={<EventsView />} />

@@ -1,15 +1,20 @@
-"""`GET/POST /api/agents`, `GET /api/agents/{id}`, `POST /api/agents/{id}/cancel`."""
+"""`GET/POST /api/agents`, `GET /api/agents/{id}`, `GET /api/agents/{id}/output`,
+`POST /api/agents/{id}/cancel`."""
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..errors import InvalidArgument, NotFound
 from ..idempotency import IdempotentRoute, reply_from_write
-from ..sources.agents import AgentRunner, get_agent, list_agents
+from ..sources.agent_output import DEFAULT_PAGE, MAX_PAGE, read_log
+from ..sources.agents import AgentRunner, agent_log, get_agent, list_agents
 from .deps import Ctx
 from .fields import PathId, QueryId, ShortId
 from .replies import listing, record
@@ -62,6 +67,38 @@ async def start_agent(body: StartAgent, ctx: Ctx) -> JSONResponse:
 async def agent_detail(agent_id: PathId, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: get_agent(conn, agent_id))
     return record(item, seq)
+
+
+@router.get(
+    "/api/agents/{agent_id}/output",
+    responses={
+        200: {
+            "description": "`{agent_id, status, offset, next_offset, size, text, seq}`: the run's kept log "
+            "(stdout and stderr as written) from `offset`, at most `limit` bytes, cut at a UTF-8 "
+            "character; `size` is the log's length so far. Read on from `next_offset`."
+        },
+        404: {"description": "Unknown agent run, or its log is gone"},
+        422: {"description": "`offset` past the end of the log"},
+    },
+)
+async def agent_output(
+    agent_id: PathId,
+    ctx: Ctx,
+    offset: Annotated[int, Query(ge=0, le=9007199254740991)] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = DEFAULT_PAGE,
+) -> JSONResponse:
+    (run, log_path), seq = await ctx.store.read(lambda conn: agent_log(conn, agent_id))
+    if not log_path:
+        raise NotFound(f"agent run {agent_id} has no output log")
+    # A live run's log is read only up to its last whole chunk (see sources/agent_output.py).
+    end = ctx.component("agents", AgentRunner).output_end(agent_id) if run.status == "running" else None
+    try:
+        page = await asyncio.to_thread(read_log, Path(log_path), offset, limit, end)
+    except FileNotFoundError:
+        raise NotFound(f"the output log of agent run {agent_id} is gone ({log_path})") from None
+    except ValueError as exc:
+        raise InvalidArgument(str(exc)) from None
+    return record({"agent_id": agent_id, "status": run.status, **page, "seq": seq}, seq)
 
 
 @router.post(

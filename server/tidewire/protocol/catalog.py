@@ -12,6 +12,7 @@ EVENT_MODELS: dict[str, type[BaseModel]] = {
     "agent.cancelled": models.AgentCancelledEvent,
     "agent.completed": models.AgentCompletedEvent,
     "agent.failed": models.AgentFailedEvent,
+    "agent.output": models.AgentOutputEvent,
     "agent.started": models.AgentStartedEvent,
     "autonomous.iteration": models.AutonomousIterationEvent,
     "autonomous.started": models.AutonomousStartedEvent,
@@ -51,6 +52,7 @@ EVENT_NAMES: tuple[str, ...] = (
     "agent.cancelled",
     "agent.completed",
     "agent.failed",
+    "agent.output",
     "agent.started",
     "autonomous.iteration",
     "autonomous.started",
@@ -88,6 +90,7 @@ EVENT_NAMES: tuple[str, ...] = (
 # Events with `x-tidewire-high-volume: true`: delivered only to exact subscriptions.
 HIGH_VOLUME: frozenset[str] = frozenset(
     {
+        "agent.output",
         "mcp.tool_called",
         "session.message",
     }

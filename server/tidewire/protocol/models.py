@@ -28,6 +28,55 @@ def _integral_float_to_int(value: object) -> object:
 JsonInt = Annotated[int, BeforeValidator(_integral_float_to_int), Strict()]
 
 
+class AgentOutputData(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    agent_id: Annotated[StrictStr, Field(max_length=128, min_length=1)]
+    stream: Annotated[
+        Literal["stdout", "stderr"], Field(description="Which of the agent's streams wrote the chunk.")
+    ]
+    offset: Annotated[
+        JsonInt,
+        Field(
+            description="Byte offset of the chunk in the run's kept log (`GET /api/agents/{id}/output`).",
+            ge=0,
+            le=9007199254740991,
+        ),
+    ]
+    size: Annotated[
+        JsonInt,
+        Field(
+            description="Bytes the chunk takes in the log (at most 16 KiB); the next chunk starts at `offset + size`.",
+            ge=1,
+            le=16384,
+        ),
+    ]
+    text: Annotated[
+        StrictStr,
+        Field(
+            description="The chunk's bytes decoded as UTF-8 (an invalid byte becomes U+FFFD); ends on a line break unless the chunk was cut for size or time.",
+            min_length=1,
+        ),
+    ]
+
+
+class AgentOutputEvent(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    type: Literal["agent.output"]
+    seq: Annotated[JsonInt, Field(description="Position in the event log.", ge=1, le=9007199254740991)]
+    ts: Annotated[
+        StrictStr,
+        Field(
+            description="When the change committed (RFC 3339, UTC).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ]
+    data: AgentOutputData
+
+
 class AgentRun(BaseModel):
     model_config = ConfigDict(
         extra="allow",
@@ -1315,6 +1364,7 @@ class ServerFrame(
         | AgentCompletedEvent
         | AgentFailedEvent
         | AgentCancelledEvent
+        | AgentOutputEvent
         | AutonomousStartedEvent
         | AutonomousIterationEvent
         | AutonomousStoppedEvent
@@ -1331,7 +1381,7 @@ class ServerFrame(
     ]
 ):
     root: Annotated[
-        WelcomeFrame | SubscribedFrame | UnsubscribedFrame | PongFrame | ResumedFrame | ResyncFrame | ErrorFrame | TaskCreatedEvent | TaskUpdatedEvent | TaskClosedEvent | TaskExpandedEvent | WorktreeCreatedEvent | WorktreeUpdatedEvent | WorktreeMergedEvent | WorktreeDeletedEvent | ProjectCreatedEvent | ProjectUpdatedEvent | ProjectRemovedEvent | McpServerConnectedEvent | McpServerDisconnectedEvent | McpToolCalledEvent | SessionCreatedEvent | SessionUpdatedEvent | SessionEndedEvent | SessionMessageEvent | AgentStartedEvent | AgentCompletedEvent | AgentFailedEvent | AgentCancelledEvent | AutonomousStartedEvent | AutonomousIterationEvent | AutonomousStoppedEvent | HookSessionStartEvent | HookUserPromptSubmitEvent | HookPreToolUseEvent | HookPostToolUseEvent | HookNotificationEvent | HookStopEvent | HookSubagentStopEvent | HookPreCompactEvent | HookSessionEndEvent | HookGenericEvent,
+        WelcomeFrame | SubscribedFrame | UnsubscribedFrame | PongFrame | ResumedFrame | ResyncFrame | ErrorFrame | TaskCreatedEvent | TaskUpdatedEvent | TaskClosedEvent | TaskExpandedEvent | WorktreeCreatedEvent | WorktreeUpdatedEvent | WorktreeMergedEvent | WorktreeDeletedEvent | ProjectCreatedEvent | ProjectUpdatedEvent | ProjectRemovedEvent | McpServerConnectedEvent | McpServerDisconnectedEvent | McpToolCalledEvent | SessionCreatedEvent | SessionUpdatedEvent | SessionEndedEvent | SessionMessageEvent | AgentStartedEvent | AgentCompletedEvent | AgentFailedEvent | AgentCancelledEvent | AgentOutputEvent | AutonomousStartedEvent | AutonomousIterationEvent | AutonomousStoppedEvent | HookSessionStartEvent | HookUserPromptSubmitEvent | HookPreToolUseEvent | HookPostToolUseEvent | HookNotificationEvent | HookStopEvent | HookSubagentStopEvent | HookPreCompactEvent | HookSessionEndEvent | HookGenericEvent,
         Field(
             description="Every frame the daemon sends, keyed on `type`.",
             discriminator="type",

@@ -21,6 +21,7 @@ from tidewire.services import new_id
 from tidewire.services import worktrees as worktree_service
 from tidewire.services.rows import fetch_all, fetch_one
 from tidewire.sources import processes
+from tidewire.sources.agent_output import OutputLog
 from tidewire.sources.daemon_url import local_url
 from tidewire.sources.options import check_agent_section, warn_unknown_keys
 from tidewire.sources.records import agent_from_row
@@ -50,6 +51,7 @@ class Placement:
 class _Live:
     running: processes.RunningProcess
     started: float
+    output: OutputLog
     done: asyncio.Event = field(default_factory=asyncio.Event)
     cancel_requested: bool = False
     monitor: asyncio.Task[None] | None = None
@@ -418,7 +420,8 @@ class AgentRunner:
             raise InvalidArgument(f"cannot run {argv[0]!r}: {exc.strerror or exc}") from None
         except ValueError as exc:  # whatever else the OS refuses in an argv
             raise InvalidArgument(f"cannot run the command: {exc}") from None
-        entry = _Live(running=running, started=time.monotonic())
+        output = OutputLog(self.ctx.store, agent_id, log_path)
+        entry = _Live(running=running, started=time.monotonic(), output=output)
         self.live[agent_id] = entry
         row["pid"] = running.pid
         try:
@@ -433,7 +436,7 @@ class AgentRunner:
 
     async def _watch(self, agent_id: str, entry: _Live) -> None:
         try:
-            code = await processes.wait(entry.running)
+            code = await processes.wait(entry.running, entry.output.append)
             duration = (time.monotonic() - entry.started) * 1000
             tail = list(entry.running.stderr_tail)
             if entry.cancel_requested:
@@ -474,6 +477,11 @@ class AgentRunner:
             await entry.done.wait()
         return await self.get(agent_id)
 
+    def output_end(self, agent_id: str) -> int | None:
+        """How far a running agent's log holds whole chunks; None when the run is not live here."""
+        entry = self.live.get(agent_id)
+        return None if entry is None else entry.output.end
+
     async def get(self, agent_id: Any) -> AgentRun:
         _check_ids(agent_id=agent_id)
         row, _ = await self.ctx.store.read(lambda conn: _get(conn, agent_id))
@@ -494,3 +502,9 @@ def list_agents(conn: Any, status: str | None = None, task_id: str | None = None
 
 def get_agent(conn: Any, agent_id: str) -> AgentRun:
     return agent_from_row(_get(conn, agent_id))
+
+
+def agent_log(conn: Any, agent_id: str) -> tuple[AgentRun, str | None]:
+    """The run and the path of its kept log (None for a run recorded without one)."""
+    row = _get(conn, agent_id)
+    return agent_from_row(row), row["log_path"]

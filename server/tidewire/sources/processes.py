@@ -1,4 +1,4 @@
-"""Agent subprocesses: started in their own process group, stdout to a log file, stderr tail kept."""
+"""Agent subprocesses: started in their own process group, stdout and stderr read as they come."""
 
 from __future__ import annotations
 
@@ -7,13 +7,20 @@ import contextlib
 import os
 import signal
 from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tidewire.sources.agent_output import FLUSH_SECONDS, Chunker
+
 STDERR_TAIL_LINES = 20
 _MAX_LINE = 2000
-_STDERR_DRAIN_S = 2.0
+_DRAIN_S = 2.0
 _EXIT_POLL_S = 0.05
+_READ_SIZE = 65536
+
+# Called with ("stdout" | "stderr", chunk) for each chunk, in the order each stream wrote them.
+OutputSink = Callable[[str, bytes], Awaitable[None]]
 
 
 @dataclass
@@ -21,61 +28,115 @@ class RunningProcess:
     proc: asyncio.subprocess.Process
     log_path: Path
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=STDERR_TAIL_LINES))
+    _partial_stderr: bytes = b""
 
     @property
     def pid(self) -> int:
         return self.proc.pid
 
+    def note_stderr(self, chunk: bytes, final: bool = False) -> None:
+        """Keeps the last lines of stderr (a line may span chunks)."""
+        lines = (self._partial_stderr + chunk).split(b"\n")
+        self._partial_stderr = lines.pop()
+        if final and self._partial_stderr:
+            lines.append(self._partial_stderr)
+            self._partial_stderr = b""
+        for line in lines:
+            text = line.decode("utf-8", errors="replace").rstrip("\r")
+            self.stderr_tail.append(text[:_MAX_LINE])
+
 
 async def spawn(argv: list[str], cwd: str, env: dict[str, str], log_path: Path) -> RunningProcess:
-    """Starts `argv` (never through a shell) in a new session, so the whole tree can be signalled."""
+    """Starts `argv` (never through a shell) in a new session, so the whole tree can be signalled.
+
+    The log file is made at once (empty), so a run's log is there from its start.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    with log_path.open("ab") as log:
-        proc = await asyncio.create_subprocess_exec(
-            *argv,
-            cwd=cwd,
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=log,
-            stderr=asyncio.subprocess.PIPE,
-            start_new_session=True,
-        )
+    with log_path.open("ab"):
+        pass
+    proc = await asyncio.create_subprocess_exec(
+        *argv,
+        cwd=cwd,
+        env=env,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        start_new_session=True,
+    )
     return RunningProcess(proc=proc, log_path=log_path)
 
 
-async def _collect_stderr(running: RunningProcess) -> None:
-    stream = running.proc.stderr
+async def _pump(running: RunningProcess, name: str, sink: OutputSink) -> None:
+    """Reads one stream to its end, handing `sink` chunks cut as `agent_output.Chunker` says."""
+    stream = running.proc.stdout if name == "stdout" else running.proc.stderr
     if stream is None:
         return
-    # Unbuffered: the log is readable while the agent runs, and complete if the daemon dies.
-    with running.log_path.open("ab", buffering=0) as log:
-        while True:
-            line = await stream.readline()
-            if not line:
-                break
-            log.write(line)
-            text = line.decode("utf-8", errors="replace").rstrip("\r\n")
-            running.stderr_tail.append(text[:_MAX_LINE])
+    loop = asyncio.get_running_loop()
+    chunker = Chunker()
+    deadline: float | None = None
+
+    async def send(chunks: list[bytes], final: bool = False) -> None:
+        for chunk in chunks:
+            if name == "stderr":
+                running.note_stderr(chunk)
+            await sink(name, chunk)
+        if final and name == "stderr":
+            running.note_stderr(b"", final=True)
+
+    while True:
+        timeout = None if deadline is None else max(0.0, deadline - loop.time())
+        try:
+            # StreamReader.read gives up nothing when cancelled: the bytes stay for the next read.
+            data = await asyncio.wait_for(stream.read(_READ_SIZE), timeout)
+        except TimeoutError:
+            await send(chunker.take())
+            deadline = loop.time() + FLUSH_SECONDS if chunker.pending else None
+            continue
+        if not data:
+            await send(chunker.take(final=True), final=True)
+            return
+        await send(chunker.feed(data))
+        if not chunker.pending:
+            deadline = None
+        elif deadline is None:
+            deadline = loop.time() + FLUSH_SECONDS
 
 
-async def wait(running: RunningProcess) -> int:
-    """Collects stderr (tail kept, everything appended to the log) and returns the exit code."""
-    reader = asyncio.create_task(_collect_stderr(running))
+def _close_pipes(proc: asyncio.subprocess.Process) -> None:
+    """Ends our side of the output pipes: their readers see the end and send what they hold."""
+    transport = getattr(proc, "_transport", None)
+    if transport is None:
+        return
+    for fd in (1, 2):
+        pipe = transport.get_pipe_transport(fd)
+        if pipe is not None:
+            pipe.close()
+
+
+async def wait(running: RunningProcess, sink: OutputSink) -> int:
+    """Reads stdout and stderr into `sink` (stderr's tail kept) and returns the exit code."""
+    readers = [asyncio.create_task(_pump(running, name, sink)) for name in ("stdout", "stderr")]
     try:
         code = await exit_code(running.proc)
     except asyncio.CancelledError:
-        reader.cancel()
+        for reader in readers:
+            reader.cancel()
         raise
     # The run is over: whatever it left running in its process group goes with it.
     _signal_group(running.pid, signal.SIGTERM)
-    # A background child of the agent may hold stderr open after the agent itself exited;
-    # its output is not worth waiting for.
-    try:
-        await asyncio.wait_for(asyncio.shield(reader), timeout=_STDERR_DRAIN_S)
-    except TimeoutError:
+    # A background child of the agent may hold the pipes open after the agent itself exited;
+    # its output is not worth waiting for: after a while the pipes are closed on our side.
+    _done, pending = await asyncio.wait(readers, timeout=_DRAIN_S)
+    if pending:
+        _close_pipes(running.proc)
+        _done, pending = await asyncio.wait(pending, timeout=_DRAIN_S)
+    for reader in pending:
         reader.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await reader
+    for reader in readers:
+        if not reader.cancelled() and reader.exception() is not None:
+            raise reader.exception()  # type: ignore[misc]
     return code
 
 

@@ -81,6 +81,17 @@ export interface StartAgentInput {
   readonly command?: string[];
 }
 
+/** A page of an agent run's kept log (`GET /api/agents/{id}/output`). */
+export interface AgentOutputPage {
+  readonly agent_id: string;
+  readonly status: AgentRun["status"];
+  readonly offset: number;
+  readonly next_offset: number;
+  readonly size: number;
+  readonly text: string;
+  readonly seq: number;
+}
+
 export interface TaskListParams {
   readonly project_id?: string;
   readonly status?: TaskStatus;
@@ -259,6 +270,8 @@ export const api = {
   listAgents: (signal?: AbortSignal) => list<AgentRun>("/api/agents", undefined, signal),
   startAgent: (input: StartAgentInput, key?: string) =>
     apiFetch<AgentRun>("/api/agents", { method: "POST", body: input, idempotencyKey: key }),
+  agentOutput: (id: string, offset: number, signal?: AbortSignal) =>
+    apiFetch<AgentOutputPage>(`/api/agents/${enc(id)}/output`, { query: { offset }, signal }),
   cancelAgent: (id: string, key?: string) =>
     apiFetch<AgentRun>(`/api/agents/${enc(id)}/cancel`, { method: "POST", body: {}, idempotencyKey: key }),
 

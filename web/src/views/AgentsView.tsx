@@ -1,4 +1,5 @@
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { ActivityPulse } from "../components/ActivityPulse";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { StatusBadge } from "../components/Badge";
@@ -149,6 +150,9 @@ export function AgentsView(): React.JSX.Element {
                   <td>{duration(r)}</td>
                   <td>{r.exit_code ?? "–"}</td>
                   <td>
+                    <Link to={`/agents/${encodeURIComponent(r.id)}`} aria-label={`Output of run ${r.prompt.slice(0, 60)}`}>
+                      Output
+                    </Link>{" "}
                     {r.status === "running" ? (
                       <button className="danger" aria-label={`Cancel run ${r.prompt.slice(0, 60)}`} onClick={() => setCancelling(r)}>
                         Cancel

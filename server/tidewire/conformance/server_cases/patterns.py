@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..report import Case, expect
-from .payloads import mcp_tool_called, session_message
+from .payloads import agent_output, mcp_tool_called, session_message
 from .peer import EventSpec, Server, marker, own
 
 RULE = "§Subscriptions"
@@ -77,25 +77,41 @@ def cases(server: Server) -> list[Case]:
 
     async def high_volume() -> None:
         r = server.nonce()
-        hv = [("session.message", session_message(r)), ("mcp.tool_called", mcp_tool_called(r))]
-        broad = ["*", "session.*", "mcp.*", "*:session_id=" + r, "mcp.*:server_name=" + r]
+        hv = [
+            ("session.message", session_message(r)),
+            ("mcp.tool_called", mcp_tool_called(r)),
+            ("agent.output", agent_output(r)),
+        ]
+        hv_names = tuple(name for name, _ in hv)
+        broad = [
+            "*",
+            "session.*",
+            "mcp.*",
+            "agent.*",
+            "*:session_id=" + r,
+            "mcp.*:server_name=" + r,
+            "agent.*:agent_id=" + r,
+        ]
         async with server.connect() as wide, server.connect() as exact, server.connect() as filtered:
             await wide.subscribe(broad)
-            await exact.subscribe(["session.message", "mcp.tool_called", "conformance.hv.end"])
+            await exact.subscribe([*hv_names, "conformance.hv.end"])
             await filtered.subscribe(
-                ["session.message:session_id=" + r, "mcp.tool_called:server_name=" + r, "conformance.hv.end"]
+                [
+                    "session.message:session_id=" + r,
+                    "mcp.tool_called:server_name=" + r,
+                    "agent.output:agent_id=" + r,
+                    "conformance.hv.end",
+                ]
             )
             seqs = await server.emit([*hv, _ev("conformance.hv.end", r, end=True)])
             for peer, label in ((wide, "wide"), (exact, "exact"), (filtered, "filtered")):
                 got = await peer.collect_until(marker(r), f"the end marker ({label})")
-                names = [
-                    (e["type"], e["seq"]) for e in got if e["type"] in ("session.message", "mcp.tool_called")
-                ]
-                want = [] if label == "wide" else [("session.message", seqs[0]), ("mcp.tool_called", seqs[1])]
+                names = [(e["type"], e["seq"]) for e in got if e["type"] in hv_names]
+                want = [] if label == "wide" else list(zip(hv_names, seqs, strict=False))
                 rule = "* and prefix.* never match" if label == "wide" else "an exact name delivers"
                 expect(
                     names == want,
-                    f"{RULE} high-volume rule: {rule} session.message and mcp.tool_called; "
+                    f"{RULE} high-volume rule: {rule} session.message, mcp.tool_called and agent.output; "
                     f"the {label} subscription got {names}",
                 )
 
@@ -119,7 +135,8 @@ def cases(server: Server) -> list[Case]:
         ),
         Case(
             "patterns.high_volume",
-            f"{RULE} high-volume rule: * and prefix.* never deliver session.message or mcp.tool_called; "
+            f"{RULE} high-volume rule: * and prefix.* never deliver session.message, mcp.tool_called "
+            "or agent.output; "
             "exact names do",
             high_volume,
         ),

@@ -26,3 +26,7 @@ def mcp_tool_called(server_name: str, duration_ms: float = 3.0) -> dict[str, Any
         "ok": True,
         "error": None,
     }
+
+
+def agent_output(agent_id: str, offset: int = 0) -> dict[str, Any]:
+    return {"agent_id": agent_id, "stream": "stdout", "offset": offset, "size": 12, "text": "conformance\n"}

@@ -6,6 +6,8 @@ import type {
   AgentCompletedEvent,
   AgentEvent,
   AgentFailedEvent,
+  AgentOutputData,
+  AgentOutputEvent,
   AgentRun,
   AgentStartedEvent,
   AutonomousEvent,
@@ -89,6 +91,14 @@ export function isAgentEvent(x: unknown): x is AgentEvent {
 
 export function isAgentFailedEvent(x: unknown): x is AgentFailedEvent {
   return validators.AgentFailedEvent(x);
+}
+
+export function isAgentOutputData(x: unknown): x is AgentOutputData {
+  return validators.AgentOutputData(x);
+}
+
+export function isAgentOutputEvent(x: unknown): x is AgentOutputEvent {
+  return validators.AgentOutputEvent(x);
 }
 
 export function isAgentRun(x: unknown): x is AgentRun {
@@ -360,6 +370,7 @@ export const EVENT_TYPES = [
   "agent.cancelled",
   "agent.completed",
   "agent.failed",
+  "agent.output",
   "agent.started",
   "autonomous.iteration",
   "autonomous.started",
@@ -398,6 +409,7 @@ export type EventType = (typeof EVENT_TYPES)[number];
 
 /** Events that `*` and `prefix.*` do not match: subscribe to them by exact name. */
 export const HIGH_VOLUME_EVENTS = [
+  "agent.output",
   "mcp.tool_called",
   "session.message",
 ] as const;

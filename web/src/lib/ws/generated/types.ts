@@ -42,6 +42,7 @@ export type ServerFrame =
   | AgentCompletedEvent
   | AgentFailedEvent
   | AgentCancelledEvent
+  | AgentOutputEvent
   | AutonomousStartedEvent
   | AutonomousIterationEvent
   | AutonomousStoppedEvent
@@ -153,6 +154,45 @@ export interface AgentFailedEvent {
    */
   ts: string;
   data: AgentEvent;
+  [k: string]: unknown;
+}
+/**
+ * Data of `agent.output`: one chunk of an agent run's output, as appended to its kept log. Chunks of a run follow each other without gap or overlap: the next chunk's `offset` is this one's `offset + size`.
+ */
+export interface AgentOutputData {
+  agent_id: string;
+  /**
+   * Which of the agent's streams wrote the chunk.
+   */
+  stream: "stdout" | "stderr";
+  /**
+   * Byte offset of the chunk in the run's kept log (`GET /api/agents/{id}/output`).
+   */
+  offset: number;
+  /**
+   * Bytes the chunk takes in the log (at most 16 KiB); the next chunk starts at `offset + size`.
+   */
+  size: number;
+  /**
+   * The chunk's bytes decoded as UTF-8 (an invalid byte becomes U+FFFD); ends on a line break unless the chunk was cut for size or time.
+   */
+  text: string;
+  [k: string]: unknown;
+}
+/**
+ * A chunk of an agent run's stdout or stderr, appended to its kept log; subscribe with `agent.output:agent_id=ID`.
+ */
+export interface AgentOutputEvent {
+  type: "agent.output";
+  /**
+   * Position in the event log.
+   */
+  seq: number;
+  /**
+   * When the change committed (RFC 3339, UTC).
+   */
+  ts: string;
+  data: AgentOutputData;
   [k: string]: unknown;
 }
 /**

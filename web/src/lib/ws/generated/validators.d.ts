@@ -17,6 +17,8 @@ export declare const AgentCancelledEvent: Validator;
 export declare const AgentCompletedEvent: Validator;
 export declare const AgentEvent: Validator;
 export declare const AgentFailedEvent: Validator;
+export declare const AgentOutputData: Validator;
+export declare const AgentOutputEvent: Validator;
 export declare const AgentRun: Validator;
 export declare const AgentStartedEvent: Validator;
 export declare const AutonomousEvent: Validator;
