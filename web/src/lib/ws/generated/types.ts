@@ -117,6 +117,14 @@ export interface AgentRun {
   ended_at?: string | null;
   duration_ms?: number | null;
   stderr_tail?: string[];
+  /**
+   * The autonomous loop this run is an iteration of; null for a run started on its own.
+   */
+  loop_id?: string | null;
+  /**
+   * Which iteration of `loop_id` this run is.
+   */
+  loop_iteration?: number | null;
   [k: string]: unknown;
 }
 /**
@@ -180,8 +188,27 @@ export interface AutonomousEvent {
    */
   outcome?: string | null;
   detail?: string | null;
+  /**
+   * For `autonomous.iteration`: the iteration's agent run, null when none started.
+   */
+  agent_id?: string | null;
+  /**
+   * For `autonomous.iteration`: the commits the run made on its branch (merged when the iteration succeeded, discarded otherwise).
+   */
+  commits?: LoopCommit[];
   reason?: StopReason | null;
   loop: AutonomousLoop;
+  [k: string]: unknown;
+}
+/**
+ * A commit an autonomous loop iteration's agent made on its branch.
+ */
+export interface LoopCommit {
+  sha: string;
+  /**
+   * The first line of the commit message.
+   */
+  subject: string;
   [k: string]: unknown;
 }
 /**
@@ -527,6 +554,29 @@ export interface HookUserPromptSubmitEvent {
    */
   ts: string;
   data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * One finished iteration of an autonomous loop: the task it took, the agent run, and how it ended.
+ */
+export interface LoopIteration {
+  loop_id: string;
+  iteration: number;
+  task_id: string;
+  /**
+   * The iteration's agent run; null when it ended before one started.
+   */
+  agent_id?: string | null;
+  outcome: "succeeded" | "failed" | "stopped";
+  /**
+   * Why it failed (e.g. `agent ... made no commits`); null when it succeeded.
+   */
+  detail?: string | null;
+  commits: LoopCommit[];
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  ended_at: string;
   [k: string]: unknown;
 }
 /**
