@@ -1269,7 +1269,10 @@ class AutonomousEvent(BaseModel):
     iteration: Annotated[JsonInt, Field(ge=0, le=9007199254740991)]
     task_id: Annotated[StrictStr | None | MISSING, Field(max_length=128, min_length=1)] = MISSING
     outcome: Annotated[
-        StrictStr | None | MISSING, Field(description="For `autonomous.iteration`: `succeeded` or `failed`.")
+        StrictStr | None | MISSING,
+        Field(
+            description="For `autonomous.iteration`: `succeeded`, `failed`, or `stopped` (the loop was stopped mid-iteration; not counted as a failure)."
+        ),
     ] = MISSING
     detail: StrictStr | None | MISSING = MISSING
     agent_id: Annotated[

@@ -184,7 +184,7 @@ export interface AutonomousEvent {
   iteration: number;
   task_id?: string | null;
   /**
-   * For `autonomous.iteration`: `succeeded` or `failed`.
+   * For `autonomous.iteration`: `succeeded`, `failed`, or `stopped` (the loop was stopped mid-iteration; not counted as a failure).
    */
   outcome?: string | null;
   detail?: string | null;
