@@ -39,6 +39,7 @@ describe("every view passes axe with demo data", { timeout: 300_000 }, () => {
     { path: "/sessions", ready: '[data-testid="session-row"]' },
     { path: `/sessions/${demo.sessionId}`, ready: '[data-testid="session-messages"]' },
     { path: "/agents", ready: '[data-testid="agent-row"]' },
+    { path: "/loops", ready: 'form[aria-label="Start a loop"]' },
     { path: "/mcp", ready: '[data-testid="mcp-row"]' },
     { path: "/worktrees", ready: '[data-testid="worktree-row"]' },
     {

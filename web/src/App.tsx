@@ -9,6 +9,8 @@ import { AgentsView } from "./views/AgentsView";
 import { ConnectionView } from "./views/ConnectionView";
 import { DashboardView } from "./views/DashboardView";
 import { EventsView } from "./views/EventsView";
+import { LoopDetailView } from "./views/LoopDetailView";
+import { LoopsView } from "./views/LoopsView";
 import { McpView } from "./views/McpView";
 import { NotFoundView } from "./views/NotFoundView";
 import { ProjectsView } from "./views/ProjectsView";
@@ -29,6 +31,8 @@ export function AppRoutes(): React.JSX.Element {
         <Route path="sessions/:id" element={<SessionDetailView />} />
         <Route path="agents" element={<AgentsView />} />
         <Route path="agents/:id" element={<AgentRunView />} />
+        <Route path="loops" element={<LoopsView />} />
+        <Route path="loops/:id" element={<LoopDetailView />} />
         <Route path="mcp" element={<McpView />} />
         <Route path="worktrees" element={<WorktreesView />} />
         <Route path="events" element={<EventsView />} />

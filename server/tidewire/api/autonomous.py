@@ -1,4 +1,5 @@
-"""`GET/POST /api/autonomous`, `GET /api/autonomous/{id}`, `POST /api/autonomous/{id}/stop`."""
+"""`GET/POST /api/autonomous`, `GET /api/autonomous/{id}`, `GET /api/autonomous/{id}/iterations`,
+`POST /api/autonomous/{id}/stop`."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from ..idempotency import IdempotentRoute, reply_from_write
-from ..sources.autonomous import DEFAULT_MAX_FAILURES, MAX_COUNT, AutonomousLoops, get_loop, list_loops
+from ..sources.autonomous import (
+    DEFAULT_MAX_FAILURES,
+    MAX_COUNT,
+    AutonomousLoops,
+    get_loop,
+    list_iterations,
+    list_loops,
+)
 from ..sources.records import loop_from_row
 from .deps import Ctx
 from .fields import INTEGRAL, PathId, QueryId, ShortId
@@ -56,6 +64,18 @@ async def start_loop(body: StartLoop, ctx: Ctx) -> JSONResponse:
 async def loop_detail(loop_id: PathId, ctx: Ctx) -> JSONResponse:
     item, seq = await ctx.store.read(lambda conn: get_loop(conn, loop_id))
     return record(item, seq)
+
+
+@router.get(
+    "/api/autonomous/{loop_id}/iterations",
+    responses={
+        200: {"description": "`{items: [LoopIteration], seq}`, first iteration first"},
+        404: {"description": "Unknown loop"},
+    },
+)
+async def loop_iterations(loop_id: PathId, ctx: Ctx) -> JSONResponse:
+    items, seq = await ctx.store.read(lambda conn: list_iterations(conn, loop_id))
+    return listing(items, seq)
 
 
 @router.post(

@@ -117,6 +117,18 @@ class AgentRun(BaseModel):
             min_length=1,
         ),
     ] = MISSING
+    loop_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="The autonomous loop this run is an iteration of; null for a run started on its own.",
+            max_length=128,
+            min_length=1,
+        ),
+    ] = MISSING
+    loop_iteration: Annotated[
+        JsonInt | None | MISSING,
+        Field(description="Which iteration of `loop_id` this run is.", ge=1, le=9007199254740991),
+    ] = MISSING
 
 
 class ContentBlock(BaseModel):
@@ -328,6 +340,44 @@ class HookUserPromptSubmitEvent(BaseModel):
         ),
     ]
     data: HookEvent
+
+
+class LoopCommit(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    sha: Annotated[StrictStr, Field(max_length=64, min_length=1)]
+    subject: Annotated[StrictStr, Field(description="The first line of the commit message.")]
+
+
+class LoopIteration(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    loop_id: Annotated[StrictStr, Field(max_length=128, min_length=1)]
+    iteration: Annotated[JsonInt, Field(ge=1, le=9007199254740991)]
+    task_id: Annotated[StrictStr, Field(max_length=128, min_length=1)]
+    agent_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="The iteration's agent run; null when it ended before one started.",
+            max_length=128,
+            min_length=1,
+        ),
+    ] = MISSING
+    outcome: Literal["succeeded", "failed", "stopped"]
+    detail: Annotated[
+        StrictStr | None | MISSING,
+        Field(description="Why it failed (e.g. `agent ... made no commits`); null when it succeeded."),
+    ] = MISSING
+    commits: list[LoopCommit]
+    ended_at: Annotated[
+        StrictStr,
+        Field(
+            description="RFC 3339 timestamp in UTC (`Z`).",
+            pattern="^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?Z$",
+        ),
+    ]
 
 
 class McpToolDetail(BaseModel):
@@ -1276,9 +1326,26 @@ class AutonomousEvent(BaseModel):
     iteration: Annotated[JsonInt, Field(ge=0, le=9007199254740991)]
     task_id: Annotated[StrictStr | None | MISSING, Field(max_length=128, min_length=1)] = MISSING
     outcome: Annotated[
-        StrictStr | None | MISSING, Field(description="For `autonomous.iteration`: `succeeded` or `failed`.")
+        StrictStr | None | MISSING,
+        Field(
+            description="For `autonomous.iteration`: `succeeded`, `failed`, or `stopped` (the loop was stopped mid-iteration; not counted as a failure)."
+        ),
     ] = MISSING
     detail: StrictStr | None | MISSING = MISSING
+    agent_id: Annotated[
+        StrictStr | None | MISSING,
+        Field(
+            description="For `autonomous.iteration`: the iteration's agent run, null when none started.",
+            max_length=128,
+            min_length=1,
+        ),
+    ] = MISSING
+    commits: Annotated[
+        list[LoopCommit] | MISSING,
+        Field(
+            description="For `autonomous.iteration`: the commits the run made on its branch (merged when the iteration succeeded, discarded otherwise)."
+        ),
+    ] = MISSING
     reason: Literal["no_ready_tasks", "max_iterations", "too_many_failures", "stop_requested", "daemon_stopping", "error"] | None | MISSING = (
         MISSING
     )

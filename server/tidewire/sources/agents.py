@@ -167,9 +167,9 @@ def _insert(tx: Tx, row: dict[str, Any]) -> AgentRun:
     row = {**row, "started_at": tx.now}
     tx.conn.execute(
         """INSERT INTO agent_runs (id, project_id, task_id, worktree_id, prompt, command, cwd, status, pid,
-                                   started_at, stderr_tail, log_path, node)
+                                   started_at, stderr_tail, log_path, node, loop_id, loop_iteration)
            VALUES (:id, :project_id, :task_id, :worktree_id, :prompt, :command, :cwd, 'running', :pid,
-                   :started_at, '[]', :log_path, :node)""",
+                   :started_at, '[]', :log_path, :node, :loop_id, :loop_iteration)""",
         row,
     )
     run = agent_from_row(_get(tx.conn, row["id"]))
@@ -333,6 +333,7 @@ class AgentRunner:
         task_id: Any = None,
         worktree_id: Any = None,
         command: Any = None,
+        loop: tuple[str, int] | None = None,
     ) -> AgentRun:
         if not isinstance(prompt, str) or not prompt.strip():
             raise InvalidArgument("prompt must be a non-empty string")
@@ -361,7 +362,7 @@ class AgentRunner:
                 placement = await self._own_worktree(agent_id, placement)
             own_worktree = placement.worktree_id
         try:
-            return await self._spawn(agent_id, prompt, template, placement)
+            return await self._spawn(agent_id, prompt, template, placement, loop)
         except BaseException:
             if own_worktree is not None:
                 await self._drop_worktree(own_worktree)
@@ -392,7 +393,14 @@ class AgentRunner:
         except Exception:
             log.exception("could not remove worktree %s, made for an agent that never started", worktree_id)
 
-    async def _spawn(self, agent_id: str, prompt: str, template: list[str], placement: Placement) -> AgentRun:
+    async def _spawn(
+        self,
+        agent_id: str,
+        prompt: str,
+        template: list[str],
+        placement: Placement,
+        loop: tuple[str, int] | None = None,
+    ) -> AgentRun:
         if not await asyncio.to_thread(os.path.isdir, placement.cwd):
             raise Conflict(f"the agent's directory {placement.cwd} does not exist")
         argv = build_argv(list(template), prompt, placement)
@@ -409,6 +417,8 @@ class AgentRunner:
             "pid": None,
             "log_path": str(log_path),
             "node": self.ctx.node_id or None,  # an embedding context may have no node id
+            "loop_id": loop[0] if loop else None,
+            "loop_iteration": loop[1] if loop else None,
         }
         # A spawn and its record are one outcome. Everything the record needs was checked above;
         # if the spawn fails nothing is recorded (422, nothing ran); if the record still cannot

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tidewire.errors import Conflict, DomainError, InvalidArgument, NotFound
-from tidewire.protocol.models import AutonomousEvent, AutonomousLoop
+from tidewire.protocol.models import AutonomousEvent, AutonomousLoop, LoopCommit, LoopIteration
 from tidewire.services import git as gitops
 from tidewire.services import new_id
 from tidewire.services import tasks as task_service
@@ -42,6 +43,21 @@ DEFAULT_PROMPT = (
     "then commit it (git add, git commit) before you finish."
 )
 _LIVE = ("running", "stopping")
+
+
+# A bound on the commits one iteration records: an agent that commits thousands of times still
+# gets one row and one event of a sane size.
+MAX_COMMITS = 100
+
+
+@dataclass
+class _Outcome:
+    """How one iteration ended, as `_work_on` found it."""
+
+    ok: bool
+    detail: str | None = None
+    agent_id: str | None = None
+    commits: list[LoopCommit] = field(default_factory=list)
 
 
 @dataclass
@@ -269,18 +285,17 @@ class AutonomousLoops:
             if task_id is None:
                 return "no_ready_tasks"
             state.tried.add(task_id)
-            ok, detail = await self._work_on(state, task_id)
-            await self.ctx.store.write(self._recorder(state, task_id, ok, detail))
+            outcome = await self._work_on(state, task_id)
+            await self.ctx.store.write(self._recorder(state, task_id, outcome))
 
-    def _recorder(
-        self, state: _LoopState, task_id: str, ok: bool, detail: str | None
-    ) -> Callable[[Tx], None]:
+    def _recorder(self, state: _LoopState, task_id: str, outcome: _Outcome) -> Callable[[Tx], None]:
         def record(tx: Tx) -> None:
-            self._record(tx, state, task_id, ok, detail)
+            self._record(tx, state, task_id, outcome)
 
         return record
 
-    def _record(self, tx: Tx, state: _LoopState, task_id: str, ok: bool, detail: str | None) -> None:
+    def _record(self, tx: Tx, state: _LoopState, task_id: str, result: _Outcome) -> None:
+        ok, detail = result.ok, result.detail
         stopped_early = not ok and state.stop_reason is not None
         if not ok:
             task_row = fetch_one(tx.conn, "SELECT status FROM tasks WHERE id = ?", (task_id,))
@@ -295,20 +310,49 @@ class AutonomousLoops:
         tx.conn.execute("UPDATE autonomous_loops SET current_task_id = NULL WHERE id = ?", (state.loop_id,))
         row = _get(tx.conn, state.loop_id)
         outcome = "succeeded" if ok else ("stopped" if stopped_early else "failed")
-        tx.emit("autonomous.iteration", _event(row, task_id=task_id, outcome=outcome, detail=detail))
+        commits = [c.model_dump() for c in result.commits]
+        # The iteration's row and its event commit together: the timeline read after a reload
+        # is the one the events drew.
+        tx.conn.execute(
+            """INSERT INTO autonomous_iterations
+                   (loop_id, iteration, task_id, agent_id, outcome, detail, commits, ended_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                state.loop_id,
+                row["iteration"],
+                task_id,
+                result.agent_id,
+                outcome,
+                detail,
+                json.dumps(commits),
+                tx.now,
+            ),
+        )
+        tx.emit(
+            "autonomous.iteration",
+            _event(
+                row,
+                task_id=task_id,
+                outcome=outcome,
+                detail=detail,
+                agent_id=result.agent_id,
+                commits=list(result.commits),
+            ),
+        )
 
     def _prompt(self, task: Any) -> str:
         description = task.description if isinstance(task.description, str) else ""
         values = {"title": task.title, "description": description, "task_id": task.id}
         return fill_placeholders(self.prompt_template, values)
 
-    async def _work_on(self, state: _LoopState, task_id: str) -> tuple[bool, str | None]:
-        """Runs one task; returns (succeeded, detail)."""
+    async def _work_on(self, state: _LoopState, task_id: str) -> _Outcome:
+        """Runs one task; returns how it ended."""
         store = self.ctx.store
         worktrees_dir = Path(self.ctx.settings.data_dir) / "worktrees"
         iteration_row, _ = await store.read(lambda conn: _get(conn, state.loop_id))
         branch = f"tidewire/{task_id}-{state.loop_id[-6:]}-{iteration_row['iteration']}"
         worktree_id: str | None = None
+        outcome = _Outcome(ok=False)
         try:
             task, _ = await task_service.get_task(store, task_id)
             wt, _ = await worktree_service.create_worktree(
@@ -319,9 +363,14 @@ class AutonomousLoops:
             if state.stop_reason is not None:
                 raise _Stopped()
             run = await self.agents.start_agent(
-                self._prompt(task), task_id=task_id, worktree_id=wt.id, command=self.command
+                self._prompt(task),
+                task_id=task_id,
+                worktree_id=wt.id,
+                command=self.command,
+                loop=(state.loop_id, int(iteration_row["iteration"])),
             )
             state.agent_id = run.id
+            outcome.agent_id = run.id
             try:
                 run = await self.agents.wait_for(run.id)
             finally:
@@ -330,23 +379,25 @@ class AutonomousLoops:
                 tail = "; ".join((run.stderr_tail or [])[-3:]) if isinstance(run.stderr_tail, list) else ""
                 code = f"exit code {run.exit_code}" if run.exit_code is not None else run.status
                 raise _Failed(f"agent {run.id} {run.status} ({code}){': ' + tail if tail else ''}")
+            outcome.commits = await _new_commits(wt.path, wt.branch, wt.base_branch)
             if not await _has_new_commits(wt.path, wt.branch, wt.base_branch):
                 # Merging would change nothing and closing would claim work that was never done.
                 raise _Failed(f"agent {run.id} made no commits{await _uncommitted_note(wt.path)}")
             await worktree_service.merge_worktree(store, wt.id)
             worktree_id = None
             await task_service.close_task(store, task_id, f"completed by autonomous loop {state.loop_id}")
-            return True, None
+            outcome.ok = True
         except _Stopped:
-            return False, "stop requested"
+            outcome.detail = "stop requested"
         except _Failed as exc:
-            return False, str(exc)
+            outcome.detail = str(exc)
         except DomainError as exc:
-            return False, f"{exc.code}: {exc.message}"
+            outcome.detail = f"{exc.code}: {exc.message}"
         finally:
             if worktree_id is not None:
                 with contextlib.suppress(DomainError, Exception):
                     await worktree_service.delete_worktree(store, worktree_id, force=True)
+        return outcome
 
 
 async def _has_new_commits(checkout: str, branch: str, base_branch: str) -> bool:
@@ -355,6 +406,26 @@ async def _has_new_commits(checkout: str, branch: str, base_branch: str) -> bool
         return not await gitops.is_ancestor(checkout, f"refs/heads/{branch}", f"refs/heads/{base_branch}")
     except gitops.GitError as exc:
         raise _Failed(f"cannot look at the commits of {branch}: {exc}") from None
+
+
+async def _new_commits(checkout: str, branch: str, base_branch: str) -> list[LoopCommit]:
+    """The commits on `branch` that its base branch lacks, oldest first (at most MAX_COMMITS, the newest)."""
+    try:
+        out = await gitops.git_ok(
+            checkout,
+            "log",
+            "--reverse",
+            "--format=%H%x09%s",
+            f"refs/heads/{base_branch}..refs/heads/{branch}",
+        )
+    except gitops.GitError:
+        return []  # the outcome says what went wrong with the branch; the list is only a view of it
+    commits = []
+    for line in out.splitlines():
+        sha, _, subject = line.partition("\t")
+        if sha:
+            commits.append(LoopCommit(sha=sha, subject=subject))
+    return commits[-MAX_COMMITS:]
 
 
 async def _uncommitted_note(checkout: str) -> str:
@@ -384,3 +455,16 @@ def list_loops(conn: Any, project_id: str | None = None) -> list[AutonomousLoop]
 
 def get_loop(conn: Any, loop_id: str) -> AutonomousLoop:
     return loop_from_row(_get(conn, loop_id))
+
+
+def list_iterations(conn: Any, loop_id: str) -> list[LoopIteration]:
+    """A loop's finished iterations, first to last (the running one is the loop's `current_task_id`)."""
+    _get(conn, loop_id)
+    rows = fetch_all(
+        conn, "SELECT * FROM autonomous_iterations WHERE loop_id = ? ORDER BY iteration", (loop_id,)
+    )
+    return [iteration_from_row(r) for r in rows]
+
+
+def iteration_from_row(row: dict[str, Any]) -> LoopIteration:
+    return LoopIteration.model_validate({**row, "commits": json.loads(row["commits"])})

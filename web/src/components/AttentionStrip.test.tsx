@@ -119,7 +119,7 @@ test("a dismissed failed run stays dismissed after a reload; a live failed itera
     });
   });
   const loop = await screen.findByText("Loop aut_42: iteration 5 failed");
-  expect(loop.closest("a")).toHaveAttribute("href", "/tasks/tsk_9");
+  expect(loop.closest("a")).toHaveAttribute("href", "/loops/aut_42");
   expect(loop.closest("li")).toHaveTextContent("made no commits");
   fireEvent.click(screen.getByRole("button", { name: "Dismiss all" }));
   await waitFor(() => expect(screen.queryByTestId("attention-strip")).not.toBeInTheDocument());

@@ -23,6 +23,9 @@ const TONES: Record<string, Tone> = {
   deleted: "neutral",
   stopping: "warn",
   stopped: "neutral",
+  succeeded: "ok",
+  // A loop's run whose agent exited 0 but whose iteration did not succeed (no commits, a conflict).
+  iteration_failed: "bad",
 };
 
 export function StatusBadge({ status }: { status: string }): React.JSX.Element {

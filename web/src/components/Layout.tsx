@@ -11,6 +11,7 @@ const NAV: { to: string; label: string; end?: boolean }[] = [
   { to: "/tasks", label: "Tasks" },
   { to: "/sessions", label: "Sessions" },
   { to: "/agents", label: "Agents" },
+  { to: "/loops", label: "Loops" },
   { to: "/mcp", label: "MCP" },
   { to: "/worktrees", label: "Worktrees" },
   { to: "/events", label: "Events" },

@@ -3,7 +3,17 @@
  * reflects (header X-Tidewire-Seq), which the cache uses to ignore events it
  * already has. Failures are ApiError{code, message, status}.
  */
-import type { AgentRun, McpServer, Project, Session, SessionMessage, Task, Worktree } from "./ws/generated";
+import type {
+  AgentRun,
+  AutonomousLoop,
+  LoopIteration,
+  McpServer,
+  Project,
+  Session,
+  SessionMessage,
+  Task,
+  Worktree,
+} from "./ws/generated";
 import { getToken } from "./token";
 import type { EventPage } from "./taskHistory";
 
@@ -71,6 +81,12 @@ export interface UpdateTaskInput {
 
 export interface ExpandTaskInput {
   readonly subtasks: { readonly title: string; readonly description?: string; readonly priority?: number }[];
+}
+
+export interface StartLoopInput {
+  readonly project_id: string;
+  readonly max_iterations?: number | null;
+  readonly max_failures?: number | null;
 }
 
 export interface StartAgentInput {
@@ -274,6 +290,15 @@ export const api = {
     apiFetch<AgentOutputPage>(`/api/agents/${enc(id)}/output`, { query: { offset }, signal }),
   cancelAgent: (id: string, key?: string) =>
     apiFetch<AgentRun>(`/api/agents/${enc(id)}/cancel`, { method: "POST", body: {}, idempotencyKey: key }),
+
+  listLoops: (signal?: AbortSignal) => list<AutonomousLoop>("/api/autonomous", undefined, signal),
+  getLoop: (id: string, signal?: AbortSignal) => apiFetch<AutonomousLoop>(`/api/autonomous/${enc(id)}`, { signal }),
+  listLoopIterations: (id: string, signal?: AbortSignal) =>
+    list<LoopIteration>(`/api/autonomous/${enc(id)}/iterations`, undefined, signal),
+  startLoop: (input: StartLoopInput, key?: string) =>
+    apiFetch<AutonomousLoop>("/api/autonomous", { method: "POST", body: input, idempotencyKey: key }),
+  stopLoop: (id: string, key?: string) =>
+    apiFetch<AutonomousLoop>(`/api/autonomous/${enc(id)}/stop`, { method: "POST", body: {}, idempotencyKey: key }),
 
   /** The daemon's recent event log (the events it keeps in memory), every type, in seq order. */
   listEvents: (afterSeq: number, limit: number, signal?: AbortSignal) =>

@@ -70,7 +70,7 @@ describe("what needs the user", () => {
       detail: "error: no such file",
       href: "/agents",
     });
-    expect(loop).toMatchObject({ title: "Loop aut_0123: iteration 5 failed", detail: "made no commits", href: "/tasks/tsk_1" });
+    expect(loop).toMatchObject({ title: "Loop aut_0123: iteration 5 failed", detail: "made no commits", href: "/loops/aut_0123456789" });
   });
 
   test("dismissed items are left out; a waiting session without a reason still shows", () => {
@@ -89,7 +89,7 @@ describe("what needs the user", () => {
       ts: "t",
     });
     expect(failedIteration(null, "t")).toBeNull();
-    expect(attentionItems([], [], [failedIteration({ ...base, outcome: "failed" }, "t")!], new Set())[0]?.href).toBe("/");
+    expect(attentionItems([], [], [failedIteration({ ...base, outcome: "failed" }, "t")!], new Set())[0]?.href).toBe("/loops/aut_1");
   });
 });
 

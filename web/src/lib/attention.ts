@@ -48,6 +48,17 @@ function sessionItem(s: Session): AttentionItem {
 
 function runItem(r: AgentRun): AttentionItem {
   const exit = typeof r.exit_code === "number" ? ` (exit code ${r.exit_code})` : "";
+  if (r.loop_id) {
+    // A loop's run is named by its iteration, not by the loop's boilerplate prompt, and leads to the loop.
+    return {
+      key: `run:${r.id}`,
+      kind: "run",
+      title: `Loop ${short(r.loop_id)}: the agent run of iteration ${r.loop_iteration ?? "?"} failed${exit}`,
+      detail: r.stderr_tail?.at(-1) ?? null,
+      href: `/loops/${encodeURIComponent(r.loop_id)}`,
+      at: r.ended_at ?? r.started_at,
+    };
+  }
   return {
     key: `run:${r.id}`,
     kind: "run",
@@ -65,8 +76,8 @@ function iterationItem(f: FailedIteration): AttentionItem {
     kind: "loop",
     title: `Loop ${short(f.loopId)}: iteration ${f.iteration} failed`,
     detail: f.detail,
-    // No page shows one loop yet: the iteration's task is where its work is.
-    href: f.taskId ? `/tasks/${encodeURIComponent(f.taskId)}` : "/",
+    // The loop's page shows the iteration with its task, run, commits and failure reason.
+    href: `/loops/${encodeURIComponent(f.loopId)}`,
     at: f.ts,
   };
 }

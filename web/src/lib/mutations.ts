@@ -30,6 +30,7 @@ import {
   type RowSnapshot,
   type TaskFieldChanges,
 } from "./optimistic";
+import { registerLoopMutationDefaults } from "./loopMutations";
 import { registerMcpMutationDefaults } from "./mcpMutations";
 import { registerProjectMutationDefaults } from "./projectMutations";
 import { registerWorktreeMutationDefaults } from "./worktreeMutations";
@@ -235,4 +236,5 @@ export function registerMutationDefaults(client: QueryClient): void {
   registerProjectMutationDefaults(client);
   registerMcpMutationDefaults(client);
   registerWorktreeMutationDefaults(client);
+  registerLoopMutationDefaults(client);
 }

@@ -43,6 +43,12 @@ export const queryKeys = {
     all: ["worktrees"] as const,
     list: (projectId?: string) => ["worktrees", "list", projectId ?? null] as const,
   },
+  loops: {
+    all: ["autonomous"] as const,
+    list: () => ["autonomous", "list"] as const,
+    detail: (id: string) => ["autonomous", "detail", id] as const,
+    iterations: (id: string) => ["autonomous", "iterations", id] as const,
+  },
   projects: {
     all: ["projects"] as const,
     list: () => ["projects", "list"] as const,
@@ -70,7 +76,7 @@ export function keysForEvent(type: string, data: unknown): QueryKey[] {
     case "mcp":
       return [queryKeys.mcpServers.all];
     case "autonomous":
-      return [["autonomous"]];
+      return [queryKeys.loops.all];
     case "project":
       return [queryKeys.projects.all];
     case "hook":

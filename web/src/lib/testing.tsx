@@ -14,6 +14,7 @@ import { FakeDaemon, FakeSocket, task as makeTask, TS } from "./ws/testkit";
 import type { Project, SessionMessage, Task } from "./ws/generated";
 import { SEQ_HEADER } from "./api";
 import { FakeActions } from "./testingActions";
+import { FakeLoops } from "./testingLoops";
 import { WebSocketProvider } from "../hooks/useWebSocket";
 import { PersistedCacheProvider } from "../hooks/PersistedCacheProvider";
 
@@ -41,6 +42,8 @@ export class FakeApi {
   readonly fixed = new Map<string, unknown>();
   /** MCP servers and worktrees, and the actions on them (testingActions.ts). */
   readonly actions = new FakeActions();
+  /** Autonomous loops, their iterations and runs (testingLoops.ts). */
+  readonly loops = new FakeLoops();
   #nextId = 1;
 
   constructor(readonly daemon: FakeDaemon) {}
@@ -144,6 +147,8 @@ export class FakeApi {
     }
     const actionResponse = this.actions.route(this.daemon, method, path, body, (status, payload) => this.#json(status, payload));
     if (actionResponse !== undefined) return actionResponse;
+    const loopResponse = this.loops.route(this.daemon, method, path, body, (status, payload) => this.#json(status, payload));
+    if (loopResponse !== undefined) return loopResponse;
     if (method === "GET" && ["/api/sessions", "/api/agents"].includes(path)) {
       return list([]);
     }

@@ -7,11 +7,13 @@ import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
 import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
 import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import { loopIdsOf, loopRunInfo } from "../lib/loopTimeline";
 import { filterByProject } from "../lib/projectFilter";
 import {
   useActivity,
   useAgentActions,
   useAgentsData,
+  useIterationsByLoop,
   useProjectsList,
   type AgentActions,
   type AgentRun,
@@ -111,6 +113,8 @@ export function AgentsView(): React.JSX.Element {
   const running = agents.data?.filter((r) => r.status === "running").length ?? 0;
   // A cancel stops an agent part-way through its work, so it is asked for first.
   const [cancelling, setCancelling] = useState<AgentRun | null>(null);
+  // A loop's runs are labelled as its iterations, with the iteration's outcome (lib/loopTimeline.ts).
+  const loopIterations = useIterationsByLoop(loopIdsOf(agents.data ?? []));
   return (
     <section aria-labelledby="agents-title">
       <h1 id="agents-title">Agents</h1>
@@ -129,13 +133,24 @@ export function AgentsView(): React.JSX.Element {
         <QueryContent query={agents} what="agent runs" empty="No agent has run yet.">
           {(runs) => (
             <Table label="Agent runs table" head={["State", "Prompt", "Project", "Task", "Started", "Duration", "Exit", ""]}>
-              {newestFirst(filterByProject(runs, project), (r) => r.started_at).map((r) => (
+              {newestFirst(filterByProject(runs, project), (r) => r.started_at).map((r) => {
+                const loop = loopRunInfo(r, loopIterations);
+                return (
                 <tr key={r.id} data-testid="agent-row" data-agent-id={r.id} data-status={r.status}>
                   <td>
-                    <StatusBadge status={r.status} />
+                    <StatusBadge status={loop?.status ?? r.status} />
                   </td>
                   <td title={r.prompt}>
-                    {r.prompt.length > 90 ? `${r.prompt.slice(0, 90)}…` : r.prompt}
+                    {loop !== null ? (
+                      <Link to={loop.href} data-testid="loop-run-label">
+                        {loop.label}
+                      </Link>
+                    ) : r.prompt.length > 90 ? (
+                      `${r.prompt.slice(0, 90)}…`
+                    ) : (
+                      r.prompt
+                    )}
+                    {loop?.outcome === "failed" && loop.detail ? <div className="error-text">{loop.detail}</div> : null}
                     {r.status === "failed" && r.stderr_tail && r.stderr_tail.length > 0 ? (
                       <div className="error-text mono">{r.stderr_tail.slice(-1)[0]}</div>
                     ) : null}
@@ -160,7 +175,8 @@ export function AgentsView(): React.JSX.Element {
                     ) : null}
                   </td>
                 </tr>
-              ))}
+                );
+              })}
             </Table>
           )}
         </QueryContent>

@@ -21,6 +21,7 @@ import { useWorktreesLive } from "../hooks/useWorktreesLive";
 import type { NewTaskInput } from "../components/TaskForms";
 
 export { useActivity } from "../components/ActivityProvider";
+export * from "./loopData";
 export { useAttention, useDesktopNotifications, useNotifySetting, type Attention } from "../hooks/useAttention";
 export type { ActivityItem, ActivitySnapshot } from "../components/activityStore";
 export type { ConnectionState, ConnectionQuality, ConnectionLogEntry };

@@ -29,6 +29,8 @@ import type {
   HookStopEvent,
   HookSubagentStopEvent,
   HookUserPromptSubmitEvent,
+  LoopCommit,
+  LoopIteration,
   McpServer,
   McpServerConnectedData,
   McpServerConnectedEvent,
@@ -183,6 +185,14 @@ export function isHookSubagentStopEvent(x: unknown): x is HookSubagentStopEvent 
 
 export function isHookUserPromptSubmitEvent(x: unknown): x is HookUserPromptSubmitEvent {
   return validators.HookUserPromptSubmitEvent(x);
+}
+
+export function isLoopCommit(x: unknown): x is LoopCommit {
+  return validators.LoopCommit(x);
+}
+
+export function isLoopIteration(x: unknown): x is LoopIteration {
+  return validators.LoopIteration(x);
 }
 
 export function isMcpServer(x: unknown): x is McpServer {

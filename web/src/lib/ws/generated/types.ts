@@ -122,6 +122,14 @@ export interface AgentRun {
    * The node (daemon) that runs it and alone can cancel it: its node id (`GET /api/health`). Null for a run recorded before nodes existed.
    */
   node?: string | null;
+  /**
+   * The autonomous loop this run is an iteration of; null for a run started on its own.
+   */
+  loop_id?: string | null;
+  /**
+   * Which iteration of `loop_id` this run is.
+   */
+  loop_iteration?: number | null;
   [k: string]: unknown;
 }
 /**
@@ -220,12 +228,31 @@ export interface AutonomousEvent {
   iteration: number;
   task_id?: string | null;
   /**
-   * For `autonomous.iteration`: `succeeded` or `failed`.
+   * For `autonomous.iteration`: `succeeded`, `failed`, or `stopped` (the loop was stopped mid-iteration; not counted as a failure).
    */
   outcome?: string | null;
   detail?: string | null;
+  /**
+   * For `autonomous.iteration`: the iteration's agent run, null when none started.
+   */
+  agent_id?: string | null;
+  /**
+   * For `autonomous.iteration`: the commits the run made on its branch (merged when the iteration succeeded, discarded otherwise).
+   */
+  commits?: LoopCommit[];
   reason?: StopReason | null;
   loop: AutonomousLoop;
+  [k: string]: unknown;
+}
+/**
+ * A commit an autonomous loop iteration's agent made on its branch.
+ */
+export interface LoopCommit {
+  sha: string;
+  /**
+   * The first line of the commit message.
+   */
+  subject: string;
   [k: string]: unknown;
 }
 /**
@@ -571,6 +598,29 @@ export interface HookUserPromptSubmitEvent {
    */
   ts: string;
   data: HookEvent;
+  [k: string]: unknown;
+}
+/**
+ * One finished iteration of an autonomous loop: the task it took, the agent run, and how it ended.
+ */
+export interface LoopIteration {
+  loop_id: string;
+  iteration: number;
+  task_id: string;
+  /**
+   * The iteration's agent run; null when it ended before one started.
+   */
+  agent_id?: string | null;
+  outcome: "succeeded" | "failed" | "stopped";
+  /**
+   * Why it failed (e.g. `agent ... made no commits`); null when it succeeded.
+   */
+  detail?: string | null;
+  commits: LoopCommit[];
+  /**
+   * RFC 3339 timestamp in UTC (`Z`).
+   */
+  ended_at: string;
   [k: string]: unknown;
 }
 /**

@@ -40,6 +40,8 @@ export declare const HookSessionStartEvent: Validator;
 export declare const HookStopEvent: Validator;
 export declare const HookSubagentStopEvent: Validator;
 export declare const HookUserPromptSubmitEvent: Validator;
+export declare const LoopCommit: Validator;
+export declare const LoopIteration: Validator;
 export declare const McpServer: Validator;
 export declare const McpServerConnectedData: Validator;
 export declare const McpServerConnectedEvent: Validator;
