@@ -47,8 +47,10 @@ EXIT_TARGET_NOT_EMPTY = 9
 EXIT_VERIFY_FAILED = 10
 
 # Tables each backend keeps for itself: the migration bookkeeping (each store has its own), the
-# metadata (copied key by key below), PostgreSQL's counter row (set to the copied head).
-_OWN_TABLES = {"schema_migrations", "meta", "log_head"}
+# metadata (copied key by key below), PostgreSQL's counter row (set to the copied head), and the
+# node leases (the daemons on the target hold their own; a SQLite daemon holds none, and a daemon
+# that only started on the target leaves its ended lease there, which is no data).
+_OWN_TABLES = {"schema_migrations", "meta", "log_head", "node_leases"}
 # Metadata only the SQLite file means something by: its node id, its head (the counter row holds
 # it on PostgreSQL) and its last storage incident (about that file, not the new database).
 _SQLITE_ONLY_META = {"server_id", "head_seq", "storage_notice"}
