@@ -15,6 +15,8 @@ import {
   useAgentsData,
   useIterationsByLoop,
   useProjectsList,
+  useTasksData,
+  useWorktreesData,
   type AgentActions,
   type AgentRun,
   type Project,
@@ -42,8 +44,16 @@ function StartAgentForm({
   const [chosen, setChosen] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const [worktreeId, setWorktreeId] = useState("");
   const projectId =
     chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
+  const tasks = useTasksData().data ?? [];
+  const worktrees = useWorktreesData().data ?? [];
+  // The pickers offer the chosen project's open work; the task box still takes any id typed.
+  const openTasks = tasks.filter((t) => t.status !== "closed" && (!projectId || t.project_id === projectId));
+  const usable = worktrees.filter((w) => w.status === "active" && (!projectId || w.project_id === projectId));
+  // A worktree of another project (the project changed after it was picked) is not sent.
+  const pickedWorktree = usable.some((w) => w.id === worktreeId) ? worktreeId : "";
   return (
     <form
       className="card form stack"
@@ -56,7 +66,12 @@ function StartAgentForm({
         setSending(true);
         setError(null);
         onStart(
-          { prompt: sent.trim(), taskId: taskId.trim() || null, projectId: projectId || null },
+          {
+            prompt: sent.trim(),
+            taskId: taskId.trim() || null,
+            projectId: projectId || null,
+            worktreeId: pickedWorktree || null,
+          },
           {
             onSuccess: () => {
               setSending(false);
@@ -87,8 +102,25 @@ function StartAgentForm({
         </label>
       ) : null}
       <label className="field">
-        Task id (optional)
-        <input value={taskId} onChange={(e) => setTaskId(e.target.value)} aria-label="Task id" />
+        Task (optional)
+        <input value={taskId} onChange={(e) => setTaskId(e.target.value)} aria-label="Task id" list="agent-task-options" />
+        {/* Capped: a datalist of thousands of options makes every keystroke in the box slow. */}
+        <datalist id="agent-task-options" data-testid="agent-task-options">
+          {openTasks.slice(0, 500).map((t) => (
+            <option key={t.id} value={t.id} label={t.title} />
+          ))}
+        </datalist>
+      </label>
+      <label className="field">
+        Worktree
+        <select aria-label="Agent worktree" value={pickedWorktree} onChange={(e) => setWorktreeId(e.target.value)}>
+          <option value="">A new worktree of its own</option>
+          {usable.map((w) => (
+            <option key={w.id} value={w.id}>
+              {w.branch}
+            </option>
+          ))}
+        </select>
       </label>
       {error !== null ? (
         <div className="error-text" role="alert">

@@ -188,6 +188,8 @@ export interface StartAgentFields {
   prompt: string;
   taskId: string | null;
   projectId: string | null;
+  /** An existing worktree to work in; null: the daemon makes the run a worktree of its own. */
+  worktreeId?: string | null;
 }
 
 export interface AgentActions {
@@ -200,9 +202,16 @@ export function useAgentActions(): AgentActions {
   const { mutate: cancel } = useCancelAgent();
   return useMemo(
     () => ({
-      start: ({ prompt, taskId, projectId }: StartAgentFields, outcome?: Outcome) =>
+      start: ({ prompt, taskId, projectId, worktreeId }: StartAgentFields, outcome?: Outcome) =>
         report(
-          start(withKey(projectId ? { prompt, task_id: taskId, project_id: projectId } : { prompt, task_id: taskId })),
+          start(
+            withKey({
+              prompt,
+              task_id: taskId,
+              ...(projectId ? { project_id: projectId } : {}),
+              ...(worktreeId ? { worktree_id: worktreeId } : {}),
+            }),
+          ),
           outcome,
         ),
       cancel: (run: AgentRun) => cancel({ id: run.id }),
