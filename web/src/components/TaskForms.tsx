@@ -1,6 +1,7 @@
 import { useState } from "react";
-import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import { rememberProject } from "../lib/lastProject";
 import type { Outcome, Project, Task } from "../views/data";
+import { ProjectSelect, useFormProject } from "./ProjectPicker";
 
 export interface NewTaskInput {
   title: string;
@@ -25,9 +26,8 @@ export function TaskCreateForm({
 }): React.JSX.Element {
   const [title, setTitle] = useState("");
   const [priority, setPriority] = useState(2);
-  const [chosen, setChosen] = useState<string | null>(null);
   // Until the user picks one (or if the picked one is removed), follow the list as it loads.
-  const projectId = chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
+  const [projectId, setChosen] = useFormProject(projects);
   const trimmed = title.trim();
   return (
     <form
@@ -53,13 +53,7 @@ export function TaskCreateForm({
         onChange={(e) => setTitle(e.target.value)}
       />
       {projects.length > 0 ? (
-        <select aria-label="Project" value={projectId} onChange={(e) => setChosen(e.target.value)}>
-          {projects.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
+        <ProjectSelect label="Project" projects={projects} value={projectId} onChange={setChosen} />
       ) : null}
       <select aria-label="Priority" value={priority} onChange={(e) => setPriority(Number(e.target.value))}>
         {[0, 1, 2, 3, 4].map((p) => (

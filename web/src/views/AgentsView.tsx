@@ -6,7 +6,8 @@ import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
 import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
-import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import { ProjectSelect, useFormProject } from "../components/ProjectPicker";
+import { rememberProject } from "../lib/lastProject";
 import { loopIdsOf, loopRunInfo } from "../lib/loopTimeline";
 import { filterByProject } from "../lib/projectFilter";
 import {
@@ -41,12 +42,10 @@ function StartAgentForm({
 }): React.JSX.Element {
   const [prompt, setPrompt] = useState("");
   const [taskId, setTaskId] = useState("");
-  const [chosen, setChosen] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [worktreeId, setWorktreeId] = useState("");
-  const projectId =
-    chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
+  const [projectId, setChosen] = useFormProject(projects);
   const tasks = useTasksData().data ?? [];
   const worktrees = useWorktreesData().data ?? [];
   // The pickers offer the chosen project's open work; the task box still takes any id typed.
@@ -92,13 +91,7 @@ function StartAgentForm({
       {projects.length > 0 ? (
         <label className="field">
           Project
-          <select aria-label="Agent project" value={projectId} onChange={(e) => setChosen(e.target.value)}>
-            {projects.map((p) => (
-              <option key={p.id} value={p.id}>
-                {p.name}
-              </option>
-            ))}
-          </select>
+          <ProjectSelect label="Agent project" projects={projects} value={projectId} onChange={setChosen} />
         </label>
       ) : null}
       <label className="field">

@@ -3,9 +3,10 @@ import { Link } from "react-router-dom";
 import { StatusBadge } from "../components/Badge";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { ProjectSelect, useFormProject } from "../components/ProjectPicker";
 import { RelativeTime } from "../components/RelativeTime";
 import { StopLoopDialog } from "../components/StopLoopDialog";
-import { initialProject, readLastProject, rememberProject } from "../lib/lastProject";
+import { rememberProject } from "../lib/lastProject";
 import { ofLimit, parseLimit } from "../lib/loopTimeline";
 import { isTempId } from "../lib/optimistic";
 import { filterByProject } from "../lib/projectFilter";
@@ -16,14 +17,12 @@ import { useLoopActions, useLoopsData, useProjectsList, type AutonomousLoop, typ
  * a refused start (the project already has a running loop) leaves it there to change and resend.
  */
 function StartLoopForm({ onStart, projects }: { onStart: LoopActions["start"]; projects: readonly Project[] }): React.JSX.Element {
-  const [chosen, setChosen] = useState<string | null>(null);
   const [maxIterations, setMaxIterations] = useState("");
   const [maxFailures, setMaxFailures] = useState("");
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [started, setStarted] = useState<AutonomousLoop | null>(null);
-  const projectId =
-    chosen !== null && projects.some((p) => p.id === chosen) ? chosen : initialProject(projects, readLastProject());
+  const [projectId, setChosen] = useFormProject(projects);
   if (projects.length === 0) {
     return (
       <div className="card">
@@ -71,13 +70,7 @@ function StartLoopForm({ onStart, projects }: { onStart: LoopActions["start"]; p
     >
       <label className="field">
         Project
-        <select aria-label="Loop project" value={projectId} onChange={(e) => setChosen(e.target.value)}>
-          {projects.map((p) => (
-            <option key={p.id} value={p.id}>
-              {p.name}
-            </option>
-          ))}
-        </select>
+        <ProjectSelect label="Loop project" projects={projects} value={projectId} onChange={setChosen} />
       </label>
       <label className="field">
         Max iterations (empty: no limit)
