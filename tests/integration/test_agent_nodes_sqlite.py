@@ -3,7 +3,6 @@ start it reports every run left `running` as lost, whatever node the run names (
 
 from __future__ import annotations
 
-import asyncio
 import sqlite3
 import sys
 from collections.abc import Callable
@@ -17,6 +16,7 @@ from fixtures.sources_support import (
     next_event,
     register_project,
     replay_and_subscribe,
+    wait_for_file,
     write_config,
 )
 from support import Daemon, ws_connect
@@ -24,14 +24,6 @@ from support import Daemon, ws_connect
 pytestmark = pytest.mark.daemon
 
 AGENT = [sys.executable, str(FIXTURES / "scripted_agent.py")]
-
-
-async def _wait_for_file(path: Path) -> None:
-    for _ in range(600):
-        if await asyncio.to_thread(lambda: path.exists() and path.stat().st_size > 0):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} never appeared")
 
 
 async def test_a_run_left_running_is_reported_lost_at_start_whatever_its_node(
@@ -53,7 +45,7 @@ async def test_a_run_left_running_is_reported_lost_at_start_whatever_its_node(
         assert r.status_code == 201, r.text
         run = r.json()
     assert run["node"] == "laptop-1"
-    await _wait_for_file(marker)
+    await wait_for_file(marker)
     first.kill()
 
     # The same data dir under another node id: still the only daemon on this file, so the run is

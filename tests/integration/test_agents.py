@@ -18,6 +18,7 @@ from fixtures.sources_support import (
     next_event,
     register_project,
     replay_and_subscribe,
+    wait_for_file,
     write_config,
 )
 from support import Daemon, ws_connect
@@ -35,14 +36,6 @@ def agent_daemon(daemon_factory: Callable[..., Daemon], tmp_path: Path) -> Daemo
         {},
     )
     return daemon_factory("--config", str(config))
-
-
-async def _wait_for_file(path: Path) -> None:
-    for _ in range(600):
-        if await asyncio.to_thread(lambda: path.exists() and path.stat().st_size > 0):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} never appeared")
 
 
 async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) -> None:
@@ -79,7 +72,7 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
             json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
         )
         sleeper = r.json()
-        await _wait_for_file(marker)
+        await wait_for_file(marker)
         r = await http.post(f"/api/agents/{sleeper['id']}/cancel")
         assert r.status_code == 200 and r.json()["status"] == "cancelled"
         cancelled = await next_event(ws, "agent.cancelled", agent_id=sleeper["id"])
@@ -97,7 +90,7 @@ async def test_success_failure_and_cancel(agent_daemon: Daemon, tmp_path: Path) 
             },
         )
         stubborn = r.json()
-        await _wait_for_file(stubborn_marker)
+        await wait_for_file(stubborn_marker)
         r = await http.post(f"/api/agents/{stubborn['id']}/cancel")
         assert r.status_code == 200 and r.json()["status"] == "cancelled" and r.json()["exit_code"] == -9
 
@@ -155,7 +148,7 @@ async def test_run_interrupted_by_a_daemon_restart_is_reported_lost(
             json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
         )
         run = r.json()
-        await _wait_for_file(marker)
+        await wait_for_file(marker)
     pid = int(marker.read_text().split()[1])
     await asyncio.to_thread(agent_daemon.restart)
     async with (

@@ -29,6 +29,7 @@ from fixtures.sources_support import (
     next_event,
     register_project,
     replay_and_subscribe,
+    wait_for_file,
     write_config,
 )
 from support import Daemon, ws_connect
@@ -65,14 +66,6 @@ def node(daemon_factory: Callable[..., Daemon], pg_dsn: str, tmp_path: Path) -> 
     return make
 
 
-async def _wait_for_file(path: Path) -> None:
-    for _ in range(600):
-        if await asyncio.to_thread(lambda: path.exists() and path.stat().st_size > 0):
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"{path} never appeared")
-
-
 async def _start_sleeper(d: Daemon, tmp_path: Path, sleepers: list[int], name: str) -> dict[str, Any]:
     marker = tmp_path / f"{name}.sleeping"
     async with httpx.AsyncClient(base_url=d.base_url, timeout=60) as http:
@@ -82,7 +75,7 @@ async def _start_sleeper(d: Daemon, tmp_path: Path, sleepers: list[int], name: s
             json={"prompt": "x", "project_id": project, "command": [*AGENT, "sleep", str(marker)]},
         )
         assert r.status_code == 201, r.text
-    await _wait_for_file(marker)
+    await wait_for_file(marker)
     sleepers.append(int(marker.read_text().split()[1]))
     run: dict[str, Any] = r.json()
     return run
