@@ -5,8 +5,8 @@
  * The subscription is taken first and the log read after; chunks that arrive meanwhile wait and
  * are then put in by offset (lib/agentOutput/buffer.ts): a repeat is dropped, a gap (a chunk
  * missed while the socket was away) reads the log again from where the text ends. When the run
- * ends, or the socket comes back, the log is read once more from there, so its last bytes are
- * there even if their events never reached this page.
+ * ends, when the subscription is confirmed, or when the socket comes back, the log is read once
+ * more from there, so its last bytes are there even if their events never reached this page.
  */
 import { useCallback, useEffect, useRef, useState } from "react";
 import { api, ApiError } from "../lib/api";
@@ -73,7 +73,8 @@ export function useAgentOutput(agentId: string, running: boolean): AgentOutput {
     }
   }, [agentId, put, publish]);
 
-  useEvents([`agent.output:agent_id=${agentId}`], (event) => {
+  const pattern = `agent.output:agent_id=${agentId}`;
+  useEvents([pattern], (event) => {
     const data = event.data as AgentOutputData;
     const piece = { offset: data.offset, size: data.size, text: data.text };
     if (!loadedRef.current || reading.current) {
@@ -97,6 +98,16 @@ export function useAgentOutput(agentId: string, running: boolean): AgentOutput {
   useEffect(() => {
     if (!running && loadedRef.current) void read();
   }, [running, read]);
+
+  // The subscription took effect: a chunk committed after the log was read but before then
+  // never comes as an event, so read the log once more from where the text ends.
+  useEffect(
+    () =>
+      socket.on("subscribed", ({ events }) => {
+        if (events.includes(pattern)) void read();
+      }),
+    [socket, read, pattern],
+  );
 
   useEffect(
     () =>

@@ -52,3 +52,23 @@ test("a chunk past the end of the text reads the log again from where the text e
   );
   expect(log).not.toHaveTextContent("late");
 });
+
+test("once the subscription is confirmed the log is read again: a chunk committed before it is not missed", async () => {
+  const env = serveFetch(createTestEnv());
+  env.api.fixed.set("/api/agents", { items: [run], seq: 0 });
+  const page = (text: string) => ({
+    agent_id: "agt_1", status: "running", offset: 0, next_offset: bytes(text), size: bytes(text), text, seq: 0,
+  });
+  env.api.fixed.set("/api/agents/agt_1/output", page(kept));
+  renderAppAt(env, "/agents/agt_1");
+  const log = await screen.findByTestId("agent-log");
+  await waitFor(() => expect(log).toHaveTextContent("first ✓"));
+  // The run printed more before the subscription took effect: no event will ever carry it.
+  const later = `${kept}between\n`;
+  env.api.fixed.set("/api/agents/agt_1/output", {
+    ...page(later), offset: bytes(kept), text: "between\n",
+  });
+  const conn = env.daemon.connections[0];
+  act(() => conn?.socket.serverSend({ type: "subscribed", events: ["agent.output:agent_id=agt_1"], seq: env.daemon.head }));
+  await waitFor(() => expect(log.textContent).toBe("first ✓between"));
+});
