@@ -44,11 +44,12 @@ RETAIN = 6
 MAX_LAG = 2
 
 # The event table in docs/protocol.md marks these as high volume.
-HIGH = {"session.message", "mcp.tool_called"}
+HIGH = {"session.message", "mcp.tool_called", "agent.output"}
 TYPES = [
     "task.created",
     "task.updated",
     "agent.started",
+    "agent.output",
     "hook.generic",
     "session.message",
     "mcp.tool_called",
@@ -56,6 +57,7 @@ TYPES = [
 
 VALID = [
     "*", "task.*", "agent.*", "session.*", "task.created", "session.message", "mcp.tool_called",
+    "agent.output",
     "task.*:status=open", "*:n=1", "*:n=2", "*:n=true", "task.updated:flag=true", "*:flag=null",
     "*:nested.k=x", "hook.generic:status=done", "session.message:status=open", "*:status=1",
 ]  # fmt: skip

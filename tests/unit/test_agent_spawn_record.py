@@ -56,7 +56,7 @@ async def test_a_run_whose_record_cannot_be_written_is_killed_and_reaped(
     settings = Settings(
         data_dir=tmp_path / "data", agent_command=[sys.executable, "-c", "import time; time.sleep(60)"]
     )
-    runner = AgentRunner(SimpleNamespace(settings=settings, store=_WritesFail(store)))  # type: ignore[arg-type]
+    runner = AgentRunner(SimpleNamespace(settings=settings, store=_WritesFail(store), node_id=None))  # type: ignore[arg-type]
     started: list[processes.RunningProcess] = []
     real_spawn = processes.spawn
 
