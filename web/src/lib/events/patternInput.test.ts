@@ -47,8 +47,11 @@ describe("readPatterns", () => {
     expect(hintsOf("session.*")).toEqual([
       "session.message is a high-volume event: wildcards leave it out; add it by exact name to see it",
     ]);
-    expect(hintsOf("*")[0]).toContain("mcp.tool_called and session.message are high-volume events");
-    expect(hintsOf("* session.message mcp.tool_called")).toEqual([]);
+    expect(hintsOf("*")[0]).toContain("agent.output, mcp.tool_called, and session.message are high-volume events");
+    expect(hintsOf("agent.*")).toEqual([
+      "agent.output is a high-volume event: wildcards leave it out; add it by exact name to see it",
+    ]);
+    expect(hintsOf("* session.message mcp.tool_called agent.output")).toEqual([]);
     expect(hintsOf("session.message:session_id=x session.*")).toEqual([]);
   });
 });

@@ -89,7 +89,7 @@ function hintsFor(parsed: readonly ParsedPattern[]): string[] {
     hints.push(
       left.length === 1
         ? `${left[0]} is a high-volume event: wildcards leave it out; add it by exact name to see it`
-        : `${left.join(" and ")} are high-volume events: wildcards leave them out; add them by exact name to see them`,
+        : `${new Intl.ListFormat("en", { type: "conjunction" }).format(left)} are high-volume events: wildcards leave them out; add them by exact name to see them`,
     );
   }
   return hints;
