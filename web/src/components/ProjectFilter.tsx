@@ -1,5 +1,4 @@
-import { startTransition, useCallback, useMemo, useOptimistic } from "react";
-import { useSearchParams } from "react-router-dom";
+import { useAddressState } from "../hooks/useAddressState";
 import {
   NO_PROJECT,
   parseProjectFilter,
@@ -9,21 +8,9 @@ import {
 } from "../lib/projectFilter";
 import type { Project } from "../views/data";
 
-/** The list's project filter, kept in the address (`?project=`). */
+/** The list's project filter, kept in the address (`?project=`); a pick shows at once. */
 export function useProjectFilter(): [ProjectFilterValue, (value: ProjectFilterValue) => void] {
-  const [params, setParams] = useSearchParams();
-  // The address changes in a transition (a navigation); the optimistic value shows the pick at
-  // once instead of the select snapping back to the old project for a moment.
-  const [value, setShown] = useOptimistic(useMemo(() => parseProjectFilter(params), [params]));
-  const set = useCallback(
-    (next: ProjectFilterValue) =>
-      startTransition(() => {
-        setShown(next);
-        setParams((prev) => withProjectFilter(prev, next));
-      }),
-    [setParams, setShown],
-  );
-  return [value, set];
+  return useAddressState(parseProjectFilter, withProjectFilter);
 }
 
 export function ProjectFilter({

@@ -1,5 +1,5 @@
-import { startTransition, useEffect, useMemo, useOptimistic, useRef, useState } from "react";
-import { useLocation, useNavigate, useParams, useSearchParams } from "react-router-dom";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useLocation, useNavigate, useParams } from "react-router-dom";
 import { TaskList } from "../components/TaskList";
 import { TaskBoard } from "../components/TaskBoard";
 import { TaskDetailPanel } from "../components/TaskDetailPanel";
@@ -20,6 +20,7 @@ import {
 import { QueryContent } from "../components/QueryContent";
 import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
 import { filterByProject } from "../lib/projectFilter";
+import { useAddressState } from "../hooks/useAddressState";
 import { useTaskShortcuts } from "../hooks/useTaskShortcuts";
 import {
   parseTaskParams,
@@ -39,6 +40,8 @@ const SORT_LABELS: Record<TaskSort, string> = {
 
 const fmt = (n: number): string => n.toLocaleString("en-US");
 
+const writeTaskParams = (prev: URLSearchParams, next: TaskListParams): URLSearchParams => serializeTaskParams(next, prev);
+
 export function TasksView(): React.JSX.Element {
   const tasks = useTasksData();
   const actions = useTaskActions();
@@ -48,22 +51,9 @@ export function TasksView(): React.JSX.Element {
   const { taskId } = useParams();
   const [expanded, setExpanded] = useState<ReadonlySet<string>>(() => new Set());
   // Filter, sort and view live in the address: links open the list filtered, reload and back/forward keep it.
-  const [params, setParams] = useSearchParams();
-  // A pick (status, sort, view) shows at once: the address changes in a transition, and a
-  // control fed from it alone would show the old choice until then. Typing (`replace`) stays a
-  // plain transition, so filtering a long list never holds up a keystroke.
-  const [shownParams, setShownParams] = useOptimistic(useMemo(() => parseTaskParams(params), [params]));
-  const { filter, sort, view = "list" } = shownParams;
-  const update = (next: TaskListParams, replace: boolean): void => {
-    if (replace) {
-      setParams((prev) => serializeTaskParams(next, prev), { replace });
-      return;
-    }
-    startTransition(() => {
-      setShownParams(next);
-      setParams((prev) => serializeTaskParams(next, prev), { replace });
-    });
-  };
+  // A pick (status, sort, view) shows at once; typing (`replace`) stays a plain transition.
+  const [{ filter, sort, view = "list" }, setTaskParams] = useAddressState(parseTaskParams, writeTaskParams);
+  const update = (next: TaskListParams, replace: boolean): void => setTaskParams(next, { replace });
   // Typing replaces the entry (no history step per keystroke); picking a status or sort adds one.
   const setFilter = (next: TaskFilter, replace = false): void => update({ filter: next, sort, view }, replace);
   const setSort = (next: TaskSort): void => update({ filter, sort: next, view }, false);

@@ -1,10 +1,10 @@
-import { startTransition, useOptimistic, useState } from "react";
-import { useSearchParams } from "react-router-dom";
+import { useState } from "react";
 import { StatusBadge } from "../components/Badge";
 import { ConfirmDialog } from "../components/ConfirmDialog";
 import { newestFirst, QueryContent, Table } from "../components/QueryContent";
 import { RelativeTime } from "../components/RelativeTime";
 import { ProjectFilter, ProjectName, useProjectFilter } from "../components/ProjectFilter";
+import { useAddressState } from "../hooks/useAddressState";
 import { withKey } from "../hooks/useTaskMutations";
 import { useClaimWorktree, useDeleteWorktree, useMergeWorktree, useReleaseWorktree } from "../hooks/useWorktreeMutations";
 import { filterByProject } from "../lib/projectFilter";
@@ -14,6 +14,13 @@ import { useProjectsList, useWorktreesData } from "./data";
 
 /** `?deleted=1`: deleted worktrees are history, hidden unless asked for. */
 const DELETED_PARAM = "deleted";
+const readShowDeleted = (params: URLSearchParams): boolean => params.get(DELETED_PARAM) === "1";
+function writeShowDeleted(prev: URLSearchParams, on: boolean): URLSearchParams {
+  const next = new URLSearchParams(prev);
+  if (on) next.set(DELETED_PARAM, "1");
+  else next.delete(DELETED_PARAM);
+  return next;
+}
 
 type Asking = { readonly kind: "merge" | "delete"; readonly worktree: Worktree };
 
@@ -31,10 +38,7 @@ export function WorktreesView(): React.JSX.Element {
   const worktrees = useWorktreesData();
   const projects = useProjectsList();
   const [project, setProject] = useProjectFilter();
-  const [params, setParams] = useSearchParams();
-  // The router updates the address in a transition, so a box bound to the address alone would
-  // snap back on the click and tick a moment later; the optimistic value shows the click at once.
-  const [showDeleted, setShownDeleted] = useOptimistic(params.get(DELETED_PARAM) === "1");
+  const [showDeleted, setShowDeleted] = useAddressState(readShowDeleted, writeShowDeleted);
   const [owner, setOwner] = useState(savedOwner);
   const [asking, setAsking] = useState<Asking | null>(null);
   const [force, setForce] = useState(false);
@@ -44,17 +48,6 @@ export function WorktreesView(): React.JSX.Element {
   const merge = useMergeWorktree();
   const remove = useDeleteWorktree();
   const who = owner.trim();
-
-  const setShowDeleted = (on: boolean) =>
-    startTransition(() => {
-      setShownDeleted(on);
-      setParams((prev) => {
-        const next = new URLSearchParams(prev);
-        if (on) next.set(DELETED_PARAM, "1");
-        else next.delete(DELETED_PARAM);
-        return next;
-      });
-    });
 
   const startMerge = (w: Worktree) => {
     setMerging((s) => new Set(s).add(w.id));
