@@ -17,14 +17,21 @@ const run: AgentRun = {
 };
 const bytes = (text: string) => new TextEncoder().encode(text).length;
 const kept = "\x1b[32mfirst ✓\x1b[0m\n";
+const logPage = (text: string) => ({
+  agent_id: "agt_1", status: "running", offset: 0, next_offset: bytes(text), size: bytes(text), text, seq: 0,
+});
 
-test("the run page shows the kept log, then follows live chunks by offset: no repeat, no other run's output", async () => {
+/** The run page of a running agent whose kept log holds `kept`. */
+function openRunPage() {
   const env = serveFetch(createTestEnv());
   env.api.fixed.set("/api/agents", { items: [run], seq: 0 });
-  env.api.fixed.set("/api/agents/agt_1/output", {
-    agent_id: "agt_1", status: "running", offset: 0, next_offset: bytes(kept), size: bytes(kept), text: kept, seq: 0,
-  });
+  env.api.fixed.set("/api/agents/agt_1/output", logPage(kept));
   renderAppAt(env, "/agents/agt_1");
+  return env;
+}
+
+test("the run page shows the kept log, then follows live chunks by offset: no repeat, no other run's output", async () => {
+  const env = openRunPage();
   const log = await screen.findByTestId("agent-log");
   await waitFor(() => expect(log).toHaveTextContent("first ✓"));
   expect(env.api.calls.some((c) => c.path === "/api/agents/agt_1/output?offset=0")).toBe(true);
@@ -38,12 +45,7 @@ test("the run page shows the kept log, then follows live chunks by offset: no re
 });
 
 test("a chunk past the end of the text reads the log again from where the text ends", async () => {
-  const env = serveFetch(createTestEnv());
-  env.api.fixed.set("/api/agents", { items: [run], seq: 0 });
-  env.api.fixed.set("/api/agents/agt_1/output", {
-    agent_id: "agt_1", status: "running", offset: 0, next_offset: bytes(kept), size: bytes(kept), text: kept, seq: 0,
-  });
-  renderAppAt(env, "/agents/agt_1");
+  const env = openRunPage();
   const log = await screen.findByTestId("agent-log");
   await waitFor(() => expect(log).toHaveTextContent("first"));
   act(() => void env.daemon.emitData("agent.output", { agent_id: "agt_1", stream: "stdout", offset: 500, size: 5, text: "late\n" }));
@@ -54,19 +56,13 @@ test("a chunk past the end of the text reads the log again from where the text e
 });
 
 test("once the subscription is confirmed the log is read again: a chunk committed before it is not missed", async () => {
-  const env = serveFetch(createTestEnv());
-  env.api.fixed.set("/api/agents", { items: [run], seq: 0 });
-  const page = (text: string) => ({
-    agent_id: "agt_1", status: "running", offset: 0, next_offset: bytes(text), size: bytes(text), text, seq: 0,
-  });
-  env.api.fixed.set("/api/agents/agt_1/output", page(kept));
-  renderAppAt(env, "/agents/agt_1");
+  const env = openRunPage();
   const log = await screen.findByTestId("agent-log");
   await waitFor(() => expect(log).toHaveTextContent("first ✓"));
   // The run printed more before the subscription took effect: no event will ever carry it.
   const later = `${kept}between\n`;
   env.api.fixed.set("/api/agents/agt_1/output", {
-    ...page(later), offset: bytes(kept), text: "between\n",
+    ...logPage(later), offset: bytes(kept), text: "between\n",
   });
   const conn = env.daemon.connections[0];
   act(() => conn?.socket.serverSend({ type: "subscribed", events: ["agent.output:agent_id=agt_1"], seq: env.daemon.head }));
