@@ -29,6 +29,9 @@ DEFAULT_PAGE = 65536
 
 def utf8_boundary(data: bytes | bytearray, end: int) -> int:
     """The largest cut <= `end` that does not split a UTF-8 character of `data` (`end` if none is split)."""
+    # By hand rather than with codecs' incremental UTF-8 decoder: chunks are cut in bytes (their
+    # offsets are the log's), and the decoder would decode the whole window to say how many of
+    # its last bytes wait; this looks at the last four.
     start = end
     # A character is at most 4 bytes: look back over at most 3 continuation bytes to its lead.
     while start > 0 and end - start < 3 and (data[start - 1] & 0xC0) == 0x80:
